@@ -1,0 +1,65 @@
+/* api.h — the Amazon Connect door: the operation table and the dispatcher that turns an
+ * HTTP request into a call of one operation handler.
+ *
+ * The dispatcher does, for every operation, in this order: route (method + path), authenticate
+ * (SigV4), parse the JSON body, check the operation's permission, resolve the instance named by
+ * the path or body, then call the handler. Handlers translate wire shapes to core calls and
+ * back; they hold no business rules.
+ */
+#ifndef ROSTER_API_API_H
+#define ROSTER_API_API_H
+
+#include <jansson.h>
+
+#include "auth/keys.h"
+#include "core/context.h"
+#include "core/error.h"
+#include "http/request.h"
+#include "store/store.h"
+
+#define API_MAX_LABELS 4
+
+typedef struct api_call {
+    request *r;
+    core_ctx cx;
+    principal who;
+    json_t *in;                          /* the body object ({} when none) */
+    instance inst;                       /* resolved when the operation names an instance */
+    const char *labels[API_MAX_LABELS];  /* decoded path labels, in path order */
+    json_t *out;                         /* response document; NULL: empty 200 */
+    rerr err;
+} api_call;
+
+/* A handler returns 0 with c->out set (or NULL), or -1 with c->err set. */
+typedef int (*api_handler)(api_call *c);
+
+enum {
+    OP_BODY_INSTANCE = 1,   /* InstanceId is a body member (Search* operations) */
+    OP_GREEDY_LABEL = 2,    /* the last label takes the rest of the path (an unencoded ARN) */
+    OP_NO_INSTANCE = 4,     /* the {InstanceId} label is resolved by the handler itself */
+};
+
+typedef struct api_op {
+    const char *name;
+    const char *method;
+    const char *path;        /* e.g. "/instance/{InstanceId}" */
+    const char *permission;  /* NULL: any authenticated principal; PERM_ACCOUNT: account keys */
+    unsigned flags;
+    api_handler fn;
+} api_op;
+
+/* What the dispatcher needs, shared read-only by every server thread. */
+typedef struct api_env {
+    store *st;
+    const keyring *kr;
+    const settings *cfg;
+} api_env;
+
+/* The http_dispatch_fn of the server: cls is an api_env. */
+void api_dispatch(void *cls, request *r);
+
+/* The operation tables of each adapter file. */
+const api_op *connect_instance_ops(size_t *n);
+const api_op *connect_resource_ops(size_t *n);
+
+#endif

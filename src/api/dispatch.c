@@ -1,0 +1,234 @@
+/* dispatch.c — routing, authentication, body parsing, permission and instance checks for
+ * every Amazon Connect operation, and the one place errors become AWS error responses. */
+#include "api/api.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/jsonio.h"
+#include "auth/authenticate.h"
+#include "core/instances.h"
+#include "core/permissions.h"
+#include "util/ids.h"
+#include "util/log.h"
+
+#define JSON_DEPTH_LIMIT 32
+
+static const char content_json[] = "application/json";
+
+/* Sends e as an AWS error: status, X-Amzn-ErrorType and {"Message": …}. */
+static void respond_error(request *r, const rerr *e)
+{
+    json_t *doc = json_object();
+    json_object_set_new(doc, "Message", json_string(e->message));
+    if (e->resource_type[0])
+        json_object_set_new(doc, "ResourceType", json_string(e->resource_type));
+    if (e->resource_id[0])
+        json_object_set_new(doc, "ResourceId", json_string(e->resource_id));
+    size_t len;
+    char *body = jdump(doc, &len);
+    json_decref(doc);
+    request_respond_take(r, err_http_status(e->code), content_json, body, len);
+    request_add_header(r, "X-Amzn-ErrorType", err_aws_name(e->code));
+    if (err_http_status(e->code) >= 500)
+        log_error("request %s failed: %s: %s", r->id, err_aws_name(e->code), e->message);
+}
+
+/* ---- routing ------------------------------------------------------------------------------ */
+
+/* Matches r's segments against op's path; on success fills labels and returns 1. */
+static int match(const api_op *op, request *r, const char **labels, size_t *n_labels, char **greedy)
+{
+    if (strcmp(op->method, r->method) != 0)
+        return 0;
+    const char *p = op->path + 1;
+    size_t seg = 0;
+    *n_labels = 0;
+    while (*p) {
+        const char *slash = strchr(p, '/');
+        size_t n = slash ? (size_t)(slash - p) : strlen(p);
+        int last = slash == NULL;
+        if (seg >= r->n_segments)
+            return 0;
+        if (p[0] == '{') {
+            if (last && (op->flags & OP_GREEDY_LABEL) && seg + 1 < r->n_segments) {
+                buf b;
+                buf_init(&b);
+                for (size_t i = seg; i < r->n_segments; i++)
+                    buf_printf(&b, "%s%s", i > seg ? "/" : "", r->segments[i]);
+                *greedy = buf_detach(&b);
+                labels[(*n_labels)++] = *greedy;
+                return 1;
+            }
+            if (r->segments[seg][0] == '\0' || *n_labels >= API_MAX_LABELS)
+                return 0;
+            labels[(*n_labels)++] = r->segments[seg];
+        } else if (strlen(r->segments[seg]) != n || strncmp(r->segments[seg], p, n) != 0) {
+            return 0;
+        }
+        seg++;
+        if (last)
+            break;
+        p = slash + 1;
+    }
+    return seg == r->n_segments;
+}
+
+static const api_op *route(request *r, const char **labels, size_t *n_labels, char **greedy)
+{
+    const api_op *(*const tables[])(size_t *) = {connect_instance_ops, connect_resource_ops};
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+        size_t n;
+        const api_op *ops = tables[t](&n);
+        for (size_t i = 0; i < n; i++) {
+            if (match(&ops[i], r, labels, n_labels, greedy))
+                return &ops[i];
+        }
+    }
+    return NULL;
+}
+
+/* ---- the pipeline --------------------------------------------------------------------------- */
+
+static int parse_body(api_call *c)
+{
+    request *r = c->r;
+    if (r->body.len == 0) {
+        c->in = json_object();
+        return 0;
+    }
+    json_error_t jerr;
+    c->in = json_loadb(r->body.data, r->body.len, 0, &jerr);
+    if (!c->in)
+        return rerr_set(&c->err, ERR_SERIALIZATION, NULL,
+                        "The request body is not valid JSON: %s (line %d, column %d)", jerr.text, jerr.line,
+                        jerr.column);
+    if (!json_is_object(c->in))
+        return rerr_set(&c->err, ERR_SERIALIZATION, NULL, "The request body must be a JSON object");
+    if (jdepth(c->in, JSON_DEPTH_LIMIT) > JSON_DEPTH_LIMIT)
+        return rerr_set(&c->err, ERR_SERIALIZATION, NULL, "The request body nests deeper than %d levels",
+                        JSON_DEPTH_LIMIT);
+    return 0;
+}
+
+static int check_permission(api_call *c, const api_op *op)
+{
+    if (principal_has(&c->who, op->permission))
+        return 0;
+    if (op->permission && strcmp(op->permission, PERM_ACCOUNT) == 0)
+        return rerr_set(&c->err, ERR_ACCESS_DENIED, NULL,
+                        "%s needs an account access key; key %s acts as user %s of one instance", op->name,
+                        c->who.key_id, c->who.username ? c->who.username : "?");
+    return rerr_set(&c->err, ERR_ACCESS_DENIED, NULL,
+                    "User %s (key %s) is not authorized to perform %s: it needs the permission %s, which none "
+                    "of its security profiles grants",
+                    c->who.username ? c->who.username : "?", c->who.key_id, op->name, op->permission);
+}
+
+static int resolve_instance(api_call *c, const api_op *op)
+{
+    const char *ref = NULL;
+    if (op->flags & OP_BODY_INSTANCE) {
+        if (jget_str(&c->err, c->in, "InstanceId", 1, &ref))
+            return -1;
+    } else if (!(op->flags & OP_NO_INSTANCE) && strstr(op->path, "{InstanceId}")) {
+        ref = c->labels[0];
+    }
+    if (!ref)
+        return 0;
+    return instances_resolve(&c->cx, ref, 0, &c->inst, &c->err);
+}
+
+static int run(api_call *c, const api_env *env, const api_op *op)
+{
+    request *r = c->r;
+    sigv4_request sr = {.method = r->method,
+                        .raw_path = r->raw_path,
+                        .raw_query = r->raw_query,
+                        .headers = r->headers,
+                        .n_headers = r->n_headers,
+                        .body = (const unsigned char *)r->body.data,
+                        .body_len = r->body.len};
+    int rc = authenticate_sigv4(&c->cx, env->kr, &sr, time(NULL), &c->who, &c->err);
+    memcpy(r->log_key, c->who.key_id, sizeof r->log_key);
+    if (rc)
+        return -1;
+    c->cx.who = &c->who;
+    if (parse_body(c) || check_permission(c, op) || resolve_instance(c, op))
+        return -1;
+    return op->fn(c);
+}
+
+static void respond_ok(request *r, json_t *out)
+{
+    if (!out) {
+        request_respond(r, 200, content_json, NULL, 0);
+        return;
+    }
+    size_t len;
+    char *body = jdump(out, &len);
+    request_respond_take(r, 200, content_json, body, len);
+}
+
+static void healthz(const api_env *env, request *r)
+{
+    store_conn *conn = store_conn_get(env->st);
+    int ok = conn && store_ping(conn) == STORE_OK;
+    store_conn_put(conn);
+    const char *body = ok ? "{\"status\":\"ok\"}" : "{\"status\":\"store unavailable\"}";
+    request_respond(r, ok ? 200 : 503, content_json, body, strlen(body));
+}
+
+static void home(request *r)
+{
+    static const char page[] =
+        "<!doctype html><meta charset=utf-8><title>roster</title>"
+        "<h1>roster</h1><p>The server is running. The web console is not built yet; "
+        "use the Amazon Connect API (aws connect … --endpoint-url) meanwhile.</p>";
+    request_respond(r, 200, "text/html; charset=utf-8", page, sizeof page - 1);
+}
+
+void api_dispatch(void *cls, request *r)
+{
+    const api_env *env = cls;
+    api_call c;
+    memset(&c, 0, sizeof c);
+    c.r = r;
+    if (request_parse_uri(r) != 0) {
+        rerr_set(&c.err, ERR_INVALID_REQUEST, NULL, "The request URI has too many path segments or parameters");
+        respond_error(r, &c.err);
+        return;
+    }
+    if (strcmp(r->method, "GET") == 0 && r->n_segments == 1 && strcmp(r->segments[0], "healthz") == 0) {
+        healthz(env, r);
+        return;
+    }
+    if (strcmp(r->method, "GET") == 0 && r->n_segments == 0) {
+        home(r);
+        return;
+    }
+    char *greedy = NULL;
+    size_t n_labels = 0;
+    const api_op *op = route(r, c.labels, &n_labels, &greedy);
+    if (!op) {
+        rerr_set(&c.err, ERR_UNKNOWN_OPERATION, NULL, "No operation is served at %s %s", r->method, r->raw_path);
+        respond_error(r, &c.err);
+        return;
+    }
+    c.cx.conn = store_conn_get(env->st);
+    c.cx.cfg = env->cfg;
+    c.cx.now_ms = now_ms();
+    if (!c.cx.conn)
+        rerr_set(&c.err, ERR_UNAVAILABLE, NULL, "The store is not available");
+    if (c.cx.conn && run(&c, env, op) == 0)
+        respond_ok(r, c.out);
+    else
+        respond_error(r, &c.err);
+    store_conn_put(c.cx.conn);
+    json_decref(c.in);
+    json_decref(c.out);
+    instance_clear(&c.inst);
+    principal_clear(&c.who);
+    free(greedy);
+}

@@ -1,0 +1,121 @@
+/* model.c — constructors and destructors of the plain records in model.h. */
+#include "core/model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+
+void strlist_push(strlist *l, const char *s)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 8;
+        l->items = xrealloc(l->items, l->cap * sizeof *l->items);
+    }
+    l->items[l->n++] = xstrdup(s);
+}
+
+int strlist_contains(const strlist *l, const char *s)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->items[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+void strlist_clear(strlist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->items[i]);
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+void kvlist_set(kvlist *m, const char *key, const char *value)
+{
+    for (size_t i = 0; i < m->keys.n; i++) {
+        if (strcmp(m->keys.items[i], key) == 0) {
+            free(m->values.items[i]);
+            m->values.items[i] = xstrdup(value);
+            return;
+        }
+    }
+    strlist_push(&m->keys, key);
+    strlist_push(&m->values, value);
+}
+
+void kvlist_clear(kvlist *m)
+{
+    strlist_clear(&m->keys);
+    strlist_clear(&m->values);
+}
+
+void instance_clear(instance *i)
+{
+    free(i->alias);
+    memset(i, 0, sizeof *i);
+}
+
+summary *summary_list_add(summary_list *l)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 16;
+        l->items = xrealloc(l->items, l->cap * sizeof *l->items);
+    }
+    summary *s = &l->items[l->n++];
+    memset(s, 0, sizeof *s);
+    return s;
+}
+
+void summary_list_clear(summary_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->items[i].name);
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+void security_profile_clear(security_profile *p)
+{
+    free(p->name);
+    free(p->description);
+    strlist_clear(&p->permissions);
+    memset(p, 0, sizeof *p);
+}
+
+void hours_clear(hours *h)
+{
+    free(h->name);
+    free(h->description);
+    free(h->time_zone);
+    free(h->slots);
+    memset(h, 0, sizeof *h);
+}
+
+void queue_clear(queue *q)
+{
+    free(q->name);
+    free(q->description);
+    memset(q, 0, sizeof *q);
+}
+
+void routing_profile_clear(routing_profile *p)
+{
+    free(p->name);
+    free(p->description);
+    free(p->queues);
+    memset(p, 0, sizeof *p);
+}
+
+void user_ref_clear(user_ref *u)
+{
+    free(u->username);
+    memset(u, 0, sizeof *u);
+}
+
+void access_key_clear(access_key *k)
+{
+    free(k->username);
+    free(k->sealed);
+    memset(k, 0, sizeof *k);
+}

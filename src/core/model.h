@@ -1,0 +1,157 @@
+/* model.h — the plain data records that travel between core and store.
+ *
+ * These are values, not objects: no behaviour, no knowledge of wire formats or SQL.
+ * Fixed arrays hold identifiers (UUIDs); variable text is malloc'd and owned by the
+ * record, released by the matching *_clear function (safe on a zeroed record).
+ */
+#ifndef ROSTER_CORE_MODEL_H
+#define ROSTER_CORE_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ID_LEN 37            /* a lowercase UUID and its NUL */
+
+/* A string list (permissions, ids). Owns its items. */
+typedef struct strlist {
+    char **items;
+    size_t n;
+    size_t cap;
+} strlist;
+
+void strlist_push(strlist *l, const char *s);     /* copies s */
+int strlist_contains(const strlist *l, const char *s);
+void strlist_clear(strlist *l);
+
+/* A key/value map kept as parallel lists, in key order (tags). */
+typedef struct kvlist {
+    strlist keys;
+    strlist values;
+} kvlist;
+
+void kvlist_set(kvlist *m, const char *key, const char *value); /* replaces an existing key */
+void kvlist_clear(kvlist *m);
+
+typedef struct instance {
+    char id[ID_LEN];
+    char *alias;                 /* NULL when none */
+    char idm_type[24];           /* CONNECT_MANAGED | SAML */
+    int inbound_calls;
+    int outbound_calls;
+    char status[24];             /* ACTIVE */
+    int64_t created_ms;
+} instance;
+void instance_clear(instance *i);
+
+/* What every List* operation returns for one resource. */
+typedef struct summary {
+    char id[ID_LEN];
+    char *name;
+    int64_t modified_ms;
+    char kind[16];               /* queues: STANDARD | AGENT; else "" */
+} summary;
+
+typedef struct summary_list {
+    summary *items;
+    size_t n;
+    size_t cap;
+} summary_list;
+summary *summary_list_add(summary_list *l);  /* returns a zeroed slot */
+void summary_list_clear(summary_list *l);
+
+typedef struct security_profile {
+    char id[ID_LEN];
+    char instance_id[ID_LEN];
+    char *name;
+    char *description;
+    int builtin;                 /* one of the four profiles every instance starts with */
+    int64_t modified_ms;
+    strlist permissions;
+} security_profile;
+void security_profile_clear(security_profile *p);
+
+typedef struct hours_slot {
+    char day[12];                /* MONDAY … */
+    int start_h, start_m, end_h, end_m;
+} hours_slot;
+
+typedef struct hours {
+    char id[ID_LEN];
+    char instance_id[ID_LEN];
+    char *name;
+    char *description;           /* NULL when none */
+    char *time_zone;
+    int64_t modified_ms;
+    hours_slot *slots;
+    size_t n_slots;
+} hours;
+void hours_clear(hours *h);
+
+typedef struct queue {
+    char id[ID_LEN];
+    char instance_id[ID_LEN];
+    char *name;
+    char *description;           /* NULL when none */
+    char hours_id[ID_LEN];
+    int64_t max_contacts;        /* -1 when unset */
+    char status[12];             /* ENABLED | DISABLED */
+    char queue_type[12];         /* STANDARD | AGENT */
+    int64_t modified_ms;
+} queue;
+void queue_clear(queue *q);
+
+typedef struct media_concurrency {
+    char channel[8];             /* VOICE | CHAT | TASK | EMAIL */
+    int concurrency;
+    char cross_channel[32];      /* "" when unset */
+} media_concurrency;
+
+typedef struct routing_queue {
+    char queue_id[ID_LEN];
+    char channel[8];
+    int priority;
+    int delay;
+    int manual;                  /* manual-assignment queue (no priority/delay) */
+} routing_queue;
+
+typedef struct routing_profile {
+    char id[ID_LEN];
+    char instance_id[ID_LEN];
+    char *name;
+    char *description;
+    char default_outbound_queue_id[ID_LEN];
+    char agent_availability_timer[32]; /* "" when unset */
+    int is_default;
+    int64_t modified_ms;
+    media_concurrency media[4];
+    size_t n_media;
+    routing_queue *queues;
+    size_t n_queues;
+    int64_t n_users;
+} routing_profile;
+void routing_profile_clear(routing_profile *p);
+
+/* A user as far as authentication needs it; the full record arrives with the users issue. */
+typedef struct user_ref {
+    char id[ID_LEN];
+    char instance_id[ID_LEN];
+    char *username;
+} user_ref;
+void user_ref_clear(user_ref *u);
+
+typedef enum key_kind { KEY_ACCOUNT = 1, KEY_USER = 2 } key_kind;
+
+typedef struct access_key {
+    char id[24];                 /* AKRS + 16 base32 characters */
+    key_kind kind;
+    char instance_id[ID_LEN];    /* user keys */
+    char user_id[ID_LEN];        /* user keys */
+    char *username;              /* user keys, for listing */
+    unsigned char *sealed;       /* the encrypted secret (nonce || ciphertext) */
+    size_t sealed_len;
+    int64_t created_ms;
+    int64_t revoked_ms;          /* 0 when active */
+} access_key;
+void access_key_clear(access_key *k);
+
+#endif

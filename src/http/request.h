@@ -1,0 +1,80 @@
+/* request.h — one HTTP request as roster's handlers see it, and the response they build.
+ *
+ * The server fills the wire part (method, raw path and query as received, decoded path
+ * segments and query parameters, headers, body); the dispatcher fills the rest. Everything
+ * hangs off the request and is freed in one place (request_free) when the response is done.
+ */
+#ifndef ROSTER_HTTP_REQUEST_H
+#define ROSTER_HTTP_REQUEST_H
+
+#include <stddef.h>
+
+#include "auth/sigv4.h"
+#include "util/buf.h"
+
+#define REQUEST_BODY_LIMIT (1024 * 1024)
+#define REQUEST_MAX_SEGMENTS 16
+#define REQUEST_MAX_PARAMS 64
+#define REQUEST_MAX_HEADERS 64
+#define RESPONSE_MAX_HEADERS 4
+
+typedef struct qparam {
+    char *key;                   /* decoded */
+    char *value;                 /* decoded; "" when the item had no '=' */
+} qparam;
+
+typedef struct request {
+    char id[37];                 /* request id, a UUID, sent back as x-amzn-RequestId */
+    char method[16];
+    char *raw_uri;               /* exactly as on the request line */
+    char *raw_path;              /* raw_uri before '?' */
+    char *raw_query;             /* raw_uri after '?', or NULL */
+    char *segments[REQUEST_MAX_SEGMENTS]; /* the path split on '/', each percent-decoded */
+    size_t n_segments;
+    int bad_uri;                 /* too many segments or parameters */
+    qparam params[REQUEST_MAX_PARAMS];
+    size_t n_params;
+    sigv4_header headers[REQUEST_MAX_HEADERS]; /* point into the server's own storage */
+    size_t n_headers;
+    buf body;
+    int body_too_large;
+    int started;
+    int queued;                  /* a response has been handed to the server */
+    double t0;                   /* monotonic ms at arrival */
+
+    /* response */
+    int status;
+    char *resp_body;             /* malloc'd, or NULL for an empty body */
+    size_t resp_len;
+    const char *resp_type;       /* Content-Type, static */
+    struct {
+        const char *name;        /* static */
+        char *value;             /* malloc'd */
+    } resp_headers[RESPONSE_MAX_HEADERS];
+    size_t n_resp_headers;
+    char log_key[24];            /* the access key id for the access log, or "" */
+} request;
+
+/* The value of the first header named name (case-insensitive), or NULL. */
+const char *request_header(const request *r, const char *name);
+
+/* The first value of query parameter key, or NULL. */
+const char *request_param(const request *r, const char *key);
+
+/* Sets the response: status, body (copied; NULL for none) and content type. */
+void request_respond(request *r, int status, const char *type, const char *body, size_t len);
+/* Takes ownership of body (malloc'd). */
+void request_respond_take(request *r, int status, const char *type, char *body, size_t len);
+/* Adds a response header (value copied). Silently ignored past RESPONSE_MAX_HEADERS. */
+void request_add_header(request *r, const char *name, const char *value);
+
+/* Splits raw_uri into raw_path/raw_query, decodes segments and parameters. Returns 0, or -1
+ * when the URI is not usable (sets bad_uri). */
+int request_parse_uri(request *r);
+
+/* Percent-decodes s (n bytes) into a malloc'd string; '+' stays '+'. Caller frees. */
+char *percent_decode(const char *s, size_t n);
+
+void request_free(request *r);
+
+#endif

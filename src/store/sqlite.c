@@ -1,0 +1,326 @@
+/* sqlite.c — the SQLite backend: opening the file, the connection pool, the statement
+ * cache, transactions and migrations.
+ *
+ * Each connection runs in WAL mode with foreign keys on and a busy timeout, so readers
+ * never block the writer and writers queue behind each other. Statements are prepared
+ * once per connection and cached by the address of their static SQL text.
+ */
+#include "store/sqlite_int.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/migrations.h"
+#include "util/buf.h"
+
+struct store {
+    char *path;
+    pthread_mutex_t lock;
+    store_conn *idle;
+};
+
+static const char *const pragmas =
+    "PRAGMA journal_mode=WAL;"
+    "PRAGMA foreign_keys=ON;"
+    "PRAGMA synchronous=NORMAL;"
+    "PRAGMA temp_store=MEMORY;";
+
+static store_conn *conn_open(store *s, int create, char *err, size_t errlen)
+{
+    store_conn *c = xcalloc(1, sizeof *c);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(s->path, &c->db, flags, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(c->db, 10000);
+        sqlite3_extended_result_codes(c->db, 1);
+        rc = sqlite3_exec(c->db, pragmas, NULL, NULL, NULL);
+    }
+    if (rc != SQLITE_OK) {
+        if (err)
+            snprintf(err, errlen, "cannot open store %s: %s", s->path,
+                     c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+        sqlite3_close(c->db);
+        free(c);
+        return NULL;
+    }
+    c->owner = s;
+    return c;
+}
+
+static void conn_close(store_conn *c)
+{
+    for (size_t i = 0; i < c->n_cache; i++)
+        sqlite3_finalize(c->cache[i].stmt);
+    sqlite3_close(c->db);
+    free(c);
+}
+
+static int migrate(store_conn *c, char *err, size_t errlen)
+{
+    int rc = sqlite3_exec(c->db,
+                          "CREATE TABLE IF NOT EXISTS schema_migrations("
+                          "version INTEGER PRIMARY KEY, summary TEXT NOT NULL, applied_ms INTEGER NOT NULL)",
+                          NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        goto fail;
+    size_t n;
+    const migration *m = migrations_all(&n);
+    int have = store_schema_version(c);
+    if (have < 0)
+        goto fail;
+    for (size_t i = 0; i < n; i++) {
+        if (m[i].version <= have)
+            continue;
+        if (store_begin(c, 1) != STORE_OK)
+            goto fail;
+        rc = sqlite3_exec(c->db, m[i].sql, NULL, NULL, NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_stmt *st = sq_stmt(c, "INSERT INTO schema_migrations(version, summary, applied_ms) "
+                                          "VALUES (?, ?, ?)");
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            sqlite3_bind_int(st, 1, m[i].version);
+            sq_bind_text(st, 2, m[i].summary);
+            sqlite3_bind_int64(st, 3, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+            rc = sq_exec_stmt(c, st) == STORE_OK ? SQLITE_OK : SQLITE_ERROR;
+        }
+        if (rc != SQLITE_OK) {
+            snprintf(err, errlen, "migration %d failed: %s", m[i].version, sqlite3_errmsg(c->db));
+            store_rollback(c);
+            return -1;
+        }
+        if (store_commit(c) != STORE_OK)
+            goto fail;
+    }
+    return 0;
+fail:
+    snprintf(err, errlen, "migrations failed: %s", sqlite3_errmsg(c->db));
+    return -1;
+}
+
+store *store_open(const char *path, int create, char *err, size_t errlen)
+{
+    store *s = xcalloc(1, sizeof *s);
+    s->path = xstrdup(path);
+    pthread_mutex_init(&s->lock, NULL);
+    store_conn *c = conn_open(s, create, err, errlen);
+    if (!c || migrate(c, err, errlen) != 0) {
+        if (c)
+            conn_close(c);
+        store_close(s);
+        return NULL;
+    }
+    store_conn_put(c);
+    return s;
+}
+
+void store_close(store *s)
+{
+    if (!s)
+        return;
+    while (s->idle) {
+        store_conn *c = s->idle;
+        s->idle = c->next_idle;
+        conn_close(c);
+    }
+    pthread_mutex_destroy(&s->lock);
+    free(s->path);
+    free(s);
+}
+
+store_conn *store_conn_get(store *s)
+{
+    pthread_mutex_lock(&s->lock);
+    store_conn *c = s->idle;
+    if (c)
+        s->idle = c->next_idle;
+    pthread_mutex_unlock(&s->lock);
+    if (c) {
+        c->next_idle = NULL;
+        return c;
+    }
+    char err[256];
+    c = conn_open(s, 0, err, sizeof err);
+    if (!c)
+        fprintf(stderr, "roster: %s\n", err);
+    return c;
+}
+
+void store_conn_put(store_conn *c)
+{
+    if (!c)
+        return;
+    if (c->in_tx)
+        store_rollback(c);
+    store *s = c->owner;
+    pthread_mutex_lock(&s->lock);
+    c->next_idle = s->idle;
+    s->idle = c;
+    pthread_mutex_unlock(&s->lock);
+}
+
+const char *store_errmsg(store_conn *c)
+{
+    return c && c->db ? sqlite3_errmsg(c->db) : "no connection";
+}
+
+sqlite3_stmt *sq_stmt(store_conn *c, const char *sql)
+{
+    for (size_t i = 0; i < c->n_cache; i++) {
+        if (c->cache[i].sql == sql) {
+            sqlite3_stmt *st = c->cache[i].stmt;
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            return st;
+        }
+    }
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        fprintf(stderr, "roster: store: prepare failed: %s\n", sqlite3_errmsg(c->db));
+        return NULL;
+    }
+    if (c->n_cache < STMT_CACHE) {
+        c->cache[c->n_cache].sql = sql;
+        c->cache[c->n_cache].stmt = st;
+        c->n_cache++;
+    } else {
+        fprintf(stderr, "roster: store: statement cache full\n");
+        abort();
+    }
+    return st;
+}
+
+int sq_status(store_conn *c, int rc)
+{
+    (void)c;
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+    case SQLITE_ROW:
+    case SQLITE_DONE:
+        return STORE_OK;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return STORE_BUSY;
+    case SQLITE_CONSTRAINT:
+        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+            return STORE_FOREIGN;
+        if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+            return STORE_UNIQUE;
+        return STORE_ERROR;
+    default:
+        return STORE_ERROR;
+    }
+}
+
+int sq_exec_stmt(store_conn *c, sqlite3_stmt *st)
+{
+    if (!st)
+        return STORE_ERROR;
+    int rc = sqlite3_step(st);
+    int out = sq_status(c, rc);
+    sqlite3_reset(st);
+    return out;
+}
+
+void sq_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+char *sq_col_dup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? xstrndup((const char *)t, (size_t)sqlite3_column_bytes(st, i)) : NULL;
+}
+
+void sq_col_copy(sqlite3_stmt *st, int i, char *dst, size_t cap)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    snprintf(dst, cap, "%s", t ? (const char *)t : "");
+}
+
+static int exec_simple(store_conn *c, const char *sql)
+{
+    return sq_status(c, sqlite3_exec(c->db, sql, NULL, NULL, NULL));
+}
+
+int store_begin(store_conn *c, int write)
+{
+    int rc = exec_simple(c, write ? "BEGIN IMMEDIATE" : "BEGIN");
+    if (rc == STORE_OK)
+        c->in_tx = 1;
+    return rc;
+}
+
+int store_commit(store_conn *c)
+{
+    int rc = exec_simple(c, "COMMIT");
+    if (rc == STORE_OK)
+        c->in_tx = 0;
+    else
+        store_rollback(c);
+    return rc;
+}
+
+int store_rollback(store_conn *c)
+{
+    c->in_tx = 0;
+    if (sqlite3_get_autocommit(c->db))
+        return STORE_OK;
+    return exec_simple(c, "ROLLBACK");
+}
+
+int store_ping(store_conn *c)
+{
+    static const char sql[] = "SELECT count(*) FROM schema_migrations";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? STORE_OK : sq_status(c, rc) ? sq_status(c, rc) : STORE_ERROR;
+}
+
+int store_schema_version(store_conn *c)
+{
+    static const char sql[] = "SELECT coalesce(max(version), 0) FROM schema_migrations";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st || sqlite3_step(st) != SQLITE_ROW)
+        return -1;
+    int v = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return v;
+}
+
+int store_meta_get(store_conn *c, const char *key, char **out)
+{
+    static const char sql[] = "SELECT value FROM meta WHERE key = ?";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, key);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = sq_col_dup(st, 0);
+    int out_rc = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOTFOUND : sq_status(c, rc);
+    sqlite3_reset(st);
+    return out_rc;
+}
+
+int store_meta_set(store_conn *c, const char *key, const char *value)
+{
+    static const char sql[] = "INSERT INTO meta(key, value) VALUES (?, ?) "
+                              "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, key);
+    sq_bind_text(st, 2, value);
+    return sq_exec_stmt(c, st);
+}

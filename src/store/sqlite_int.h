@@ -1,0 +1,42 @@
+/* sqlite_int.h — private helpers shared by the SQLite backend files (sqlite_*.c). */
+#ifndef ROSTER_STORE_SQLITE_INT_H
+#define ROSTER_STORE_SQLITE_INT_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+#define STMT_CACHE 96
+
+struct store_conn {
+    store *owner;
+    sqlite3 *db;
+    int in_tx;
+    struct {
+        const char *sql;         /* static SQL text; identity of the statement */
+        sqlite3_stmt *stmt;
+    } cache[STMT_CACHE];
+    size_t n_cache;
+    struct store_conn *next_idle;
+};
+
+/* Returns the prepared statement for the static SQL text sql, reset and with bindings
+ * cleared, or NULL (store_errmsg says why). The statement stays owned by the connection. */
+sqlite3_stmt *sq_stmt(store_conn *c, const char *sql);
+
+/* Maps a SQLite result code to a STORE_* value (SQLITE_DONE/ROW/OK -> STORE_OK). */
+int sq_status(store_conn *c, int rc);
+
+/* Steps a statement that returns no rows; returns a STORE_* value. */
+int sq_exec_stmt(store_conn *c, sqlite3_stmt *st);
+
+/* Binds text (NULL binds SQL NULL). Index is 1-based. */
+void sq_bind_text(sqlite3_stmt *st, int i, const char *s);
+
+/* Copies column i as a malloc'd string, or NULL for SQL NULL. Caller frees. */
+char *sq_col_dup(sqlite3_stmt *st, int i);
+
+/* Copies column i into a fixed array (truncating), "" for NULL. */
+void sq_col_copy(sqlite3_stmt *st, int i, char *dst, size_t cap);
+
+#endif

@@ -1,0 +1,414 @@
+/* sqlite_resources.c — security profiles, hours of operation, queues and routing profiles
+ * in the SQLite backend. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sqlite_int.h"
+#include "util/buf.h"
+
+/* Runs a keyset page query whose parameters are (instance, after_name, after_name, after_id,
+ * limit) and whose columns are (id, name, modified_ms[, kind]); appends to out. */
+static int page_summaries(store_conn *c, sqlite3_stmt *st, const page_req *pr, summary_list *out)
+{
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, pr->instance_id);
+    sq_bind_text(st, 2, pr->after_name ? pr->after_name : "");
+    sq_bind_text(st, 3, pr->after_name ? pr->after_name : "");
+    sq_bind_text(st, 4, pr->after_id ? pr->after_id : "");
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)pr->limit);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        summary *s = summary_list_add(out);
+        sq_col_copy(st, 0, s->id, sizeof s->id);
+        s->name = sq_col_dup(st, 1);
+        s->modified_ms = sqlite3_column_int64(st, 2);
+        if (sqlite3_column_count(st) > 3)
+            sq_col_copy(st, 3, s->kind, sizeof s->kind);
+    }
+    sqlite3_reset(st);
+    return sq_status(c, rc);
+}
+
+#define KEYSET "instance_id = ? AND (name > ? OR (name = ? AND id > ?)) ORDER BY name, id LIMIT ?"
+
+/* ---- security profiles ---------------------------------------------------------------- */
+
+int store_security_profile_insert(store_conn *c, const security_profile *p)
+{
+    static const char sql[] = "INSERT INTO security_profiles(id, instance_id, name, description, builtin, "
+                              "modified_ms) VALUES (?, ?, ?, ?, ?, ?)";
+    static const char perm_sql[] = "INSERT INTO security_profile_permissions(profile_id, permission) "
+                                   "VALUES (?, ?)";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, p->id);
+    sq_bind_text(st, 2, p->instance_id);
+    sq_bind_text(st, 3, p->name);
+    sq_bind_text(st, 4, p->description ? p->description : "");
+    sqlite3_bind_int(st, 5, p->builtin);
+    sqlite3_bind_int64(st, 6, p->modified_ms);
+    int rc = sq_exec_stmt(c, st);
+    for (size_t i = 0; rc == STORE_OK && i < p->permissions.n; i++) {
+        st = sq_stmt(c, perm_sql);
+        if (!st)
+            return STORE_ERROR;
+        sq_bind_text(st, 1, p->id);
+        sq_bind_text(st, 2, p->permissions.items[i]);
+        rc = sq_exec_stmt(c, st);
+    }
+    return rc;
+}
+
+static int read_profile(store_conn *c, sqlite3_stmt *st, security_profile *out)
+{
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? STORE_NOTFOUND : sq_status(c, rc);
+    }
+    memset(out, 0, sizeof *out);
+    sq_col_copy(st, 0, out->id, sizeof out->id);
+    sq_col_copy(st, 1, out->instance_id, sizeof out->instance_id);
+    out->name = sq_col_dup(st, 2);
+    out->description = sq_col_dup(st, 3);
+    out->builtin = sqlite3_column_int(st, 4);
+    out->modified_ms = sqlite3_column_int64(st, 5);
+    sqlite3_reset(st);
+    return store_security_profile_permissions(c, out->id, "", 100000, &out->permissions);
+}
+
+#define PROFILE_COLS "id, instance_id, name, description, builtin, modified_ms"
+
+int store_security_profile_get(store_conn *c, const char *instance_id, const char *id, security_profile *out)
+{
+    static const char sql[] = "SELECT " PROFILE_COLS " FROM security_profiles WHERE instance_id = ? AND id = ?";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, instance_id);
+    sq_bind_text(st, 2, id);
+    return read_profile(c, st, out);
+}
+
+int store_security_profile_by_name(store_conn *c, const char *instance_id, const char *name,
+                                   security_profile *out)
+{
+    static const char sql[] = "SELECT " PROFILE_COLS " FROM security_profiles WHERE instance_id = ? AND name = ?";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, instance_id);
+    sq_bind_text(st, 2, name);
+    return read_profile(c, st, out);
+}
+
+int store_security_profile_list(store_conn *c, const page_req *pr, summary_list *out)
+{
+    static const char sql[] = "SELECT id, name, modified_ms FROM security_profiles WHERE " KEYSET;
+    return page_summaries(c, sq_stmt(c, sql), pr, out);
+}
+
+int store_security_profile_permissions(store_conn *c, const char *id, const char *after, size_t limit,
+                                       strlist *out)
+{
+    static const char sql[] = "SELECT permission FROM security_profile_permissions "
+                              "WHERE profile_id = ? AND permission > ? ORDER BY permission LIMIT ?";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, id);
+    sq_bind_text(st, 2, after ? after : "");
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        strlist_push(out, (const char *)sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    return sq_status(c, rc);
+}
+
+/* ---- hours of operation ---------------------------------------------------------------- */
+
+int store_hours_insert(store_conn *c, const hours *h)
+{
+    static const char sql[] = "INSERT INTO hours_of_operations(id, instance_id, name, description, time_zone, "
+                              "modified_ms) VALUES (?, ?, ?, ?, ?, ?)";
+    static const char slot_sql[] = "INSERT INTO hours_slots(hours_id, seq, day, start_h, start_m, end_h, end_m) "
+                                   "VALUES (?, ?, ?, ?, ?, ?, ?)";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, h->id);
+    sq_bind_text(st, 2, h->instance_id);
+    sq_bind_text(st, 3, h->name);
+    sq_bind_text(st, 4, h->description);
+    sq_bind_text(st, 5, h->time_zone);
+    sqlite3_bind_int64(st, 6, h->modified_ms);
+    int rc = sq_exec_stmt(c, st);
+    for (size_t i = 0; rc == STORE_OK && i < h->n_slots; i++) {
+        const hours_slot *s = &h->slots[i];
+        st = sq_stmt(c, slot_sql);
+        if (!st)
+            return STORE_ERROR;
+        sq_bind_text(st, 1, h->id);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+        sq_bind_text(st, 3, s->day);
+        sqlite3_bind_int(st, 4, s->start_h);
+        sqlite3_bind_int(st, 5, s->start_m);
+        sqlite3_bind_int(st, 6, s->end_h);
+        sqlite3_bind_int(st, 7, s->end_m);
+        rc = sq_exec_stmt(c, st);
+    }
+    return rc;
+}
+
+static int read_slots(store_conn *c, hours *h)
+{
+    static const char sql[] = "SELECT day, start_h, start_m, end_h, end_m FROM hours_slots "
+                              "WHERE hours_id = ? ORDER BY seq";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, h->id);
+    int rc;
+    size_t cap = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (h->n_slots == cap) {
+            cap = cap ? cap * 2 : 8;
+            h->slots = xrealloc(h->slots, cap * sizeof *h->slots);
+        }
+        hours_slot *s = &h->slots[h->n_slots++];
+        sq_col_copy(st, 0, s->day, sizeof s->day);
+        s->start_h = sqlite3_column_int(st, 1);
+        s->start_m = sqlite3_column_int(st, 2);
+        s->end_h = sqlite3_column_int(st, 3);
+        s->end_m = sqlite3_column_int(st, 4);
+    }
+    sqlite3_reset(st);
+    return sq_status(c, rc);
+}
+
+int store_hours_get(store_conn *c, const char *instance_id, const char *id, hours *out)
+{
+    static const char sql[] = "SELECT id, instance_id, name, description, time_zone, modified_ms "
+                              "FROM hours_of_operations WHERE instance_id = ? AND id = ?";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, instance_id);
+    sq_bind_text(st, 2, id);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? STORE_NOTFOUND : sq_status(c, rc);
+    }
+    memset(out, 0, sizeof *out);
+    sq_col_copy(st, 0, out->id, sizeof out->id);
+    sq_col_copy(st, 1, out->instance_id, sizeof out->instance_id);
+    out->name = sq_col_dup(st, 2);
+    out->description = sq_col_dup(st, 3);
+    out->time_zone = sq_col_dup(st, 4);
+    out->modified_ms = sqlite3_column_int64(st, 5);
+    sqlite3_reset(st);
+    return read_slots(c, out);
+}
+
+int store_hours_list(store_conn *c, const page_req *pr, summary_list *out)
+{
+    static const char sql[] = "SELECT id, name, modified_ms FROM hours_of_operations WHERE " KEYSET;
+    return page_summaries(c, sq_stmt(c, sql), pr, out);
+}
+
+/* ---- queues ----------------------------------------------------------------------------- */
+
+int store_queue_insert(store_conn *c, const queue *q)
+{
+    static const char sql[] = "INSERT INTO queues(id, instance_id, name, description, hours_id, max_contacts, "
+                              "status, queue_type, modified_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, q->id);
+    sq_bind_text(st, 2, q->instance_id);
+    sq_bind_text(st, 3, q->name);
+    sq_bind_text(st, 4, q->description);
+    sq_bind_text(st, 5, q->hours_id[0] ? q->hours_id : NULL);
+    if (q->max_contacts >= 0)
+        sqlite3_bind_int64(st, 6, q->max_contacts);
+    sq_bind_text(st, 7, q->status[0] ? q->status : "ENABLED");
+    sq_bind_text(st, 8, q->queue_type);
+    sqlite3_bind_int64(st, 9, q->modified_ms);
+    return sq_exec_stmt(c, st);
+}
+
+int store_queue_get(store_conn *c, const char *instance_id, const char *id, queue *out)
+{
+    static const char sql[] = "SELECT id, instance_id, name, description, hours_id, max_contacts, status, "
+                              "queue_type, modified_ms FROM queues WHERE instance_id = ? AND id = ?";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, instance_id);
+    sq_bind_text(st, 2, id);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? STORE_NOTFOUND : sq_status(c, rc);
+    }
+    memset(out, 0, sizeof *out);
+    sq_col_copy(st, 0, out->id, sizeof out->id);
+    sq_col_copy(st, 1, out->instance_id, sizeof out->instance_id);
+    out->name = sq_col_dup(st, 2);
+    out->description = sq_col_dup(st, 3);
+    sq_col_copy(st, 4, out->hours_id, sizeof out->hours_id);
+    out->max_contacts = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 5);
+    sq_col_copy(st, 6, out->status, sizeof out->status);
+    sq_col_copy(st, 7, out->queue_type, sizeof out->queue_type);
+    out->modified_ms = sqlite3_column_int64(st, 8);
+    sqlite3_reset(st);
+    return STORE_OK;
+}
+
+int store_queue_list(store_conn *c, const page_req *pr, unsigned types, summary_list *out)
+{
+    /* Agent queues have no name; they sort first by an empty name, then by id. */
+    static const char sql_all[] = "SELECT id, name, modified_ms, queue_type FROM queues WHERE "
+                                  "instance_id = ? AND (coalesce(name, '') > ? OR (coalesce(name, '') = ? "
+                                  "AND id > ?)) ORDER BY coalesce(name, ''), id LIMIT ?";
+    static const char sql_std[] = "SELECT id, name, modified_ms, queue_type FROM queues WHERE "
+                                  "queue_type = 'STANDARD' AND " KEYSET;
+    static const char sql_agent[] = "SELECT id, name, modified_ms, queue_type FROM queues WHERE "
+                                    "queue_type = 'AGENT' AND instance_id = ? AND ('' > ? OR ('' = ? "
+                                    "AND id > ?)) ORDER BY id LIMIT ?";
+    const char *sql = types == 1 ? sql_std : types == 2 ? sql_agent : sql_all;
+    return page_summaries(c, sq_stmt(c, sql), pr, out);
+}
+
+/* ---- routing profiles --------------------------------------------------------------------- */
+
+int store_routing_profile_insert(store_conn *c, const routing_profile *p)
+{
+    static const char sql[] = "INSERT INTO routing_profiles(id, instance_id, name, description, "
+                              "default_outbound_queue_id, agent_availability_timer, is_default, modified_ms) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    static const char media_sql[] = "INSERT INTO routing_profile_media(profile_id, channel, concurrency, "
+                                    "cross_channel) VALUES (?, ?, ?, ?)";
+    static const char queue_sql[] = "INSERT INTO routing_profile_queues(profile_id, queue_id, channel, manual, "
+                                    "priority, delay) VALUES (?, ?, ?, ?, ?, ?)";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, p->id);
+    sq_bind_text(st, 2, p->instance_id);
+    sq_bind_text(st, 3, p->name);
+    sq_bind_text(st, 4, p->description);
+    sq_bind_text(st, 5, p->default_outbound_queue_id);
+    sq_bind_text(st, 6, p->agent_availability_timer[0] ? p->agent_availability_timer : NULL);
+    sqlite3_bind_int(st, 7, p->is_default);
+    sqlite3_bind_int64(st, 8, p->modified_ms);
+    int rc = sq_exec_stmt(c, st);
+    for (size_t i = 0; rc == STORE_OK && i < p->n_media; i++) {
+        if (!(st = sq_stmt(c, media_sql)))
+            return STORE_ERROR;
+        sq_bind_text(st, 1, p->id);
+        sq_bind_text(st, 2, p->media[i].channel);
+        sqlite3_bind_int(st, 3, p->media[i].concurrency);
+        sq_bind_text(st, 4, p->media[i].cross_channel[0] ? p->media[i].cross_channel : NULL);
+        rc = sq_exec_stmt(c, st);
+    }
+    for (size_t i = 0; rc == STORE_OK && i < p->n_queues; i++) {
+        const routing_queue *q = &p->queues[i];
+        if (!(st = sq_stmt(c, queue_sql)))
+            return STORE_ERROR;
+        sq_bind_text(st, 1, p->id);
+        sq_bind_text(st, 2, q->queue_id);
+        sq_bind_text(st, 3, q->channel);
+        sqlite3_bind_int(st, 4, q->manual);
+        if (!q->manual) {
+            sqlite3_bind_int(st, 5, q->priority);
+            sqlite3_bind_int(st, 6, q->delay);
+        }
+        rc = sq_exec_stmt(c, st);
+    }
+    return rc;
+}
+
+static int read_routing_children(store_conn *c, routing_profile *p)
+{
+    static const char media_sql[] = "SELECT channel, concurrency, cross_channel FROM routing_profile_media "
+                                    "WHERE profile_id = ? ORDER BY channel";
+    static const char queue_sql[] = "SELECT queue_id, channel, manual, priority, delay FROM routing_profile_queues "
+                                    "WHERE profile_id = ? ORDER BY manual, queue_id, channel";
+    static const char users_sql[] = "SELECT count(*) FROM users WHERE routing_profile_id = ?";
+    sqlite3_stmt *st = sq_stmt(c, media_sql);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, p->id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && p->n_media < 4) {
+        media_concurrency *m = &p->media[p->n_media++];
+        sq_col_copy(st, 0, m->channel, sizeof m->channel);
+        m->concurrency = sqlite3_column_int(st, 1);
+        sq_col_copy(st, 2, m->cross_channel, sizeof m->cross_channel);
+    }
+    sqlite3_reset(st);
+    if (!(st = sq_stmt(c, queue_sql)))
+        return STORE_ERROR;
+    sq_bind_text(st, 1, p->id);
+    size_t cap = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (p->n_queues == cap) {
+            cap = cap ? cap * 2 : 8;
+            p->queues = xrealloc(p->queues, cap * sizeof *p->queues);
+        }
+        routing_queue *q = &p->queues[p->n_queues++];
+        sq_col_copy(st, 0, q->queue_id, sizeof q->queue_id);
+        sq_col_copy(st, 1, q->channel, sizeof q->channel);
+        q->manual = sqlite3_column_int(st, 2);
+        q->priority = sqlite3_column_int(st, 3);
+        q->delay = sqlite3_column_int(st, 4);
+    }
+    sqlite3_reset(st);
+    if (!(st = sq_stmt(c, users_sql)))
+        return STORE_ERROR;
+    sq_bind_text(st, 1, p->id);
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        p->n_users = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return sq_status(c, rc);
+}
+
+int store_routing_profile_get(store_conn *c, const char *instance_id, const char *id, routing_profile *out)
+{
+    static const char sql[] = "SELECT id, instance_id, name, description, default_outbound_queue_id, "
+                              "agent_availability_timer, is_default, modified_ms FROM routing_profiles "
+                              "WHERE instance_id = ? AND id = ?";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, instance_id);
+    sq_bind_text(st, 2, id);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? STORE_NOTFOUND : sq_status(c, rc);
+    }
+    memset(out, 0, sizeof *out);
+    sq_col_copy(st, 0, out->id, sizeof out->id);
+    sq_col_copy(st, 1, out->instance_id, sizeof out->instance_id);
+    out->name = sq_col_dup(st, 2);
+    out->description = sq_col_dup(st, 3);
+    sq_col_copy(st, 4, out->default_outbound_queue_id, sizeof out->default_outbound_queue_id);
+    sq_col_copy(st, 5, out->agent_availability_timer, sizeof out->agent_availability_timer);
+    out->is_default = sqlite3_column_int(st, 6);
+    out->modified_ms = sqlite3_column_int64(st, 7);
+    sqlite3_reset(st);
+    return read_routing_children(c, out);
+}
+
+int store_routing_profile_list(store_conn *c, const page_req *pr, summary_list *out)
+{
+    static const char sql[] = "SELECT id, name, modified_ms FROM routing_profiles WHERE " KEYSET;
+    return page_summaries(c, sq_stmt(c, sql), pr, out);
+}

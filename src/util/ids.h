@@ -1,0 +1,19 @@
+/* ids.h — random identifiers and clocks. */
+#ifndef ROSTER_UTIL_IDS_H
+#define ROSTER_UTIL_IDS_H
+
+#include <stdint.h>
+
+/* Writes a random (version 4) lowercase UUID and its NUL into out[37]. Never fails. */
+void uuid_v4(char out[37]);
+
+/* Returns 1 if s is a lowercase-or-uppercase hex UUID of the 8-4-4-4-12 shape. */
+int uuid_is_valid(const char *s);
+
+/* Milliseconds since the epoch (wall clock). */
+int64_t now_ms(void);
+
+/* Milliseconds from a monotonic clock, for durations. */
+double mono_ms(void);
+
+#endif
