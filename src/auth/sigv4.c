@@ -215,10 +215,10 @@ static void query_item(const char *item, size_t n, qpair *pair)
     buf_init(&b);
     put_normalized(&b, item, klen);
     pair->key = buf_detach(&b);
+    buf_init(&b);
     if (eq)
         put_normalized(&b, eq + 1, n - klen - 1);
     pair->value = buf_detach(&b);
-    buf_free(&b);
 }
 
 /* Appends the canonical query string: items split on '&', each normalised, sorted and

@@ -127,6 +127,7 @@ void buf_printf(buf *b, const char *fmt, ...)
 char *buf_detach(buf *b)
 {
     char *p = b->data;
-    buf_init(b);
+    b->data = NULL;
+    b->len = b->cap = 0;
     return p;
 }

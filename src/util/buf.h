@@ -1,6 +1,7 @@
 /* buf.h — a growable byte buffer (always NUL-terminated), the one way roster builds strings.
  *
- * Invariants: after buf_init, b->data is never NULL and b->data[b->len] == '\0'.
+ * Invariants: between buf_init and buf_free/buf_detach, b->data is never NULL and
+ * b->data[b->len] == '\0'.
  * Allocation failure aborts the process (roster treats OOM as fatal), so the
  * append functions cannot fail and return nothing.
  * Ownership: the buffer owns data; buf_free releases it; buf_detach hands it to the caller.
@@ -25,7 +26,7 @@ void buf_puts(buf *b, const char *s);
 void buf_putc(buf *b, char c);
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(buf *b, const char *fmt, va_list ap);
-/* Returns the data (caller frees with free()) and leaves b empty but valid. */
+/* Returns the data (caller frees with free()) and leaves b released: buf_init it before reuse. */
 char *buf_detach(buf *b);
 
 /* Duplicate helpers that abort on OOM; xstrdup(NULL) returns NULL. Caller frees. */

@@ -1,0 +1,35 @@
+# roster — the two newcomer commands.
+#   make run   install what is missing, build, initialise a store on first use, serve
+#   make test  install what the tests need, build (plain and ASan+UBSan), run every test
+.PHONY: run test build build-san bench clean
+
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+run:
+	@scripts/deps.sh run
+	@$(MAKE) --no-print-directory build
+	@scripts/run.sh
+
+build:
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build build -j $(JOBS)
+
+build-san:
+	@cmake -S . -B build-san -DCMAKE_BUILD_TYPE=Debug -DROSTER_SANITIZE=ON >/dev/null
+	@cmake --build build-san -j $(JOBS)
+
+test:
+	@scripts/deps.sh test
+	@$(MAKE) --no-print-directory build build-san
+	@echo "== unit tests, optimised build"
+	@cd build && ctest --output-on-failure -L unit -j $(JOBS)
+	@echo "== every test (unit and end-to-end) under AddressSanitizer + UndefinedBehaviorSanitizer"
+	@cd build-san && ctest --output-on-failure -j $(JOBS)
+
+bench:
+	@scripts/deps.sh bench
+	@$(MAKE) --no-print-directory build
+	@bench/http
+
+clean:
+	rm -rf build build-san

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# deps.sh — install the Debian packages roster needs, and only those that are missing.
+# usage: scripts/deps.sh run|test|bench
+#   run   what building and running roster needs
+#   test  that plus what the test suite needs (cmocka, the aws CLI, boto3)
+#   bench that plus wrk and nginx for the benchmarks
+set -euo pipefail
+
+want=(gcc make cmake pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev)
+case "${1:-run}" in
+  run) ;;
+  test) want+=(libcmocka-dev) ;;
+  bench) want+=(libcmocka-dev wrk nginx-light) ;;
+  *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+# The test suite drives the real aws CLI and boto3; take Debian's if the machine has none.
+if [ "${1:-run}" != run ]; then
+  command -v aws >/dev/null 2>&1 || missing+=(awscli)
+  python3 -c 'import boto3' >/dev/null 2>&1 || missing+=(python3-boto3)
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
