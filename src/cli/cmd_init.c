@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "core/instances.h"
 #include "core/users.h"
+#include "core/validate.h"
 #include "util/buf.h"
 #include "util/ids.h"
 
@@ -139,8 +140,14 @@ int cmd_init(int argc, char **argv)
         cli_error("cannot prepare %s: %s", db, strerror(errno));
         return EXIT_FAIL;
     }
+    if (region && *region && validate_region(NULL, region) != 0) {
+        cli_error("--region '%s' is not a region name such as us-east-1", region);
+        return EXIT_USAGE;
+    }
     char err[512];
     store *st = store_open(db, 1, err, sizeof err);
+    if (st && chmod(db, 0600) != 0) /* the store holds password hashes: owner only */
+        cli_error("warning: cannot restrict %s to its owner: %s", db, strerror(errno));
     char *kpath = keyring_path_for(db);
     keyring *kr = st ? keyring_load(kpath, 1, err, sizeof err) : NULL;
     free(kpath);

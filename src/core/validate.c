@@ -167,3 +167,33 @@ int validate_id(rerr *e, const char *field, const char *id, size_t max)
 {
     return validate_length(e, field, id, 1, max);
 }
+
+/* Consumes [a-z]+ at *p; returns the number of letters taken. */
+static size_t lower_run(const char **p)
+{
+    size_t n = 0;
+    while (**p >= 'a' && **p <= 'z') {
+        (*p)++;
+        n++;
+    }
+    return n;
+}
+
+int validate_region(rerr *e, const char *region)
+{
+    const char *p = region ? region : "";
+    int ok = lower_run(&p) == 2;
+    int words = 0;
+    while (ok && *p == '-' && p[1] >= 'a' && p[1] <= 'z') {
+        p++;
+        lower_run(&p);
+        words++;
+    }
+    ok = ok && words >= 1 && words <= 2;
+    if (ok && *p == '-' && p[1] >= '0' && p[1] <= '9')
+        p += 2;
+    if (!ok || *p)
+        return rerr_set(e, ERR_INVALID_PARAMETER, "Region", "'%.64s' is not a region name such as us-east-1",
+                        region ? region : "");
+    return 0;
+}

@@ -28,6 +28,9 @@ int validate_instance_alias(rerr *e, const char *alias);
 int validate_tag_key(rerr *e, const char *field, const char *key);
 int validate_tags(rerr *e, const char *field, const kvlist *tags);
 
+/* A region name: [a-z]{2}(-[a-z]+){1,2}(-[0-9])? (e.g. us-east-1, us-gov-west-1). */
+int validate_region(rerr *e, const char *region);
+
 /* Resource identifiers in paths: 1..100 characters (InstanceId) or 1..256 (others). */
 int validate_id(rerr *e, const char *field, const char *id, size_t max);
 

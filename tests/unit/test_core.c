@@ -132,6 +132,19 @@ static void lengths_count_characters(void **state)
     assert_true(strstr(e.message, "allowed: A, B") != NULL);
 }
 
+static void regions(void **state)
+{
+    (void)state;
+    assert_int_equal(validate_region(NULL, "us-east-1"), 0);
+    assert_int_equal(validate_region(NULL, "us-gov-west-1"), 0);
+    assert_int_equal(validate_region(NULL, "eu-central"), 0);
+    assert_int_equal(validate_region(NULL, "useast1"), -1);
+    assert_int_equal(validate_region(NULL, "us-east-12"), -1);
+    assert_int_equal(validate_region(NULL, "US-east-1"), -1);
+    assert_int_equal(validate_region(NULL, "us--1"), -1);
+    assert_int_equal(validate_region(NULL, ""), -1);
+}
+
 static void arns(void **state)
 {
     (void)state;
@@ -239,7 +252,7 @@ int main(void)
         cmocka_unit_test(token_roundtrip),      cmocka_unit_test(token_garbage_and_empty),
         cmocka_unit_test(tokens_differ_per_position), cmocka_unit_test(page_sizes),
         cmocka_unit_test(instance_alias_rules), cmocka_unit_test(tag_rules),
-        cmocka_unit_test(lengths_count_characters), cmocka_unit_test(arns),
+        cmocka_unit_test(lengths_count_characters), cmocka_unit_test(regions), cmocka_unit_test(arns),
         cmocka_unit_test(permissions),          cmocka_unit_test(sealed_secret_bound_to_key_id),
         cmocka_unit_test(password_hash_and_policy),
     };
