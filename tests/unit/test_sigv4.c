@@ -2,8 +2,9 @@
  * capture of real aws CLI / boto3 traffic, tampered variants of those captures, malformed
  * Authorization headers and hand-built canonicalisation cases.
  *
- * Captures are read from $ROSTER_REFERENCE/captures (ctest sets ROSTER_REFERENCE); without
- * it the path is derived from this source file's location (../../../shared/reference).
+ * Captures are read from $ROSTER_TEST_DATA/captures (ctest sets it to tests/data, which holds
+ * a copy of the reference captures); without it the path is derived from this source file's
+ * location (../data).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -45,7 +46,7 @@ static char *ref_path(const char *suffix)
 {
     buf b;
     buf_init(&b);
-    const char *env = getenv("ROSTER_REFERENCE");
+    const char *env = getenv("ROSTER_TEST_DATA");
     if (env && *env) {
         buf_puts(&b, env);
     } else {
@@ -54,7 +55,7 @@ static char *ref_path(const char *suffix)
             buf_append(&b, __FILE__, (size_t)(slash - __FILE__));
         else
             buf_putc(&b, '.');
-        buf_puts(&b, "/../../../shared/reference");
+        buf_puts(&b, "/../data");
     }
     buf_printf(&b, "/%s", suffix);
     char *s = buf_detach(&b);
