@@ -40,8 +40,13 @@ static int add_user(cli_env *env, const char *inst_ref, user_basic *u)
     rerr e;
     instance in;
     char id[ID_LEN];
-    if (instances_resolve(&env->cx, inst_ref, 1, &in, &e) || users_create_basic(&env->cx, in.id, u, id, &e)) {
+    if (instances_resolve(&env->cx, inst_ref, 1, &in, &e)) {
         cli_error("%s", e.message);
+        return EXIT_FAIL;
+    }
+    if (users_create_basic(&env->cx, in.id, u, id, &e)) {
+        cli_error("%s", e.message);
+        instance_clear(&in);
         return EXIT_FAIL;
     }
     printf("added user %s (%s) to instance %s\n", u->username, id, in.id);

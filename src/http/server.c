@@ -9,6 +9,8 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +25,25 @@ struct http_server {
     http_dispatch_fn fn;
     void *cls;
     int port;
+    atomic_int running;   /* set once MHD_start_daemon has returned a daemon */
+    char start_err[256];  /* libmicrohttpd's last message while starting */
 };
+
+/* libmicrohttpd's own messages. While the daemon starts they are kept for http_start's error
+ * (so a failed start prints one line); afterwards each becomes one timestamped log record. */
+static void mhd_logger(void *cls, const char *fmt, va_list ap)
+{
+    http_server *s = cls;
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+        msg[--n] = '\0';
+    if (atomic_load(&s->running))
+        log_error("http: %s", msg);
+    else
+        snprintf(s->start_err, sizeof s->start_err, "%.255s", msg);
+}
 
 static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *con)
 {
@@ -187,12 +207,17 @@ http_server *http_start(const char *listen, unsigned threads, http_dispatch_fn f
                             MHD_OPTION_URI_LOG_CALLBACK, uri_logger, s, MHD_OPTION_NOTIFY_COMPLETED,
                             on_completed, s, MHD_OPTION_THREAD_POOL_SIZE, threads ? threads : 1,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120, MHD_OPTION_CONNECTION_LIMIT,
-                            (unsigned)4096, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);
+                            (unsigned)4096, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+                            MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, s, MHD_OPTION_END);
     if (!s->d) {
-        snprintf(err, errlen, "cannot listen on %s (address in use or not permitted?)", listen);
+        if (s->start_err[0])
+            snprintf(err, errlen, "cannot listen on %s: %s", listen, s->start_err);
+        else
+            snprintf(err, errlen, "cannot listen on %s (address in use or not permitted?)", listen);
         free(s);
         return NULL;
     }
+    atomic_store(&s->running, 1);
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : 0;
     return s;
