@@ -7,11 +7,12 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 run:
 	@scripts/deps.sh run
-	@$(MAKE) --no-print-directory build
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROSTER_TESTS=OFF >/dev/null
+	@cmake --build build -j $(JOBS) --target roster
 	@scripts/run.sh
 
 build:
-	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROSTER_TESTS=ON >/dev/null
 	@cmake --build build -j $(JOBS)
 
 build-san:
@@ -28,7 +29,8 @@ test:
 
 bench:
 	@scripts/deps.sh bench
-	@$(MAKE) --no-print-directory build
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build build -j $(JOBS) --target roster
 	@bench/http
 
 clean:
