@@ -150,14 +150,26 @@ static int run(api_call *c, const api_env *env, const api_op *op)
                         .n_headers = r->n_headers,
                         .body = (const unsigned char *)r->body.data,
                         .body_len = r->body.len};
+    /* A read operation runs in one read transaction: one consistent snapshot, and one
+     * transaction start instead of one per statement. A writing operation reads its
+     * credentials in a short read transaction and opens its own write transaction in the core. */
+    int reading = strcmp(op->method, "GET") == 0;
+    if (store_begin(c->cx.conn, 0) != STORE_OK)
+        return rerr_set(&c->err, ERR_UNAVAILABLE, NULL, "The store is busy; retry");
     int rc = authenticate_sigv4(&c->cx, env->kr, &sr, time(NULL), &c->who, &c->err);
     memcpy(r->log_key, c->who.key_id, sizeof r->log_key);
+    if (!reading || rc)
+        store_rollback(c->cx.conn);
     if (rc)
         return -1;
     c->cx.who = &c->who;
     if (parse_body(c) || check_permission(c, op) || resolve_instance(c, op))
-        return -1;
-    return op->fn(c);
+        rc = -1;
+    else
+        rc = op->fn(c);
+    if (reading)
+        store_rollback(c->cx.conn);
+    return rc;
 }
 
 static void respond_ok(request *r, json_t *out)

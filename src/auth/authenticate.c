@@ -63,6 +63,43 @@ static int load_user(core_ctx *cx, const access_key *k, principal *out, rerr *e)
     return rc == STORE_OK ? 0 : core_store_error(cx, rc, "load the key's permissions", e);
 }
 
+/* Signing keys derived lately by this thread, so that a client's stream of requests costs one
+ * decryption and one derivation per key, day and region. Revocation is still seen at once: the
+ * key row is read on every request before this cache is consulted. */
+#define SIGNING_CACHE 8
+
+static _Thread_local struct {
+    char key_id[24];
+    char scope[112];             /* date/region/service */
+    uint8_t key[32];
+} signing_cache[SIGNING_CACHE];
+static _Thread_local unsigned signing_next;
+
+/* Fills out with the signing key of k for a's scope. Returns 0, or -1 when the secret does not
+ * open under this keyring. */
+static int signing_key(const keyring *kr, const access_key *k, const sigv4_auth *a, uint8_t out[32])
+{
+    char scope[112];
+    snprintf(scope, sizeof scope, "%.8s/%.63s/%.31s", a->date, a->region, a->service);
+    for (unsigned i = 0; i < SIGNING_CACHE; i++) {
+        if (strcmp(signing_cache[i].key_id, k->id) == 0 && strcmp(signing_cache[i].scope, scope) == 0) {
+            memcpy(out, signing_cache[i].key, 32);
+            return 0;
+        }
+    }
+    char *secret = keys_open_secret(kr, k);
+    if (!secret)
+        return -1;
+    sigv4_derive_key(secret, a->date, a->region, a->service, out);
+    sodium_memzero(secret, strlen(secret));
+    free(secret);
+    unsigned slot = signing_next++ % SIGNING_CACHE;
+    snprintf(signing_cache[slot].key_id, sizeof signing_cache[slot].key_id, "%s", k->id);
+    memcpy(signing_cache[slot].scope, scope, sizeof scope);
+    memcpy(signing_cache[slot].key, out, 32);
+    return 0;
+}
+
 int authenticate_sigv4(core_ctx *cx, const keyring *kr, const sigv4_request *req, time_t now, principal *out,
                        rerr *e)
 {
@@ -83,16 +120,12 @@ int authenticate_sigv4(core_ctx *cx, const keyring *kr, const sigv4_request *req
     }
     if (rc != STORE_OK)
         return core_store_error(cx, rc, "look up the access key", e);
-    char *secret = keys_open_secret(kr, &k);
     int result = -1;
-    if (!secret) {
+    uint8_t signing[32];
+    if (signing_key(kr, &k, &a, signing) != 0) {
         core_store_error(cx, STORE_ERROR, "open the key's secret (wrong key file?)", e);
         goto done;
     }
-    uint8_t signing[32];
-    sigv4_derive_key(secret, a.date, a.region, a.service, signing);
-    sodium_memzero(secret, strlen(secret));
-    free(secret);
     st = sigv4_verify(req, &a, signing, now, 1);
     sodium_memzero(signing, sizeof signing);
     if (st != SIGV4_OK) {

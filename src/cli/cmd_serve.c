@@ -10,25 +10,15 @@
 #include "cli/cli.h"
 #include "http/server.h"
 #include "util/log.h"
-#include "util/num.h"
 
 static void serve_usage(FILE *out)
 {
-    fputs("usage: roster serve [--listen HOST:PORT] [--db PATH] [--threads N]\n\n"
+    fputs("usage: roster serve [--listen HOST:PORT] [--db PATH]\n\n"
           "Serves the Amazon Connect API and the health check (GET /healthz) until SIGINT/SIGTERM.\n"
           "  --listen HOST:PORT  address (default $ROSTER_LISTEN or " DEFAULT_LISTEN "; port 0 picks one)\n"
           "  --db PATH           store file (default $ROSTER_DB or " DEFAULT_DB ")\n"
-          "  --threads N         worker threads (default $ROSTER_THREADS or 2 per core)\n",
+          "Each connection is served by its own thread (at most 1024 at once).\n",
           out);
-}
-
-static unsigned default_threads(void)
-{
-    int64_t v;
-    if (parse_int64(getenv("ROSTER_THREADS"), 1, 256, &v) == 0)
-        return (unsigned)v;
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    return cores > 0 ? (unsigned)cores * 2 : 2;
 }
 
 /* The host part of listen, for printing URLs: a wildcard address becomes 127.0.0.1. */
@@ -57,25 +47,15 @@ int cmd_serve(int argc, char **argv)
 {
     static const struct option opts[] = {{"listen", required_argument, NULL, 'l'},
                                          {"db", required_argument, NULL, 'd'},
-                                         {"threads", required_argument, NULL, 't'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *listen = getenv("ROSTER_LISTEN"), *db_opt = NULL;
-    unsigned threads = default_threads();
-    int64_t v;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case 'l': listen = optarg; break;
         case 'd': db_opt = optarg; break;
-        case 't':
-            if (parse_int64(optarg, 1, 256, &v) != 0) {
-                cli_error("--threads takes a number from 1 to 256");
-                return EXIT_USAGE;
-            }
-            threads = (unsigned)v;
-            break;
         case 'h': serve_usage(stdout); return EXIT_OK;
         default: serve_usage(stderr); return EXIT_USAGE;
         }
@@ -101,14 +81,14 @@ int cmd_serve(int argc, char **argv)
 
     api_env api = {.st = env.st, .kr = env.kr, .cfg = &env.cfg};
     char err[512];
-    http_server *srv = http_start(listen, threads, api_dispatch, &api, err, sizeof err);
+    http_server *srv = http_start(listen, api_dispatch, &api, err, sizeof err);
     if (!srv) {
         cli_error("%s", err);
         cli_close(&env);
         return EXIT_FAIL;
     }
     announce(listen, http_port(srv), db, &env.cfg);
-    log_info("serving with %u worker threads", threads);
+    log_info("serving, one thread per connection (at most %d)", HTTP_MAX_CONNECTIONS);
     int sig = 0;
     sigwait(&stop, &sig);
     log_info("received %s, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");

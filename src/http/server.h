@@ -14,10 +14,12 @@ typedef void (*http_dispatch_fn)(void *cls, request *r);
 
 typedef struct http_server http_server;
 
-/* Listens on listen ("HOST:PORT", "[V6]:PORT"; port 0 picks a free one) with `threads` worker
- * threads. Returns NULL with a message in err on failure. */
-http_server *http_start(const char *listen, unsigned threads, http_dispatch_fn fn, void *cls, char *err,
-                        size_t errlen);
+/* Connections served at once (one thread each); more wait in the listen backlog. */
+#define HTTP_MAX_CONNECTIONS 1024
+
+/* Listens on listen ("HOST:PORT", "[V6]:PORT"; port 0 picks a free one), one thread per
+ * connection. Returns NULL with a message in err on failure. */
+http_server *http_start(const char *listen, http_dispatch_fn fn, void *cls, char *err, size_t errlen);
 /* The port actually bound. */
 int http_port(const http_server *s);
 void http_stop(http_server *s);

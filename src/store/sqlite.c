@@ -245,14 +245,16 @@ void sq_col_copy(sqlite3_stmt *st, int i, char *dst, size_t cap)
     snprintf(dst, cap, "%s", t ? (const char *)t : "");
 }
 
-static int exec_simple(store_conn *c, const char *sql)
+/* Runs one of the transaction-control statements through the statement cache. */
+static int control(store_conn *c, const char *sql)
 {
-    return sq_status(c, sqlite3_exec(c->db, sql, NULL, NULL, NULL));
+    return sq_exec_stmt(c, sq_stmt(c, sql));
 }
 
 int store_begin(store_conn *c, int write)
 {
-    int rc = exec_simple(c, write ? "BEGIN IMMEDIATE" : "BEGIN");
+    static const char begin_write[] = "BEGIN IMMEDIATE", begin_read[] = "BEGIN";
+    int rc = control(c, write ? begin_write : begin_read);
     if (rc == STORE_OK)
         c->in_tx = 1;
     return rc;
@@ -260,7 +262,8 @@ int store_begin(store_conn *c, int write)
 
 int store_commit(store_conn *c)
 {
-    int rc = exec_simple(c, "COMMIT");
+    static const char sql[] = "COMMIT";
+    int rc = control(c, sql);
     if (rc == STORE_OK)
         c->in_tx = 0;
     else
@@ -270,10 +273,11 @@ int store_commit(store_conn *c)
 
 int store_rollback(store_conn *c)
 {
+    static const char sql[] = "ROLLBACK";
     c->in_tx = 0;
     if (sqlite3_get_autocommit(c->db))
         return STORE_OK;
-    return exec_simple(c, "ROLLBACK");
+    return control(c, sql);
 }
 
 int store_ping(store_conn *c)
