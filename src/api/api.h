@@ -58,8 +58,12 @@ typedef struct api_env {
 /* The http_dispatch_fn of the server: cls is an api_env. */
 void api_dispatch(void *cls, request *r);
 
-/* The operation tables of each adapter file. */
+/* The operation tables of each adapter file (connect_<area>.c). */
 const api_op *connect_instance_ops(size_t *n);
-const api_op *connect_resource_ops(size_t *n);
+const api_op *connect_security_ops(size_t *n);
+const api_op *connect_routing_ops(size_t *n);
+const api_op *connect_queue_ops(size_t *n);
+const api_op *connect_hierarchy_ops(size_t *n);
+const api_op *connect_tag_ops(size_t *n);
 
 #endif

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/model.h"
+#include "core/paging.h"
 #include "core/validate.h"
 #include "util/buf.h"
 
@@ -140,5 +142,38 @@ int search_text(search_cmp cmp, const char *hay, const char *needle)
     case CMP_CONTAINS:
         return strcasestr(hay, needle) != NULL;
     }
+    return 0;
+}
+
+int search_tag_match(const search_node *leaf, const struct kvlist *tags)
+{
+    for (size_t i = 0; i < tags->keys.n; i++)
+        if (strcmp(tags->keys.items[i], leaf->key) == 0)
+            return !leaf->value || strcmp(tags->values.items[i], leaf->value) == 0;
+    return 0;
+}
+
+int search_paginate(rerr *e, const char *kind, const char *token, size_t limit, const char *const *keys,
+                    const char *const *ids, size_t n, search_page *out)
+{
+    memset(out, 0, sizeof *out);
+    char *after_key = NULL, *after_id = NULL;
+    if (page_token_decode(e, "NextToken", token, kind, &after_key, &after_id))
+        return -1;
+    size_t i = 0;
+    if (token && *token) {
+        while (i < n) {
+            int c = strcmp(keys[i], after_key);
+            if (c > 0 || (c == 0 && strcmp(ids[i], after_id) > 0))
+                break;
+            i++;
+        }
+    }
+    free(after_key);
+    free(after_id);
+    out->start = i;
+    out->count = n - i < limit ? n - i : limit;
+    if (i + out->count < n)
+        out->next = page_token_encode(kind, keys[i + out->count - 1], ids[i + out->count - 1]);
     return 0;
 }

@@ -61,4 +61,22 @@ int search_eval(const search_node *root, const void *item, search_leaf_fn leaf, 
 /* Compares text under cmp. */
 int search_text(search_cmp cmp, const char *haystack, const char *needle);
 
+/* 1 if tags (a kvlist) satisfy a SEARCH_TAG leaf: the key is present and, when the leaf has a
+ * value, holds exactly that value. */
+struct kvlist;
+int search_tag_match(const search_node *leaf, const struct kvlist *tags);
+
+/* One page of search results. Items are (key, id) pairs sorted by key then id; the token
+ * (of list `kind`) names the last pair already returned. */
+typedef struct search_page {
+    size_t start;                /* index of the first item of the page */
+    size_t count;                /* items in the page */
+    char *next;                  /* malloc'd token, NULL on the last page */
+} search_page;
+
+/* Computes the page of limit items after token among n sorted items. keys[i]/ids[i] describe
+ * item i. Returns 0, or -1 with ERR_INVALID_PARAMETER for a token this list did not issue. */
+int search_paginate(rerr *e, const char *kind, const char *token, size_t limit, const char *const *keys,
+                    const char *const *ids, size_t n, search_page *out);
+
 #endif

@@ -161,8 +161,25 @@ static const char *const m001_foundation =
     "  after_json TEXT);\n"
     "CREATE INDEX audit_events_resource ON audit_events(resource_id, at_ms);\n";
 
+static const char *const m002_resources =
+    "ALTER TABLE queues ADD COLUMN outbound_caller_id_name TEXT;\n"
+    "ALTER TABLE queues ADD COLUMN outbound_caller_id_number_id TEXT;\n"
+    "ALTER TABLE queues ADD COLUMN outbound_flow_id TEXT;\n"
+    "ALTER TABLE security_profiles ADD COLUMN allowed_access_control_group_id TEXT\n"
+    "  REFERENCES hierarchy_groups(id);\n"
+    "CREATE TABLE security_profile_lists(\n"
+    "  profile_id TEXT NOT NULL REFERENCES security_profiles(id) ON DELETE CASCADE,\n"
+    "  list TEXT NOT NULL CHECK (list IN ('AllowedAccessControlTags', 'TagRestrictedResources',\n"
+    "                                     'HierarchyRestrictedResources')),\n"
+    "  key TEXT NOT NULL,\n"
+    "  value TEXT NOT NULL DEFAULT '',\n"
+    "  PRIMARY KEY(profile_id, list, key)) WITHOUT ROWID;\n"
+    "CREATE INDEX security_profiles_group ON security_profiles(allowed_access_control_group_id);\n"
+    "CREATE INDEX hierarchy_groups_level ON hierarchy_groups(instance_id, level);\n";
+
 static const migration all[] = {
     {1, "foundation: instances, resources, users, keys, audit", m001_foundation},
+    {2, "resources: queue outbound caller, security profile access controls", m002_resources},
 };
 
 const migration *migrations_all(size_t *n)

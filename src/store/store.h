@@ -125,4 +125,9 @@ int store_key_get(store_conn *c, const char *id, access_key *out);
 int store_key_list(store_conn *c, access_key **out, size_t *n);
 int store_key_revoke(store_conn *c, const char *id, int64_t now_ms);
 
+/* Each area's writes and searches, in headers of their own. */
+#include "store/store_hierarchy.h"
+#include "store/store_routing.h"
+#include "store/store_security.h"
+
 #endif

@@ -5,7 +5,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "core/model.h"
 
 #include "core/search.h"
 #include "util/buf.h"
@@ -112,12 +115,60 @@ static void validation_errors(void **state)
     search_clear(&root);
 }
 
+static void paginate_walks_without_gaps(void **state)
+{
+    (void)state;
+    const char *keys[] = {"a", "a", "b", "c", "c", "d", "e"};
+    const char *ids[] = {"1", "2", "1", "1", "2", "1", "1"};
+    size_t n = 7, seen = 0;
+    char *token = NULL;
+    rerr e;
+    for (int pages = 0; pages < 10; pages++) {
+        search_page pg;
+        assert_int_equal(search_paginate(&e, "x", token, 3, keys, ids, n, &pg), 0);
+        assert_int_equal(pg.start, seen);
+        seen += pg.count;
+        if (token && pg.next)
+            assert_string_not_equal(token, pg.next); /* a token never repeats */
+        free(token);
+        token = pg.next;
+        if (!token)
+            break;
+        assert_true(strlen(token) > 0);
+    }
+    assert_int_equal(seen, n);
+    search_page pg;
+    assert_int_equal(search_paginate(&e, "other", "eyJhIjoxfQ", 3, keys, ids, n, &pg), -1);
+    assert_int_equal(search_paginate(&e, "x", NULL, 10, keys, ids, 0, &pg), 0);
+    assert_int_equal(pg.count, 0);
+    assert_null(pg.next);
+}
+
+static void tag_leaf(void **state)
+{
+    (void)state;
+    kvlist tags = {0};
+    kvlist_set(&tags, "team", "blue");
+    search_node leaf = {.kind = SEARCH_TAG, .key = "team"};
+    assert_true(search_tag_match(&leaf, &tags));
+    leaf.value = "blue";
+    assert_true(search_tag_match(&leaf, &tags));
+    leaf.value = "red";
+    assert_false(search_tag_match(&leaf, &tags));
+    leaf.key = "env";
+    leaf.value = NULL;
+    assert_false(search_tag_match(&leaf, &tags));
+    kvlist_clear(&tags);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(text_comparisons),
         cmocka_unit_test(nested_and_or),
         cmocka_unit_test(validation_errors),
+        cmocka_unit_test(paginate_walks_without_gaps),
+        cmocka_unit_test(tag_leaf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
