@@ -328,3 +328,28 @@ int store_meta_set(store_conn *c, const char *key, const char *value)
     sq_bind_text(st, 2, value);
     return sq_exec_stmt(c, st);
 }
+
+/* Runs a keyset page query whose parameters are (instance, after_name, after_name, after_id,
+ * limit) and whose columns are (id, name, modified_ms[, kind]); appends to out. */
+int sq_page_summaries(store_conn *c, sqlite3_stmt *st, const page_req *pr, summary_list *out)
+{
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, pr->instance_id);
+    sq_bind_text(st, 2, pr->after_name ? pr->after_name : "");
+    sq_bind_text(st, 3, pr->after_name ? pr->after_name : "");
+    sq_bind_text(st, 4, pr->after_id ? pr->after_id : "");
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)pr->limit);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        summary *s = summary_list_add(out);
+        sq_col_copy(st, 0, s->id, sizeof s->id);
+        s->name = sq_col_dup(st, 1);
+        s->modified_ms = sqlite3_column_int64(st, 2);
+        if (sqlite3_column_count(st) > 3)
+            sq_col_copy(st, 3, s->kind, sizeof s->kind);
+    }
+    sqlite3_reset(st);
+    return sq_status(c, rc);
+}
+

@@ -39,4 +39,13 @@ char *sq_col_dup(sqlite3_stmt *st, int i);
 /* Copies column i into a fixed array (truncating), "" for NULL. */
 void sq_col_copy(sqlite3_stmt *st, int i, char *dst, size_t cap);
 
+/* The WHERE/ORDER/LIMIT tail of a keyset page over (name, id) within an instance; its parameters
+ * are (instance, after_name, after_name, after_id, limit). */
+#define KEYSET "instance_id = ? AND (name > ? OR (name = ? AND id > ?)) ORDER BY name, id LIMIT ?"
+
+/* Runs a keyset page query whose parameters are (instance, after_name, after_name, after_id,
+ * limit) and whose columns are (id, name, modified_ms[, kind]); appends to out. Returns a
+ * STORE_* value. */
+int sq_page_summaries(store_conn *c, sqlite3_stmt *st, const page_req *pr, summary_list *out);
+
 #endif
