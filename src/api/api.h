@@ -34,7 +34,7 @@ typedef struct api_call {
 typedef int (*api_handler)(api_call *c);
 
 enum {
-    OP_BODY_INSTANCE = 1,   /* InstanceId is a body member (Search* operations) */
+    OP_BODY_INSTANCE = 1,   /* a Search* operation: InstanceId is a body member, and it only reads */
     OP_GREEDY_LABEL = 2,    /* the last label takes the rest of the path (an unencoded ARN) */
     OP_NO_INSTANCE = 4,     /* the {InstanceId} label is resolved by the handler itself */
 };

@@ -154,7 +154,7 @@ static int run(api_call *c, const api_env *env, const api_op *op)
     /* A read operation runs in one read transaction: one consistent snapshot, and one
      * transaction start instead of one per statement. A writing operation reads its
      * credentials in a short read transaction and opens its own write transaction in the core. */
-    int reading = strcmp(op->method, "GET") == 0;
+    int reading = strcmp(op->method, "GET") == 0 || (op->flags & OP_BODY_INSTANCE);
     if (store_begin(c->cx.conn, 0) != STORE_OK)
         return rerr_set(&c->err, ERR_UNAVAILABLE, NULL, "The store is busy; retry");
     int rc = authenticate_sigv4(&c->cx, env->kr, &sr, time(NULL), &c->who, &c->err);

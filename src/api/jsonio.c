@@ -75,6 +75,41 @@ int jget_map(rerr *e, json_t *obj, const char *field, kvlist *out, int *present)
     return 0;
 }
 
+int jget_strlist(rerr *e, json_t *obj, const char *field, strlist *out, int *present)
+{
+    json_t *v = member(obj, field);
+    *present = v != NULL;
+    if (!v)
+        return 0;
+    if (!json_is_array(v))
+        return rerr_set(e, ERR_INVALID_PARAMETER, field, "%s must be a list of strings", field);
+    size_t i;
+    json_t *item;
+    json_array_foreach(v, i, item) {
+        if (!json_is_string(item))
+            return rerr_set(e, ERR_INVALID_PARAMETER, field, "%s must be a list of strings (item %zu is not)", field,
+                            i + 1);
+        strlist_push(out, json_string_value(item));
+    }
+    return 0;
+}
+
+int jrefuse(rerr *e, json_t *obj, const char *field, const char *why)
+{
+    json_t *v = member(obj, field);
+    if (!v || (json_is_array(v) && json_array_size(v) == 0) || (json_is_object(v) && json_object_size(v) == 0))
+        return 0;
+    return rerr_set(e, ERR_INVALID_REQUEST, field, "%s is not supported by roster: %s", field, why);
+}
+
+json_t *jstrlist(const strlist *l)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < l->n; i++)
+        json_array_append_new(a, json_string(l->items[i]));
+    return a;
+}
+
 int qget_int(rerr *e, const request *r, const char *key, int64_t *out, int *present)
 {
     const char *s = request_param(r, key);

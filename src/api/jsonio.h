@@ -20,6 +20,15 @@ int jget_int(rerr *e, json_t *obj, const char *field, int required, int64_t *out
 /* A map of string to string (tags). *present tells whether the member was given. */
 int jget_map(rerr *e, json_t *obj, const char *field, kvlist *out, int *present);
 
+/* A list of strings. *present tells whether the member was given. */
+int jget_strlist(rerr *e, json_t *obj, const char *field, strlist *out, int *present);
+
+/* Refuses member field when present (a feature roster does not serve): ERR_INVALID_REQUEST. */
+int jrefuse(rerr *e, json_t *obj, const char *field, const char *why);
+
+/* A JSON array of the strings in l (new reference). */
+json_t *jstrlist(const strlist *l);
+
 /* A query parameter as a whole number; absent leaves *present 0. */
 int qget_int(rerr *e, const request *r, const char *key, int64_t *out, int *present);
 

@@ -159,3 +159,41 @@ int search_json_tag_filter(rerr *e, json_t *filter, search_node *root)
         return -1;
     return 0;
 }
+
+/* A CommonAttributeAndCondition {TagConditions: [TagCondition]} as an AND node under parent. */
+static int attribute_and(rerr *e, json_t *cond, const char *member, search_node *parent)
+{
+    if (!json_is_object(cond))
+        return bad(e, member, "must be an object with TagConditions");
+    json_t *list = json_object_get(cond, "TagConditions");
+    if (!list || json_is_null(list)) {
+        search_add(parent, SEARCH_AND);
+        return 0;
+    }
+    return tag_and_list(e, list, member, parent);
+}
+
+int search_json_attribute_filter(rerr *e, json_t *filter, const char *member, search_node *root)
+{
+    if (!filter || json_is_null(filter))
+        return 0;
+    if (!json_is_object(filter))
+        return bad(e, member, "must be an object");
+    json_t *v;
+    if ((v = json_object_get(filter, "OrConditions")) && !json_is_null(v) && !json_is_array(v))
+        return bad(e, member, "OrConditions must be a list of {TagConditions: [...]}");
+    if (v && json_array_size(v) > 0) { /* an empty list is no condition, as an absent one */
+        search_node *or = search_add(root, SEARCH_OR);
+        size_t i;
+        json_t *item;
+        json_array_foreach(v, i, item) {
+            if (attribute_and(e, item, member, or))
+                return -1;
+        }
+    }
+    if ((v = json_object_get(filter, "AndCondition")) && !json_is_null(v) && attribute_and(e, v, member, root))
+        return -1;
+    if ((v = json_object_get(filter, "TagCondition")) && !json_is_null(v) && tag_condition(e, v, root))
+        return -1;
+    return 0;
+}

@@ -19,4 +19,11 @@ int search_json_criteria(rerr *e, json_t *criteria, search_node *root);
 /* Adds a ControlPlaneTagFilter object (NULL: nothing) under root, an AND node. */
 int search_json_tag_filter(rerr *e, json_t *filter, search_node *root);
 
+/* Adds a ControlPlaneAttributeFilter object (NULL: nothing) under root, an AND node: OrConditions
+ * (a list of {TagConditions: [TagCondition]}, any of which must hold), AndCondition
+ * ({TagConditions: [...]}, all must hold) and TagCondition; the members present are ANDed.
+ * member names the filter in messages (e.g. "SearchFilter.AttributeFilter"). Returns 0, or -1
+ * with ERR_INVALID_PARAMETER naming the member that is malformed; nodes belong to root. */
+int search_json_attribute_filter(rerr *e, json_t *filter, const char *member, search_node *root);
+
 #endif

@@ -80,6 +80,9 @@ void security_profile_clear(security_profile *p)
     free(p->name);
     free(p->description);
     strlist_clear(&p->permissions);
+    kvlist_clear(&p->allowed_tags);
+    strlist_clear(&p->tag_restricted);
+    strlist_clear(&p->hierarchy_restricted);
     memset(p, 0, sizeof *p);
 }
 
@@ -96,6 +99,9 @@ void queue_clear(queue *q)
 {
     free(q->name);
     free(q->description);
+    free(q->outbound_caller_id_name);
+    free(q->outbound_caller_id_number_id);
+    free(q->outbound_flow_id);
     memset(q, 0, sizeof *q);
 }
 

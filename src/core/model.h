@@ -67,6 +67,10 @@ typedef struct security_profile {
     int builtin;                 /* one of the four profiles every instance starts with */
     int64_t modified_ms;
     strlist permissions;
+    kvlist allowed_tags;         /* AllowedAccessControlTags, 0..4 */
+    strlist tag_restricted;      /* TagRestrictedResources, 0..10 */
+    strlist hierarchy_restricted;/* HierarchyRestrictedResources */
+    char allowed_group_id[ID_LEN]; /* AllowedAccessControlHierarchyGroupId, "" when none */
 } security_profile;
 void security_profile_clear(security_profile *p);
 
@@ -97,6 +101,9 @@ typedef struct queue {
     char status[12];             /* ENABLED | DISABLED */
     char queue_type[12];         /* STANDARD | AGENT */
     int64_t modified_ms;
+    char *outbound_caller_id_name;      /* OutboundCallerConfig; each NULL when unset */
+    char *outbound_caller_id_number_id;
+    char *outbound_flow_id;
 } queue;
 void queue_clear(queue *q);
 

@@ -7,6 +7,7 @@
 
 #include "auth/passwords.h"
 #include "core/instances.h"
+#include "core/routing_profiles.h"
 #include "core/validate.h"
 #include "util/buf.h"
 #include "util/ids.h"
@@ -31,28 +32,6 @@ static int resolve_profiles(core_ctx *cx, const char *instance_id, const strlist
     return 0;
 }
 
-static int default_routing_profile(core_ctx *cx, const char *instance_id, char out[ID_LEN], rerr *e)
-{
-    page_req pr = {.instance_id = instance_id, .after_name = "", .after_id = "", .limit = 1000};
-    summary_list l = {0};
-    int rc = store_routing_profile_list(cx->conn, &pr, &l);
-    int found = 0;
-    for (size_t i = 0; rc == STORE_OK && i < l.n && !found; i++) {
-        routing_profile p;
-        if (store_routing_profile_get(cx->conn, instance_id, l.items[i].id, &p) == STORE_OK) {
-            if (p.is_default) {
-                memcpy(out, p.id, ID_LEN);
-                found = 1;
-            }
-            routing_profile_clear(&p);
-        }
-    }
-    summary_list_clear(&l);
-    if (rc != STORE_OK)
-        return core_store_error(cx, rc, "find the default routing profile", e);
-    return found ? 0 : rerr_set(e, ERR_NOT_FOUND, "RoutingProfileId", "the instance has no default routing profile");
-}
-
 int users_create_basic(core_ctx *cx, const char *instance_id, const user_basic *u, char id_out[ID_LEN], rerr *e)
 {
     if (validate_length(e, "Username", u->username, 1, 64) ||
@@ -70,7 +49,7 @@ int users_create_basic(core_ctx *cx, const char *instance_id, const user_basic *
         goto done;
     if (u->routing_profile_id)
         snprintf(rp, sizeof rp, "%s", u->routing_profile_id);
-    else if (default_routing_profile(cx, instance_id, rp, e))
+    else if (routing_profiles_default(cx, instance_id, rp, e))
         goto done;
     if (u->password && !(hash = passwords_hash(u->password))) {
         rerr_set(e, ERR_INTERNAL, NULL, "cannot hash the password");

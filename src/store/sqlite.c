@@ -8,6 +8,7 @@
 #include "store/sqlite_int.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,8 +53,10 @@ static store_conn *conn_open(store *s, int create, char *err, size_t errlen)
 
 static void conn_close(store_conn *c)
 {
-    for (size_t i = 0; i < c->n_cache; i++)
-        sqlite3_finalize(c->cache[i].stmt);
+    for (size_t i = 0; i < c->cap_cache; i++)
+        if (c->cache[i].sql)
+            sqlite3_finalize(c->cache[i].stmt);
+    free(c->cache);
     sqlite3_close(c->db);
     free(c);
 }
@@ -167,14 +170,35 @@ const char *store_errmsg(store_conn *c)
     return c && c->db ? sqlite3_errmsg(c->db) : "no connection";
 }
 
+static size_t slot_of(const stmt_slot *table, size_t cap, const char *sql)
+{
+    size_t i = ((uintptr_t)sql >> 3) * 0x9E3779B97F4A7C15ull & (cap - 1);
+    while (table[i].sql && table[i].sql != sql)
+        i = (i + 1) & (cap - 1);
+    return i;
+}
+
+/* Doubles the statement table (abort on OOM, as every allocation in roster). */
+static void cache_grow(store_conn *c)
+{
+    size_t cap = c->cap_cache ? c->cap_cache * 2 : 256;
+    stmt_slot *table = xcalloc(cap, sizeof *table);
+    for (size_t i = 0; i < c->cap_cache; i++)
+        if (c->cache[i].sql)
+            table[slot_of(table, cap, c->cache[i].sql)] = c->cache[i];
+    free(c->cache);
+    c->cache = table;
+    c->cap_cache = cap;
+}
+
 sqlite3_stmt *sq_stmt(store_conn *c, const char *sql)
 {
-    for (size_t i = 0; i < c->n_cache; i++) {
-        if (c->cache[i].sql == sql) {
-            sqlite3_stmt *st = c->cache[i].stmt;
-            sqlite3_reset(st);
-            sqlite3_clear_bindings(st);
-            return st;
+    if (c->cap_cache) {
+        stmt_slot *slot = &c->cache[slot_of(c->cache, c->cap_cache, sql)];
+        if (slot->sql) {
+            sqlite3_reset(slot->stmt);
+            sqlite3_clear_bindings(slot->stmt);
+            return slot->stmt;
         }
     }
     sqlite3_stmt *st = NULL;
@@ -182,14 +206,12 @@ sqlite3_stmt *sq_stmt(store_conn *c, const char *sql)
         fprintf(stderr, "roster: store: prepare failed: %s\n", sqlite3_errmsg(c->db));
         return NULL;
     }
-    if (c->n_cache < STMT_CACHE) {
-        c->cache[c->n_cache].sql = sql;
-        c->cache[c->n_cache].stmt = st;
-        c->n_cache++;
-    } else {
-        fprintf(stderr, "roster: store: statement cache full\n");
-        abort();
-    }
+    if (2 * (c->n_cache + 1) > c->cap_cache)
+        cache_grow(c);
+    stmt_slot *slot = &c->cache[slot_of(c->cache, c->cap_cache, sql)];
+    slot->sql = sql;
+    slot->stmt = st;
+    c->n_cache++;
     return st;
 }
 
@@ -353,3 +375,26 @@ int sq_page_summaries(store_conn *c, sqlite3_stmt *st, const page_req *pr, summa
     return sq_status(c, rc);
 }
 
+
+int sq_collect(store_conn *c, sqlite3_stmt *st, void **arr, size_t *n, size_t elem,
+               void (*read)(sqlite3_stmt *st, void *item))
+{
+    *arr = NULL;
+    *n = 0;
+    if (!st)
+        return STORE_ERROR;
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *arr = xrealloc(*arr, cap * elem);
+        }
+        void *item = (char *)*arr + *n * elem;
+        memset(item, 0, elem);
+        read(st, item);
+        (*n)++;
+    }
+    sqlite3_reset(st);
+    return sq_status(c, rc);
+}

@@ -107,6 +107,7 @@ int store_instance_delete(store_conn *c, const char *id)
      * delete the dependants in order before the instance row cascades the rest. */
     static const char *const sqls[] = {
         "DELETE FROM users WHERE instance_id = ?",
+        "DELETE FROM security_profiles WHERE instance_id = ?", /* they may name a hierarchy group */
         "DELETE FROM routing_profiles WHERE instance_id = ?",
         "DELETE FROM queues WHERE instance_id = ?",
         "DELETE FROM hierarchy_groups WHERE instance_id = ? AND level = 5",

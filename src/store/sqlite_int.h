@@ -6,17 +6,19 @@
 
 #include "store/store.h"
 
-#define STMT_CACHE 96
+/* One prepared statement, found by the address of its static SQL text. */
+typedef struct stmt_slot {
+    const char *sql;
+    sqlite3_stmt *stmt;
+} stmt_slot;
 
 struct store_conn {
     store *owner;
     sqlite3 *db;
     int in_tx;
-    struct {
-        const char *sql;         /* static SQL text; identity of the statement */
-        sqlite3_stmt *stmt;
-    } cache[STMT_CACHE];
+    stmt_slot *cache;            /* open-addressing table, cap a power of two, at most half full */
     size_t n_cache;
+    size_t cap_cache;
     struct store_conn *next_idle;
 };
 
@@ -47,5 +49,11 @@ void sq_col_copy(sqlite3_stmt *st, int i, char *dst, size_t cap);
  * limit) and whose columns are (id, name, modified_ms[, kind]); appends to out. Returns a
  * STORE_* value. */
 int sq_page_summaries(store_conn *c, sqlite3_stmt *st, const page_req *pr, summary_list *out);
+
+/* Steps st to the end, growing *arr (elements of elem bytes, zeroed before read fills them) by
+ * one per row. *arr is malloc'd (the caller frees it, after clearing the elements); *n counts
+ * them. Returns a STORE_* value; on failure the rows read so far stay in *arr. */
+int sq_collect(store_conn *c, sqlite3_stmt *st, void **arr, size_t *n, size_t elem,
+               void (*read)(sqlite3_stmt *st, void *item));
 
 #endif

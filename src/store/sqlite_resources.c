@@ -103,7 +103,9 @@ int store_hours_list(store_conn *c, const page_req *pr, summary_list *out)
 int store_queue_insert(store_conn *c, const queue *q)
 {
     static const char sql[] = "INSERT INTO queues(id, instance_id, name, description, hours_id, max_contacts, "
-                              "status, queue_type, modified_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                              "status, queue_type, modified_ms, outbound_caller_id_name, "
+                              "outbound_caller_id_number_id, outbound_flow_id) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     sqlite3_stmt *st = sq_stmt(c, sql);
     if (!st)
         return STORE_ERROR;
@@ -117,13 +119,17 @@ int store_queue_insert(store_conn *c, const queue *q)
     sq_bind_text(st, 7, q->status[0] ? q->status : "ENABLED");
     sq_bind_text(st, 8, q->queue_type);
     sqlite3_bind_int64(st, 9, q->modified_ms);
+    sq_bind_text(st, 10, q->outbound_caller_id_name);
+    sq_bind_text(st, 11, q->outbound_caller_id_number_id);
+    sq_bind_text(st, 12, q->outbound_flow_id);
     return sq_exec_stmt(c, st);
 }
 
 int store_queue_get(store_conn *c, const char *instance_id, const char *id, queue *out)
 {
     static const char sql[] = "SELECT id, instance_id, name, description, hours_id, max_contacts, status, "
-                              "queue_type, modified_ms FROM queues WHERE instance_id = ? AND id = ?";
+                              "queue_type, modified_ms, outbound_caller_id_name, outbound_caller_id_number_id, "
+                              "outbound_flow_id FROM queues WHERE instance_id = ? AND id = ?";
     sqlite3_stmt *st = sq_stmt(c, sql);
     if (!st)
         return STORE_ERROR;
@@ -144,6 +150,9 @@ int store_queue_get(store_conn *c, const char *instance_id, const char *id, queu
     sq_col_copy(st, 6, out->status, sizeof out->status);
     sq_col_copy(st, 7, out->queue_type, sizeof out->queue_type);
     out->modified_ms = sqlite3_column_int64(st, 8);
+    out->outbound_caller_id_name = sq_col_dup(st, 9);
+    out->outbound_caller_id_number_id = sq_col_dup(st, 10);
+    out->outbound_flow_id = sq_col_dup(st, 11);
     sqlite3_reset(st);
     return STORE_OK;
 }
@@ -257,21 +266,13 @@ static int read_routing_children(store_conn *c, routing_profile *p)
     return sq_status(c, rc);
 }
 
-int store_routing_profile_get(store_conn *c, const char *instance_id, const char *id, routing_profile *out)
+#define ROUTING_COLS                                                                                   \
+    "id, instance_id, name, description, default_outbound_queue_id, agent_availability_timer, is_default, " \
+    "modified_ms"
+
+/* Fills out's scalar columns from a row of ROUTING_COLS. */
+static void routing_columns(sqlite3_stmt *st, routing_profile *out)
 {
-    static const char sql[] = "SELECT id, instance_id, name, description, default_outbound_queue_id, "
-                              "agent_availability_timer, is_default, modified_ms FROM routing_profiles "
-                              "WHERE instance_id = ? AND id = ?";
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
-    sq_bind_text(st, 1, instance_id);
-    sq_bind_text(st, 2, id);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return rc == SQLITE_DONE ? STORE_NOTFOUND : sq_status(c, rc);
-    }
     memset(out, 0, sizeof *out);
     sq_col_copy(st, 0, out->id, sizeof out->id);
     sq_col_copy(st, 1, out->instance_id, sizeof out->instance_id);
@@ -281,8 +282,164 @@ int store_routing_profile_get(store_conn *c, const char *instance_id, const char
     sq_col_copy(st, 5, out->agent_availability_timer, sizeof out->agent_availability_timer);
     out->is_default = sqlite3_column_int(st, 6);
     out->modified_ms = sqlite3_column_int64(st, 7);
+}
+
+/* Steps a query of ROUTING_COLS expected to give at most one row, then reads the children. */
+static int read_one_routing(store_conn *c, sqlite3_stmt *st, routing_profile *out)
+{
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? STORE_NOTFOUND : sq_status(c, rc);
+    }
+    routing_columns(st, out);
     sqlite3_reset(st);
     return read_routing_children(c, out);
+}
+
+int store_routing_profile_get(store_conn *c, const char *instance_id, const char *id, routing_profile *out)
+{
+    static const char sql[] = "SELECT " ROUTING_COLS " FROM routing_profiles WHERE instance_id = ? AND id = ?";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, instance_id);
+    sq_bind_text(st, 2, id);
+    return read_one_routing(c, st, out);
+}
+
+int store_routing_profile_by_name(store_conn *c, const char *instance_id, const char *name, routing_profile *out)
+{
+    static const char sql[] = "SELECT " ROUTING_COLS " FROM routing_profiles WHERE instance_id = ? AND name = ?";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, instance_id);
+    sq_bind_text(st, 2, name);
+    return read_one_routing(c, st, out);
+}
+
+int store_routing_profile_default(store_conn *c, const char *instance_id, char id_out[ID_LEN])
+{
+    static const char sql[] = "SELECT id FROM routing_profiles WHERE instance_id = ? AND is_default = 1 "
+                              "ORDER BY id LIMIT 1";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, instance_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        sq_col_copy(st, 0, id_out, ID_LEN);
+    int out = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOTFOUND : sq_status(c, rc);
+    sqlite3_reset(st);
+    return out;
+}
+
+/* ---- every profile of an instance at once (searches) ----------------------------------------- */
+
+static int by_id(const void *key, const void *item)
+{
+    return strcmp(key, ((const routing_profile *)item)->id);
+}
+
+static routing_profile *find_profile(routing_profile *all, size_t n, const char *id)
+{
+    return id ? bsearch(id, all, n, sizeof *all, by_id) : NULL;
+}
+
+static int all_media(store_conn *c, const char *instance_id, routing_profile *all, size_t n)
+{
+    static const char sql[] = "SELECT m.profile_id, m.channel, m.concurrency, m.cross_channel "
+                              "FROM routing_profile_media m JOIN routing_profiles p ON p.id = m.profile_id "
+                              "WHERE p.instance_id = ? ORDER BY m.profile_id, m.channel";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, instance_id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        routing_profile *p = find_profile(all, n, (const char *)sqlite3_column_text(st, 0));
+        if (!p || p->n_media >= 4)
+            continue;
+        media_concurrency *m = &p->media[p->n_media++];
+        sq_col_copy(st, 1, m->channel, sizeof m->channel);
+        m->concurrency = sqlite3_column_int(st, 2);
+        sq_col_copy(st, 3, m->cross_channel, sizeof m->cross_channel);
+    }
+    sqlite3_reset(st);
+    return sq_status(c, rc);
+}
+
+static void push_queue(routing_profile *p, sqlite3_stmt *st, int first_col)
+{
+    /* Grow to the next power of two: n_queues doubles as the capacity marker. */
+    if ((p->n_queues & (p->n_queues - 1)) == 0)
+        p->queues = xrealloc(p->queues, (p->n_queues ? p->n_queues * 2 : 1) * sizeof *p->queues);
+    routing_queue *q = &p->queues[p->n_queues++];
+    memset(q, 0, sizeof *q);
+    sq_col_copy(st, first_col, q->queue_id, sizeof q->queue_id);
+    sq_col_copy(st, first_col + 1, q->channel, sizeof q->channel);
+    q->manual = sqlite3_column_int(st, first_col + 2);
+    q->priority = sqlite3_column_int(st, first_col + 3);
+    q->delay = sqlite3_column_int(st, first_col + 4);
+}
+
+static int all_queues(store_conn *c, const char *instance_id, routing_profile *all, size_t n)
+{
+    static const char sql[] = "SELECT q.profile_id, q.queue_id, q.channel, q.manual, q.priority, q.delay "
+                              "FROM routing_profile_queues q JOIN routing_profiles p ON p.id = q.profile_id "
+                              "WHERE p.instance_id = ? ORDER BY q.profile_id, q.manual, q.queue_id, q.channel";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, instance_id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        routing_profile *p = find_profile(all, n, (const char *)sqlite3_column_text(st, 0));
+        if (p)
+            push_queue(p, st, 1);
+    }
+    sqlite3_reset(st);
+    return sq_status(c, rc);
+}
+
+static int all_user_counts(store_conn *c, const char *instance_id, routing_profile *all, size_t n)
+{
+    static const char sql[] = "SELECT routing_profile_id, count(*) FROM users WHERE instance_id = ? "
+                              "GROUP BY routing_profile_id";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, instance_id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        routing_profile *p = find_profile(all, n, (const char *)sqlite3_column_text(st, 0));
+        if (p)
+            p->n_users = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    return sq_status(c, rc);
+}
+
+static void routing_item(sqlite3_stmt *st, void *item)
+{
+    routing_columns(st, item);
+}
+
+int store_routing_profile_all(store_conn *c, const char *instance_id, routing_profile **out, size_t *n)
+{
+    static const char sql[] = "SELECT " ROUTING_COLS " FROM routing_profiles WHERE instance_id = ? ORDER BY id";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (st)
+        sq_bind_text(st, 1, instance_id);
+    int rc = sq_collect(c, st, (void **)out, n, sizeof **out, routing_item);
+    if (rc == STORE_OK)
+        rc = all_media(c, instance_id, *out, *n);
+    if (rc == STORE_OK)
+        rc = all_queues(c, instance_id, *out, *n);
+    if (rc == STORE_OK)
+        rc = all_user_counts(c, instance_id, *out, *n);
+    return rc;
 }
 
 int store_routing_profile_list(store_conn *c, const page_req *pr, summary_list *out)

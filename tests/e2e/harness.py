@@ -174,6 +174,20 @@ class RosterTestCase(unittest.TestCase):
         finally:
             cls.roster.cleanup()
 
+    def aws_ok(self, *args, creds=None):
+        """Runs the aws CLI and asserts success; returns its parsed output (None when empty)."""
+        rc, out, err = self.roster.aws(*args, creds=creds)
+        self.assertEqual(rc, 0, err)
+        return out
+
+    def assertBotoError(self, code, fn, **kwargs):
+        """Calls a boto3 method, asserts it raises a ClientError with code; returns the exception."""
+        with self.assertRaises(Exception) as cm:
+            fn(**kwargs)
+        self.assertTrue(hasattr(cm.exception, "response"), repr(cm.exception))
+        self.assertEqual(cm.exception.response["Error"]["Code"], code, cm.exception.response)
+        return cm.exception
+
     def assertAwsError(self, result, code, message_part=None):
         rc, out, err = result
         self.assertEqual(rc, 255, f"expected a service error, got rc={rc} out={out} err={err}")

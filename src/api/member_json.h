@@ -1,0 +1,28 @@
+/* member_json.h — reading members of nested request objects (list items, sub-structures) with
+ * their full path in messages, e.g. "QueueConfigs[2].Priority must be a whole number".
+ *
+ * path names the object holding the member ("" or NULL for the top level). The rules are
+ * those of jsonio.h: null counts as absent, a wrong JSON type is ERR_INVALID_PARAMETER. Each
+ * returns 0, or -1 with *e set. Strings and objects returned point into the document.
+ */
+#ifndef ROSTER_API_MEMBER_JSON_H
+#define ROSTER_API_MEMBER_JSON_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+int mj_str(rerr *e, json_t *obj, const char *path, const char *member, int required, const char **out);
+int mj_int(rerr *e, json_t *obj, const char *path, const char *member, int required, int64_t *out);
+/* A member that must be a JSON object; absent gives *out NULL. */
+int mj_obj(rerr *e, json_t *obj, const char *path, const char *member, int required, json_t **out);
+/* A member that must be a list; absent gives *out NULL. */
+int mj_list(rerr *e, json_t *obj, const char *path, const char *member, int required, json_t **out);
+/* Item i of list (named path) that must be an object. */
+int mj_item_obj(rerr *e, json_t *list, const char *path, size_t i, json_t **out);
+
+/* 1 if obj has member with a non-null value. */
+int mj_present(json_t *obj, const char *member);
+
+#endif

@@ -1,0 +1,155 @@
+/* tags.c — tagging resources by ARN. */
+#include "core/tags.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/arn.h"
+#include "core/instances.h"
+#include "core/permissions.h"
+#include "core/validate.h"
+
+/* What an ARN resource kind is in the store, and the permissions over its tags. */
+static const struct {
+    const char *arn_kind;        /* "" for the instance itself */
+    store_resource kind;
+    const char *noun;
+    const char *view;
+    const char *edit;
+} kinds[] = {
+    {"", STORE_RES_INSTANCE, "Instance", NULL, PERM_ACCOUNT},
+    {ARN_USER, STORE_RES_USER, "User", "Users.View", "Users.Edit"},
+    {ARN_ROUTING_PROFILE, STORE_RES_ROUTING_PROFILE, "Routing profile", "RoutingPolicies.View",
+     "RoutingPolicies.Edit"},
+    {ARN_SECURITY_PROFILE, STORE_RES_SECURITY_PROFILE, "Security profile", "SecurityProfiles.View",
+     "SecurityProfiles.Edit"},
+    {ARN_HIERARCHY_GROUP, STORE_RES_HIERARCHY_GROUP, "Hierarchy group", "AgentGrouping.View", "AgentGrouping.Edit"},
+    {ARN_QUEUE, STORE_RES_QUEUE, "Queue", "Queues.View", "Queues.Edit"},
+    {ARN_AGENT_QUEUE, STORE_RES_AGENT_QUEUE, "Agent queue", "Queues.View", "Queues.Edit"},
+    {ARN_HOURS, STORE_RES_HOURS, "Hours of operation", "HoursOfOperation.View", "HoursOfOperation.Edit"},
+};
+
+typedef struct target {
+    instance inst;
+    char id[ID_LEN];             /* the resource id (the instance id for an instance) */
+    size_t kind;                 /* index into kinds */
+} target;
+
+static int parse_target(core_ctx *cx, const char *arn, target *t, rerr *e)
+{
+    char iid[ID_LEN], kind[32], id[ID_LEN];
+    memset(t, 0, sizeof *t);
+    if (validate_length(e, "resourceArn", arn, 1, 1024))
+        return -1;
+    if (strncmp(arn, "arn:", 4) != 0)
+        return rerr_set(e, ERR_INVALID_PARAMETER, "resourceArn",
+                        "resourceArn '%.300s' is not an ARN (arn:aws:connect:REGION:ACCOUNT:instance/…)", arn);
+    if (arn_parse(cx->cfg, arn, iid, kind, id) != 0)
+        return rerr_set(e, ERR_NOT_FOUND, "resourceArn",
+                        "resourceArn '%.300s' names no resource of this roster (region %s, account %s, "
+                        "instance/<id>[/<kind>/<id>])",
+                        arn, cx->cfg->region, cx->cfg->account);
+    for (t->kind = 0; t->kind < sizeof kinds / sizeof kinds[0]; t->kind++)
+        if (strcmp(kinds[t->kind].arn_kind, kind) == 0)
+            break;
+    if (t->kind == sizeof kinds / sizeof kinds[0])
+        return rerr_set(e, ERR_INVALID_PARAMETER, "resourceArn",
+                        "resources of kind '%s' cannot be tagged in roster", kind);
+    if (instances_resolve(cx, iid, 0, &t->inst, e))
+        return -1;
+    snprintf(t->id, sizeof t->id, "%s", kind[0] ? id : iid);
+    int rc = store_resource_exists(cx->conn, kinds[t->kind].kind, t->inst.id, t->id);
+    if (rc == STORE_OK)
+        return 0;
+    instance_clear(&t->inst);
+    if (rc == STORE_NOTFOUND)
+        return rerr_set(e, ERR_NOT_FOUND, "resourceArn", "%s not found: %.300s", kinds[t->kind].noun, arn);
+    return core_store_error(cx, rc, "find the tagged resource", e);
+}
+
+static int allowed(core_ctx *cx, const target *t, int edit, rerr *e)
+{
+    const char *perm = edit ? kinds[t->kind].edit : kinds[t->kind].view;
+    if (principal_has(cx->who, perm))
+        return 0;
+    if (perm && strcmp(perm, PERM_ACCOUNT) == 0)
+        return rerr_set(e, ERR_ACCESS_DENIED, "resourceArn", "only an account key may change an instance's tags");
+    return rerr_set(e, ERR_ACCESS_DENIED, "resourceArn", "%s the tags of a %s needs the permission %s",
+                    edit ? "changing" : "reading", kinds[t->kind].noun, perm);
+}
+
+/* Resolves and authorises arn inside a write transaction; on success the transaction is open. */
+static int begin_change(core_ctx *cx, const char *arn, target *t, rerr *e)
+{
+    int rc = store_begin(cx->conn, 1);
+    if (rc != STORE_OK)
+        return core_store_error(cx, rc, "begin a transaction", e);
+    if (parse_target(cx, arn, t, e) == 0 && allowed(cx, t, 1, e) == 0)
+        return 0;
+    instance_clear(&t->inst);
+    store_rollback(cx->conn);
+    return -1;
+}
+
+static int finish_change(core_ctx *cx, target *t, int rc, rerr *e)
+{
+    instance_clear(&t->inst);
+    if (rc != 0) {
+        store_rollback(cx->conn);
+        return -1;
+    }
+    if ((rc = store_commit(cx->conn)) != STORE_OK)
+        return core_store_error(cx, rc, "commit the tags", e);
+    return 0;
+}
+
+int tags_add(core_ctx *cx, const char *arn, const kvlist *tags, rerr *e)
+{
+    target t;
+    if (validate_tags(e, "tags", tags) || begin_change(cx, arn, &t, e))
+        return -1;
+    kvlist merged = {0};
+    int rc = store_tags_get(cx->conn, t.id, &merged);
+    for (size_t i = 0; rc == STORE_OK && i < tags->keys.n; i++)
+        kvlist_set(&merged, tags->keys.items[i], tags->values.items[i]);
+    int result = 0;
+    if (rc != STORE_OK)
+        result = core_store_error(cx, rc, "read the tags", e);
+    else if (merged.keys.n > TAGS_MAX)
+        result = rerr_set(e, ERR_INVALID_PARAMETER, "tags",
+                          "a resource holds at most %d tags; this would make %zu", TAGS_MAX, merged.keys.n);
+    else if ((rc = store_tags_set(cx->conn, t.inst.id, t.id, tags)) != STORE_OK)
+        result = core_store_error(cx, rc, "write the tags", e);
+    kvlist_clear(&merged);
+    return finish_change(cx, &t, result, e);
+}
+
+int tags_remove(core_ctx *cx, const char *arn, const strlist *keys, rerr *e)
+{
+    if (keys->n < 1 || keys->n > TAGS_MAX)
+        return rerr_set(e, ERR_INVALID_PARAMETER, "tagKeys", "tagKeys must hold 1 to %d keys (got %zu)", TAGS_MAX,
+                        keys->n);
+    for (size_t i = 0; i < keys->n; i++)
+        if (validate_tag_key(e, "tagKeys", keys->items[i]))
+            return -1;
+    target t;
+    if (begin_change(cx, arn, &t, e))
+        return -1;
+    int rc = store_tags_remove(cx->conn, t.id, keys);
+    return finish_change(cx, &t, rc == STORE_OK ? 0 : core_store_error(cx, rc, "remove the tags", e), e);
+}
+
+int tags_list(core_ctx *cx, const char *arn, kvlist *out, rerr *e)
+{
+    target t;
+    if (parse_target(cx, arn, &t, e))
+        return -1;
+    int result = allowed(cx, &t, 0, e);
+    if (result == 0) {
+        int rc = store_tags_get(cx->conn, t.id, out);
+        if (rc != STORE_OK)
+            result = core_store_error(cx, rc, "read the tags", e);
+    }
+    instance_clear(&t.inst);
+    return result;
+}
