@@ -125,3 +125,28 @@ void access_key_clear(access_key *k)
     free(k->sealed);
     memset(k, 0, sizeof *k);
 }
+
+void user_clear(user_record *u)
+{
+    free(u->username);
+    free(u->first_name);
+    free(u->last_name);
+    free(u->email);
+    free(u->secondary_email);
+    free(u->mobile);
+    if (u->password_hash)
+        memset(u->password_hash, 0, strlen(u->password_hash));
+    free(u->password_hash);
+    free(u->directory_user_id);
+    free(u->external_id);
+    strlist_clear(&u->security_profile_ids);
+    memset(u, 0, sizeof *u);
+}
+
+channel_config *user_channel(user_record *u, const char *channel)
+{
+    for (size_t i = 0; i < u->n_channels; i++)
+        if (strcmp(u->channels[i].channel, channel) == 0)
+            return &u->channels[i];
+    return NULL;
+}

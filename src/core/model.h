@@ -138,7 +138,54 @@ typedef struct routing_profile {
 } routing_profile;
 void routing_profile_clear(routing_profile *p);
 
-/* A user as far as authentication needs it; the full record arrives with the users issue. */
+/* One channel's settings of a user (VOICE, CHAT, TASK or EMAIL). A has_* flag of 0 means the
+ * attribute is not set for that channel. The legacy PhoneConfig is the VOICE channel's view. */
+typedef struct channel_config {
+    char channel[8];
+    int has_auto_accept, auto_accept;
+    int has_afc_auto_accept, afc_auto_accept;     /* AgentFirstCallbackAutoAccept */
+    int has_acw;
+    int64_t acw_seconds;                          /* AfterContactWorkTimeLimit, seconds, 0 = unlimited */
+    int has_afc_acw;
+    int64_t afc_acw_seconds;                      /* AgentFirstCallbackAfterContactWorkConfig */
+    char phone_type[12];                          /* SOFT_PHONE | DESK_PHONE | "" */
+    char phone_number[20];                        /* E.164 desk phone number or "" */
+    int has_persistent, persistent;               /* PersistentConnection */
+    char voice_enhancement[20];                   /* VOICE_ISOLATION | NOISE_SUPPRESSION | NONE | "" */
+} channel_config;
+
+#define USER_CHANNELS 4
+
+/* A user: every facet the Amazon Connect User shape carries, plus roster's own fields.
+ * Strings are malloc'd and may be NULL when unset; user_clear releases them. */
+typedef struct user_record {
+    char id[ID_LEN];
+    char instance_id[ID_LEN];
+    char *username;
+    char *first_name;
+    char *last_name;
+    char *email;
+    char *secondary_email;
+    char *mobile;
+    char *password_hash;         /* argon2id; never leaves the core */
+    char *directory_user_id;
+    char routing_profile_id[ID_LEN];
+    char hierarchy_group_id[ID_LEN]; /* "" when the user sits outside the hierarchy */
+    strlist security_profile_ids;    /* 1..10 */
+    channel_config channels[USER_CHANNELS];
+    size_t n_channels;
+    int externally_managed;      /* provisioned by SCIM: read-only elsewhere */
+    char *external_id;
+    int disabled;
+    int64_t version;             /* +1 on every change */
+    int64_t created_ms;
+    int64_t modified_ms;
+} user_record;
+void user_clear(user_record *u);
+/* The channel's config in u, or NULL. */
+channel_config *user_channel(user_record *u, const char *channel);
+
+/* A user as far as authentication needs it. */
 typedef struct user_ref {
     char id[ID_LEN];
     char instance_id[ID_LEN];

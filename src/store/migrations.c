@@ -177,9 +177,17 @@ static const char *const m002_resources =
     "CREATE INDEX security_profiles_group ON security_profiles(allowed_access_control_group_id);\n"
     "CREATE INDEX hierarchy_groups_level ON hierarchy_groups(instance_id, level);\n";
 
+static const char *const m003_users =
+    "ALTER TABLE user_channel_configs ADD COLUMN afc_auto_accept INTEGER;\n"
+    "ALTER TABLE user_channel_configs ADD COLUMN afc_acw_seconds INTEGER;\n"
+    "CREATE INDEX tags_key ON tags(instance_id, key, value);\n"
+    "CREATE INDEX users_instance_name ON users(instance_id, username);\n"
+    "CREATE INDEX audit_events_instance ON audit_events(instance_id, at_ms);\n";
+
 static const migration all[] = {
     {1, "foundation: instances, resources, users, keys, audit", m001_foundation},
     {2, "resources: queue outbound caller, security profile access controls", m002_resources},
+    {3, "users: agent-first-callback settings, tag and audit indexes", m003_users},
 };
 
 const migration *migrations_all(size_t *n)

@@ -1,0 +1,15 @@
+/* audit.h — the audit trail: every change to a user records who (access key and its user),
+ * when, which operation, and the user before and after (never a password or its hash). */
+#ifndef ROSTER_CORE_AUDIT_H
+#define ROSTER_CORE_AUDIT_H
+
+#include "core/context.h"
+#include "core/error.h"
+
+/* Records a change of a user inside the caller's write transaction, so that the change and its
+ * record commit together. before is NULL for a create, after NULL for a delete. Returns 0, or -1
+ * with *e set (the caller then rolls back the change). */
+int audit_user_change(core_ctx *cx, const char *operation, const user_record *before, const user_record *after,
+                      rerr *e);
+
+#endif
