@@ -11,7 +11,7 @@
 int store_user_create(store_conn *c, const user_record *u);
 /* Reads the whole user (profiles and channels included). STORE_NOTFOUND when absent. */
 int store_user_get(store_conn *c, const char *instance_id, const char *id, user_record *out);
-int store_user_by_username(store_conn *c, const char *instance_id, const char *username, user_record *out);
+int store_user_by_name(store_conn *c, const char *instance_id, const char *username, user_record *out);
 /* Rewrites every column and child row of u->id from u (the caller read, changed and now writes
  * it inside one write transaction). STORE_NOTFOUND when absent. */
 int store_user_update(store_conn *c, const user_record *u);
