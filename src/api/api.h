@@ -65,5 +65,7 @@ const api_op *connect_routing_ops(size_t *n);
 const api_op *connect_queue_ops(size_t *n);
 const api_op *connect_hierarchy_ops(size_t *n);
 const api_op *connect_tag_ops(size_t *n);
+const api_op *connect_user_ops(size_t *n);
+const api_op *connect_user_search_ops(size_t *n);
 
 #endif

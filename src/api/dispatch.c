@@ -78,7 +78,8 @@ static int match(const api_op *op, request *r, const char **labels, size_t *n_la
 static const api_op *route(request *r, const char **labels, size_t *n_labels, char **greedy)
 {
     const api_op *(*const tables[])(size_t *) = {connect_instance_ops, connect_security_ops, connect_routing_ops,
-                                                  connect_queue_ops,    connect_hierarchy_ops, connect_tag_ops};
+                                                  connect_queue_ops,    connect_hierarchy_ops, connect_tag_ops,
+                                                  connect_user_ops,     connect_user_search_ops};
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
         size_t n;
         const api_op *ops = tables[t](&n);
