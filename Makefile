@@ -1,7 +1,7 @@
 # roster — the two newcomer commands.
 #   make run   install what is missing, build, initialise a store on first use, serve
 #   make test  install what the tests need, build (plain and ASan+UBSan), run every test
-.PHONY: run test build build-san bench clean
+.PHONY: run test build build-san bench bench-users clean
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
@@ -32,6 +32,12 @@ bench:
 	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build build -j $(JOBS) --target roster
 	@bench/http
+
+bench-users:
+	@scripts/deps.sh bench
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build build -j $(JOBS) --target roster
+	@bench/users
 
 clean:
 	rm -rf build build-san

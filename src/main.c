@@ -16,6 +16,7 @@ static const command commands[] = {
     {"serve", cmd_serve, "run the HTTP server (Amazon Connect API, health check)"},
     {"keys", cmd_keys, "create, list and revoke access keys"},
     {"users", cmd_users, "add a user from the command line"},
+    {"audit", cmd_audit, "list the audit trail of user changes"},
 };
 
 static void usage(FILE *out)

@@ -1,10 +1,414 @@
-/* connect_users.c — the rest-json shapes of users: create, describe, list, every update, delete. */
-#include <stddef.h>
+/* connect_users.c — the rest-json shapes of users: CreateUser, DescribeUser, ListUsers, the six
+ * updates and DeleteUser. The rules are core/users.c's and core/user_rules.c's; this file only
+ * translates between the wire and those calls. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "api/api.h"
+#include "api/common.h"
+#include "api/jsonio.h"
+#include "api/member_json.h"
+#include "core/arn.h"
+#include "core/users.h"
+#include "util/buf.h"
+
+/* ---- reading request shapes ------------------------------------------------------------------ */
+
+/* A boolean member of obj (named path.member in messages). */
+static int member_bool(rerr *e, json_t *obj, const char *path, const char *member, int required, int *has, int *out)
+{
+    char f[160];
+    snprintf(f, sizeof f, "%s%s%s", path && *path ? path : "", path && *path ? "." : "", member);
+    json_t *v = json_is_object(obj) ? json_object_get(obj, member) : NULL;
+    *has = v && !json_is_null(v);
+    *out = 0;
+    if (!*has)
+        return required ? rerr_set(e, ERR_INVALID_PARAMETER, f, "%s is required", f) : 0;
+    if (!json_is_boolean(v))
+        return rerr_set(e, ERR_INVALID_PARAMETER, f, "%s must be true or false", f);
+    *out = json_is_true(v);
+    return 0;
+}
+
+/* An integer member (has tells whether it was given). */
+static int member_int(rerr *e, json_t *obj, const char *path, const char *member, int *has, int64_t *out)
+{
+    *has = mj_present(obj, member);
+    *out = 0;
+    return mj_int(e, obj, path, member, 0, out);
+}
+
+static int read_identity(rerr *e, json_t *obj, user_identity_in *id)
+{
+    const char *p = "IdentityInfo";
+    memset(id, 0, sizeof *id);
+    return mj_str(e, obj, p, "FirstName", 0, &id->first_name) || mj_str(e, obj, p, "LastName", 0, &id->last_name) ||
+                   mj_str(e, obj, p, "Email", 0, &id->email) ||
+                   mj_str(e, obj, p, "SecondaryEmail", 0, &id->secondary_email) ||
+                   mj_str(e, obj, p, "Mobile", 0, &id->mobile)
+               ? -1
+               : 0;
+}
+
+static int read_phone(rerr *e, json_t *obj, user_phone_in *ph)
+{
+    const char *p = "PhoneConfig";
+    memset(ph, 0, sizeof *ph);
+    return mj_str(e, obj, p, "PhoneType", 0, &ph->phone_type) ||
+                   member_bool(e, obj, p, "AutoAccept", 0, &ph->has_auto_accept, &ph->auto_accept) ||
+                   member_int(e, obj, p, "AfterContactWorkTimeLimit", &ph->has_acw, &ph->acw_seconds) ||
+                   mj_str(e, obj, p, "DeskPhoneNumber", 0, &ph->desk_phone_number) ||
+                   member_bool(e, obj, p, "PersistentConnection", 0, &ph->has_persistent, &ph->persistent)
+               ? -1
+               : 0;
+}
+
+/* An AfterContactWorkConfig object member of item: its AfterContactWorkTimeLimit. */
+static int read_acw(rerr *e, json_t *item, const char *path, const char *member, int required, int *has,
+                    int64_t *out)
+{
+    char sub[160];
+    json_t *o;
+    snprintf(sub, sizeof sub, "%s.%s", path, member);
+    *has = 0;
+    if (mj_obj(e, item, path, member, required, &o))
+        return -1;
+    return o ? member_int(e, o, sub, "AfterContactWorkTimeLimit", has, out) : 0;
+}
+
+/* Reads one entry (at path) of the per-channel list of kind. */
+static int read_entry(rerr *e, json_t *item, const char *path, user_config_kind kind, user_channel_in *c)
+{
+    if (mj_str(e, item, path, "Channel", 1, &c->channel))
+        return -1;
+    switch (kind) {
+    case UCFG_AUTO_ACCEPT:
+        return member_bool(e, item, path, "AutoAccept", 1, &c->has_auto_accept, &c->auto_accept) ||
+               member_bool(e, item, path, "AgentFirstCallbackAutoAccept", 0, &c->has_afc_auto_accept,
+                           &c->afc_auto_accept);
+    case UCFG_ACW:
+        return read_acw(e, item, path, "AfterContactWorkConfig", 1, &c->has_acw, &c->acw_seconds) ||
+               read_acw(e, item, path, "AgentFirstCallbackAfterContactWorkConfig", 0, &c->has_afc_acw,
+                        &c->afc_acw_seconds);
+    case UCFG_PHONE_NUMBER:
+        return mj_str(e, item, path, "PhoneType", 1, &c->phone_type) ||
+               mj_str(e, item, path, "PhoneNumber", 0, &c->phone_number);
+    case UCFG_PERSISTENT:
+        return member_bool(e, item, path, "PersistentConnection", 1, &c->has_persistent, &c->persistent);
+    default:
+        return mj_str(e, item, path, "VoiceEnhancementMode", 1, &c->voice_enhancement);
+    }
+}
+
+/* The per-channel lists of the body. items[k] (malloc'd; the caller frees each) holds items. */
+static int read_config(rerr *e, json_t *body, user_config_in *cfg, user_channel_in *items[UCFG__COUNT])
+{
+    memset(cfg, 0, sizeof *cfg);
+    for (int k = 0; k < UCFG__COUNT; k++)
+        items[k] = NULL;
+    for (int k = 0; k < UCFG__COUNT; k++) {
+        const char *name = user_config_list_name((user_config_kind)k);
+        json_t *list;
+        if (mj_list(e, body, NULL, name, 0, &list))
+            return -1;
+        size_t n = json_array_size(list);
+        items[k] = xcalloc(n + 1, sizeof *items[k]);
+        cfg->items[k] = items[k];
+        cfg->n[k] = n;
+        for (size_t i = 0; i < n; i++) {
+            char path[64];
+            json_t *item;
+            snprintf(path, sizeof path, "%s[%zu]", name, i);
+            if (mj_item_obj(e, list, name, i, &item) || read_entry(e, item, path, (user_config_kind)k, &items[k][i]))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static void free_config(user_channel_in *items[UCFG__COUNT])
+{
+    for (int k = 0; k < UCFG__COUNT; k++)
+        free(items[k]);
+}
+
+/* ---- writing response shapes ----------------------------------------------------------------- */
+
+/* The legacy PhoneConfig: the VOICE channel's view. */
+static json_t *phone_json(user_record *u)
+{
+    const channel_config *v = user_channel(u, "VOICE");
+    channel_config none = {0};
+    if (!v)
+        v = &none;
+    json_t *o = json_pack("{s:s, s:b, s:I, s:s}", "PhoneType", v->phone_type[0] ? v->phone_type : "SOFT_PHONE",
+                          "AutoAccept", v->auto_accept, "AfterContactWorkTimeLimit", (json_int_t)v->acw_seconds,
+                          "DeskPhoneNumber", v->phone_number);
+    if (v->has_persistent)
+        json_object_set_new(o, "PersistentConnection", json_boolean(v->persistent));
+    return o;
+}
+
+/* The entry of list kind for channel c, or NULL when c sets nothing in that list. */
+static json_t *entry_json(const channel_config *c, user_config_kind kind)
+{
+    switch (kind) {
+    case UCFG_AUTO_ACCEPT: {
+        if (!c->has_auto_accept)
+            return NULL;
+        json_t *o = json_pack("{s:s, s:b}", "Channel", c->channel, "AutoAccept", c->auto_accept);
+        if (c->has_afc_auto_accept)
+            json_object_set_new(o, "AgentFirstCallbackAutoAccept", json_boolean(c->afc_auto_accept));
+        return o;
+    }
+    case UCFG_ACW: {
+        if (!c->has_acw)
+            return NULL;
+        json_t *o = json_pack("{s:s, s:{s:I}}", "Channel", c->channel, "AfterContactWorkConfig",
+                              "AfterContactWorkTimeLimit", (json_int_t)c->acw_seconds);
+        if (c->has_afc_acw)
+            json_object_set_new(o, "AgentFirstCallbackAfterContactWorkConfig",
+                                json_pack("{s:I}", "AfterContactWorkTimeLimit", (json_int_t)c->afc_acw_seconds));
+        return o;
+    }
+    case UCFG_PHONE_NUMBER: {
+        if (!c->phone_type[0])
+            return NULL;
+        json_t *o = json_pack("{s:s, s:s}", "Channel", c->channel, "PhoneType", c->phone_type);
+        jset_str(o, "PhoneNumber", c->phone_number, 1);
+        return o;
+    }
+    case UCFG_PERSISTENT:
+        return c->has_persistent ? json_pack("{s:s, s:b}", "Channel", c->channel, "PersistentConnection",
+                                             c->persistent)
+                                 : NULL;
+    default:
+        return c->voice_enhancement[0] ? json_pack("{s:s, s:s}", "Channel", c->channel, "VoiceEnhancementMode",
+                                                   c->voice_enhancement)
+                                       : NULL;
+    }
+}
+
+/* Adds the five per-channel lists of u to o, channels in canonical order. */
+static void config_json(json_t *o, user_record *u)
+{
+    for (int k = 0; k < UCFG__COUNT; k++) {
+        json_t *arr = json_array();
+        for (size_t i = 0; user_channel_names[i]; i++) {
+            const channel_config *c = user_channel(u, user_channel_names[i]);
+            json_t *entry = c ? entry_json(c, (user_config_kind)k) : NULL;
+            if (entry)
+                json_array_append_new(arr, entry);
+        }
+        json_object_set_new(o, user_config_list_name((user_config_kind)k), arr);
+    }
+}
+
+/* The User shape of DescribeUser. */
+static json_t *user_json(api_call *c, user_record *u)
+{
+    char *arn = arn_resource(c->cx.cfg, c->inst.id, ARN_USER, u->id);
+    json_t *o = json_pack("{s:s, s:s, s:s}", "Id", u->id, "Arn", arn, "Username", u->username);
+    free(arn);
+    json_t *id = json_object();
+    jset_str(id, "FirstName", u->first_name, 0);
+    jset_str(id, "LastName", u->last_name, 0);
+    jset_str(id, "Email", u->email, 1);
+    jset_str(id, "SecondaryEmail", u->secondary_email, 1);
+    jset_str(id, "Mobile", u->mobile, 1);
+    json_object_set_new(o, "IdentityInfo", id);
+    json_object_set_new(o, "PhoneConfig", phone_json(u));
+    jset_str(o, "DirectoryUserId", u->directory_user_id, 1);
+    json_object_set_new(o, "SecurityProfileIds", jstrlist(&u->security_profile_ids));
+    json_object_set_new(o, "RoutingProfileId", json_string(u->routing_profile_id));
+    jset_str(o, "HierarchyGroupId", u->hierarchy_group_id, 1);
+    json_object_set_new(o, "Tags", json_object());
+    api_tags(c, o, "Tags", u->id);
+    config_json(o, u);
+    api_modified(c, o, u->modified_ms);
+    return o;
+}
+
+/* ---- operations ------------------------------------------------------------------------------ */
+
+/* The body of CreateUser, read into n (borrowing from the document); the caller frees the
+ * storage with create_body_clear. */
+typedef struct create_body {
+    user_new n;
+    user_phone_in phone;
+    strlist profiles;
+    kvlist tags;
+    user_channel_in *items[UCFG__COUNT];
+} create_body;
+
+static void create_body_clear(create_body *b)
+{
+    strlist_clear(&b->profiles);
+    kvlist_clear(&b->tags);
+    free_config(b->items);
+}
+
+static int read_create(api_call *c, create_body *b)
+{
+    rerr *e = &c->err;
+    json_t *identity, *phone;
+    int has_profiles, has_tags;
+    memset(b, 0, sizeof *b);
+    b->n.mode = USER_CHECK_CREATE;
+    if (jget_str(e, c->in, "Username", 1, &b->n.username) || jget_str(e, c->in, "Password", 0, &b->n.password) ||
+        mj_obj(e, c->in, NULL, "IdentityInfo", 0, &identity) || read_identity(e, identity, &b->n.identity) ||
+        mj_obj(e, c->in, NULL, "PhoneConfig", 0, &phone) || (phone && read_phone(e, phone, &b->phone)) ||
+        jget_str(e, c->in, "DirectoryUserId", 0, &b->n.directory_user_id) ||
+        jget_strlist(e, c->in, "SecurityProfileIds", &b->profiles, &has_profiles) ||
+        jget_str(e, c->in, "RoutingProfileId", 1, &b->n.routing_profile_id) ||
+        jget_str(e, c->in, "HierarchyGroupId", 0, &b->n.hierarchy_group_id) ||
+        read_config(e, c->in, &b->n.config, b->items) || jget_map(e, c->in, "Tags", &b->tags, &has_tags))
+        return -1;
+    if (!has_profiles)
+        return rerr_set(e, ERR_INVALID_PARAMETER, "SecurityProfileIds", "SecurityProfileIds is required");
+    b->n.phone = phone ? &b->phone : NULL;
+    b->n.security_profile_ids = &b->profiles;
+    b->n.tags = has_tags ? &b->tags : NULL;
+    return 0;
+}
+
+static int create_user(api_call *c)
+{
+    create_body b;
+    char id[ID_LEN];
+    int rc = read_create(c, &b) || users_create(&c->cx, c->inst.id, &b.n, id, &c->err) ? -1 : 0;
+    create_body_clear(&b);
+    if (rc)
+        return -1;
+    char *arn = arn_resource(c->cx.cfg, c->inst.id, ARN_USER, id);
+    c->out = json_pack("{s:s, s:s}", "UserId", id, "UserArn", arn);
+    free(arn);
+    return 0;
+}
+
+static int describe_user(api_call *c)
+{
+    user_record u;
+    if (users_get(&c->cx, c->inst.id, c->labels[1], &u, &c->err))
+        return -1;
+    c->out = json_pack("{s:o}", "User", user_json(c, &u));
+    user_clear(&u);
+    return 0;
+}
+
+static int list_users(api_call *c)
+{
+    size_t limit;
+    summary_list l = {0};
+    char *next = NULL;
+    if (api_page_limit(c, 1000, &limit) ||
+        users_list(&c->cx, c->inst.id, request_param(c->r, "nextToken"), limit, &l, &next, &c->err))
+        return -1;
+    json_t *arr = json_array();
+    for (size_t i = 0; i < l.n; i++) {
+        char *arn = arn_resource(c->cx.cfg, c->inst.id, ARN_USER, l.items[i].id);
+        json_t *o = json_pack("{s:s, s:s, s:s}", "Id", l.items[i].id, "Arn", arn, "Username", l.items[i].name);
+        api_modified(c, o, l.items[i].modified_ms);
+        json_array_append_new(arr, o);
+        free(arn);
+    }
+    summary_list_clear(&l);
+    c->out = json_pack("{s:o}", "UserSummaryList", arr);
+    if (next)
+        json_object_set_new(c->out, "NextToken", json_string(next));
+    free(next);
+    return 0;
+}
+
+static int update(api_call *c, const user_change *ch)
+{
+    return users_update(&c->cx, c->inst.id, c->labels[1], ch, &c->err);
+}
+
+static int update_identity(api_call *c)
+{
+    json_t *obj;
+    user_identity_in id;
+    if (mj_obj(&c->err, c->in, NULL, "IdentityInfo", 1, &obj) || read_identity(&c->err, obj, &id))
+        return -1;
+    user_change ch = {.operation = "UpdateUserIdentityInfo", .identity = &id};
+    return update(c, &ch);
+}
+
+static int update_phone(api_call *c)
+{
+    json_t *obj;
+    user_phone_in ph;
+    if (mj_obj(&c->err, c->in, NULL, "PhoneConfig", 1, &obj) || read_phone(&c->err, obj, &ph))
+        return -1;
+    user_change ch = {.operation = "UpdateUserPhoneConfig", .phone = &ph};
+    return update(c, &ch);
+}
+
+static int update_config(api_call *c)
+{
+    user_config_in cfg;
+    user_channel_in *items[UCFG__COUNT];
+    user_change ch = {.operation = "UpdateUserConfig", .config = &cfg};
+    int rc = read_config(&c->err, c->in, &cfg, items) || update(c, &ch) ? -1 : 0;
+    free_config(items);
+    return rc;
+}
+
+static int update_routing_profile(api_call *c)
+{
+    user_change ch = {.operation = "UpdateUserRoutingProfile"};
+    if (jget_str(&c->err, c->in, "RoutingProfileId", 1, &ch.routing_profile_id))
+        return -1;
+    return update(c, &ch);
+}
+
+static int update_security_profiles(api_call *c)
+{
+    strlist ids = {0};
+    int present;
+    user_change ch = {.operation = "UpdateUserSecurityProfiles", .security_profile_ids = &ids};
+    int rc = jget_strlist(&c->err, c->in, "SecurityProfileIds", &ids, &present);
+    if (rc == 0 && !present)
+        rc = rerr_set(&c->err, ERR_INVALID_PARAMETER, "SecurityProfileIds", "SecurityProfileIds is required");
+    if (rc == 0)
+        rc = update(c, &ch);
+    strlist_clear(&ids);
+    return rc;
+}
+
+static int update_hierarchy(api_call *c)
+{
+    user_change ch = {.operation = "UpdateUserHierarchy", .set_hierarchy = 1};
+    if (jget_str(&c->err, c->in, "HierarchyGroupId", 0, &ch.hierarchy_group_id))
+        return -1;
+    return update(c, &ch);
+}
+
+static int delete_user(api_call *c)
+{
+    return users_delete(&c->cx, c->inst.id, c->labels[1], &c->err);
+}
+
+static const api_op ops[] = {
+    {"CreateUser", "PUT", "/users/{InstanceId}", USERS_PERM_CREATE, 0, create_user},
+    {"DescribeUser", "GET", "/users/{InstanceId}/{UserId}", USERS_PERM_VIEW, 0, describe_user},
+    {"ListUsers", "GET", "/users-summary/{InstanceId}", USERS_PERM_VIEW, 0, list_users},
+    {"DeleteUser", "DELETE", "/users/{InstanceId}/{UserId}", USERS_PERM_DELETE, 0, delete_user},
+    {"UpdateUserIdentityInfo", "POST", "/users/{InstanceId}/{UserId}/identity-info", USERS_PERM_EDIT, 0,
+     update_identity},
+    {"UpdateUserPhoneConfig", "POST", "/users/{InstanceId}/{UserId}/phone-config", USERS_PERM_EDIT, 0, update_phone},
+    {"UpdateUserConfig", "POST", "/users/{InstanceId}/{UserId}/config", USERS_PERM_EDIT, 0, update_config},
+    {"UpdateUserRoutingProfile", "POST", "/users/{InstanceId}/{UserId}/routing-profile", USERS_PERM_EDIT, 0,
+     update_routing_profile},
+    {"UpdateUserSecurityProfiles", "POST", "/users/{InstanceId}/{UserId}/security-profiles",
+     USERS_PERM_EDIT_PERMISSION, 0, update_security_profiles},
+    {"UpdateUserHierarchy", "POST", "/users/{InstanceId}/{UserId}/hierarchy", USERS_PERM_EDIT, 0, update_hierarchy},
+};
 
 const api_op *connect_user_ops(size_t *n)
 {
-    *n = 0; /* the user operations are being written (issue 4) */
-    return NULL;
+    *n = sizeof ops / sizeof ops[0];
+    return ops;
 }

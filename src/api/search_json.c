@@ -197,3 +197,56 @@ int search_json_attribute_filter(rerr *e, json_t *filter, const char *member, se
         return -1;
     return 0;
 }
+
+/* An AttributeAndCondition {TagConditions: [TagCondition], HierarchyGroupCondition} as an AND
+ * node under parent; both members hold when present. */
+static int user_attribute_and(rerr *e, json_t *cond, const char *member, search_node *parent)
+{
+    if (!json_is_object(cond))
+        return bad(e, member, "must be an object with TagConditions and/or HierarchyGroupCondition");
+    search_node *n = search_add(parent, SEARCH_AND);
+    json_t *v = json_object_get(cond, "TagConditions");
+    if (v && !json_is_null(v)) {
+        if (!json_is_array(v))
+            return bad(e, member, "TagConditions must be a list of TagCondition");
+        size_t i;
+        json_t *item;
+        json_array_foreach(v, i, item) {
+            if (tag_condition(e, item, n))
+                return -1;
+        }
+    }
+    v = json_object_get(cond, "HierarchyGroupCondition");
+    if (v && !json_is_null(v) && hierarchy_condition(e, v, n))
+        return -1;
+    return 0;
+}
+
+int search_json_user_attribute_filter(rerr *e, json_t *filter, const char *member, search_node *root)
+{
+    if (!filter || json_is_null(filter))
+        return 0;
+    if (!json_is_object(filter))
+        return bad(e, member, "must be an object");
+    json_t *v;
+    if ((v = json_object_get(filter, "OrConditions")) && !json_is_null(v) && !json_is_array(v))
+        return bad(e, member, "OrConditions must be a list of {TagConditions, HierarchyGroupCondition}");
+    if (v && json_array_size(v) > 0) { /* an empty list is no condition, as an absent one */
+        search_node *or = search_add(root, SEARCH_OR);
+        size_t i;
+        json_t *item;
+        json_array_foreach(v, i, item) {
+            if (user_attribute_and(e, item, member, or))
+                return -1;
+        }
+    }
+    if ((v = json_object_get(filter, "AndCondition")) && !json_is_null(v) &&
+        user_attribute_and(e, v, member, root))
+        return -1;
+    if ((v = json_object_get(filter, "TagCondition")) && !json_is_null(v) && tag_condition(e, v, root))
+        return -1;
+    if ((v = json_object_get(filter, "HierarchyGroupCondition")) && !json_is_null(v) &&
+        hierarchy_condition(e, v, root))
+        return -1;
+    return 0;
+}

@@ -26,4 +26,12 @@ int search_json_tag_filter(rerr *e, json_t *filter, search_node *root);
  * with ERR_INVALID_PARAMETER naming the member that is malformed; nodes belong to root. */
 int search_json_attribute_filter(rerr *e, json_t *filter, const char *member, search_node *root);
 
+/* Adds a ControlPlaneUserAttributeFilter object (NULL: nothing) under root, an AND node:
+ * OrConditions (a list of AttributeAndCondition {TagConditions: [TagCondition],
+ * HierarchyGroupCondition}, any of which must hold; an empty list is no condition),
+ * AndCondition (one AttributeAndCondition), TagCondition and HierarchyGroupCondition; the
+ * members present are ANDed. member names the filter in messages. Returns 0, or -1 with
+ * ERR_INVALID_PARAMETER naming the member that is malformed; nodes belong to root. */
+int search_json_user_attribute_filter(rerr *e, json_t *filter, const char *member, search_node *root);
+
 #endif

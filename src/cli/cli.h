@@ -38,5 +38,6 @@ int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 int cmd_users(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 #endif

@@ -7,6 +7,7 @@
 #include "core/arn.h"
 #include "core/instances.h"
 #include "core/permissions.h"
+#include "core/user_rules.h"
 #include "core/validate.h"
 
 /* What an ARN resource kind is in the store, and the permissions over its tags. */
@@ -78,13 +79,27 @@ static int allowed(core_ctx *cx, const target *t, int edit, rerr *e)
                     edit ? "changing" : "reading", kinds[t->kind].noun, perm);
 }
 
+/* A user provisioned by an identity provider is read-only here as everywhere. */
+static int writable(core_ctx *cx, const target *t, rerr *e)
+{
+    if (kinds[t->kind].kind != STORE_RES_USER)
+        return 0;
+    user_record u;
+    int rc = store_user_get(cx->conn, t->inst.id, t->id, &u);
+    if (rc != STORE_OK)
+        return core_store_error(cx, rc, "read the user", e);
+    int result = user_check_writable(&u, e);
+    user_clear(&u);
+    return result;
+}
+
 /* Resolves and authorises arn inside a write transaction; on success the transaction is open. */
 static int begin_change(core_ctx *cx, const char *arn, target *t, rerr *e)
 {
     int rc = store_begin(cx->conn, 1);
     if (rc != STORE_OK)
         return core_store_error(cx, rc, "begin a transaction", e);
-    if (parse_target(cx, arn, t, e) == 0 && allowed(cx, t, 1, e) == 0)
+    if (parse_target(cx, arn, t, e) == 0 && allowed(cx, t, 1, e) == 0 && writable(cx, t, e) == 0)
         return 0;
     instance_clear(&t->inst);
     store_rollback(cx->conn);

@@ -1,4 +1,5 @@
-/* users.c — creating users (bootstrap subset; see users.h). */
+/* users.c — users: create, read, list, change, delete (see users.h for the rules and the
+ * decisions taken where the reference is silent). */
 #include "core/users.h"
 
 #include <stdio.h>
@@ -6,17 +7,562 @@
 #include <string.h>
 
 #include "auth/passwords.h"
+#include "core/audit.h"
 #include "core/instances.h"
+#include "core/paging.h"
+#include "core/permissions.h"
 #include "core/routing_profiles.h"
+#include "core/security_profiles.h"
 #include "core/validate.h"
 #include "util/buf.h"
 #include "util/ids.h"
 
+#define TOKEN_KIND "users"
+
+/* ---- records ------------------------------------------------------------------------------ */
+
+/* Frees a string that may hold a secret, wiping it first. */
+static void free_secret(char *s)
+{
+    if (s) {
+        memset(s, 0, strlen(s));
+        free(s);
+    }
+}
+
+/* Sets *dst from src: NULL leaves it, "" clears it, anything else replaces it. */
+static void set_text(char **dst, const char *src)
+{
+    if (!src)
+        return;
+    free(*dst);
+    *dst = *src ? xstrdup(src) : NULL;
+}
+
+/* A deep copy of src into dst (which the caller clears). */
+static void user_copy(user_record *dst, const user_record *src)
+{
+    *dst = *src;
+    dst->username = xstrdup(src->username);
+    dst->first_name = xstrdup(src->first_name);
+    dst->last_name = xstrdup(src->last_name);
+    dst->email = xstrdup(src->email);
+    dst->secondary_email = xstrdup(src->secondary_email);
+    dst->mobile = xstrdup(src->mobile);
+    dst->password_hash = xstrdup(src->password_hash);
+    dst->directory_user_id = xstrdup(src->directory_user_id);
+    dst->external_id = xstrdup(src->external_id);
+    memset(&dst->security_profile_ids, 0, sizeof dst->security_profile_ids);
+    for (size_t i = 0; i < src->security_profile_ids.n; i++)
+        strlist_push(&dst->security_profile_ids, src->security_profile_ids.items[i]);
+}
+
+/* The user's config of channel name, added (unset) when missing; NULL only for a fifth channel. */
+static channel_config *channel_at(user_record *u, const char *name)
+{
+    channel_config *c = user_channel(u, name);
+    if (c || u->n_channels >= USER_CHANNELS)
+        return c;
+    c = &u->channels[u->n_channels++];
+    memset(c, 0, sizeof *c);
+    snprintf(c->channel, sizeof c->channel, "%s", name);
+    return c;
+}
+
+/* The settings of a new user (see users.h). */
+static void default_channels(user_record *u)
+{
+    for (size_t i = 0; user_channel_names[i]; i++) {
+        channel_config *c = channel_at(u, user_channel_names[i]);
+        c->has_auto_accept = 1;
+        c->has_acw = 1;
+    }
+    channel_config *v = channel_at(u, "VOICE");
+    snprintf(v->phone_type, sizeof v->phone_type, "SOFT_PHONE");
+    v->has_persistent = 1;
+    snprintf(v->voice_enhancement, sizeof v->voice_enhancement, "NONE");
+}
+
+/* Applies the legacy PhoneConfig: VOICE's settings, and the ACW limit of every channel. */
+static void apply_phone(user_record *u, const user_phone_in *p)
+{
+    channel_config *v = channel_at(u, "VOICE");
+    if (p->phone_type)
+        snprintf(v->phone_type, sizeof v->phone_type, "%s", p->phone_type);
+    if (p->desk_phone_number)
+        snprintf(v->phone_number, sizeof v->phone_number, "%s", p->desk_phone_number);
+    if (p->has_auto_accept) {
+        v->has_auto_accept = 1;
+        v->auto_accept = p->auto_accept != 0;
+    }
+    if (p->has_persistent) {
+        v->has_persistent = 1;
+        v->persistent = p->persistent != 0;
+    }
+    for (size_t i = 0; p->has_acw && user_channel_names[i]; i++) {
+        channel_config *c = channel_at(u, user_channel_names[i]);
+        c->has_acw = 1;
+        c->acw_seconds = p->acw_seconds;
+    }
+}
+
+/* Applies one entry of a per-channel list to its channel. */
+static void apply_entry(channel_config *c, user_config_kind kind, const user_channel_in *in)
+{
+    switch (kind) {
+    case UCFG_AUTO_ACCEPT:
+        c->has_auto_accept = 1;
+        c->auto_accept = in->auto_accept != 0;
+        c->has_afc_auto_accept = in->has_afc_auto_accept;
+        c->afc_auto_accept = in->has_afc_auto_accept && in->afc_auto_accept;
+        break;
+    case UCFG_ACW:
+        if (in->has_acw) {
+            c->has_acw = 1;
+            c->acw_seconds = in->acw_seconds;
+        }
+        c->has_afc_acw = in->has_afc_acw;
+        c->afc_acw_seconds = in->has_afc_acw ? in->afc_acw_seconds : 0;
+        break;
+    case UCFG_PHONE_NUMBER:
+        snprintf(c->phone_type, sizeof c->phone_type, "%s", in->phone_type);
+        snprintf(c->phone_number, sizeof c->phone_number, "%s", in->phone_number ? in->phone_number : "");
+        break;
+    case UCFG_PERSISTENT:
+        c->has_persistent = 1;
+        c->persistent = in->persistent != 0;
+        break;
+    default:
+        snprintf(c->voice_enhancement, sizeof c->voice_enhancement, "%s", in->voice_enhancement);
+        break;
+    }
+}
+
+static void apply_config(user_record *u, const user_config_in *cfg)
+{
+    for (int k = 0; k < UCFG__COUNT; k++)
+        for (size_t i = 0; i < cfg->n[k]; i++) {
+            channel_config *c = channel_at(u, cfg->items[k][i].channel);
+            if (c)
+                apply_entry(c, (user_config_kind)k, &cfg->items[k][i]);
+        }
+}
+
+static void apply_identity(user_record *u, const user_identity_in *id)
+{
+    set_text(&u->first_name, id->first_name);
+    set_text(&u->last_name, id->last_name);
+    set_text(&u->email, id->email);
+    set_text(&u->secondary_email, id->secondary_email);
+    set_text(&u->mobile, id->mobile);
+}
+
+/* ---- checks against the store and the principal -------------------------------------------- */
+
+static int need(core_ctx *cx, const char *perm, const char *what, rerr *e)
+{
+    if (principal_has(cx->who, perm))
+        return 0;
+    return rerr_set(e, ERR_ACCESS_DENIED, NULL, "User %s (key %s) may not %s: that needs the permission %s",
+                    cx->who && cx->who->username ? cx->who->username : "?", cx->who ? cx->who->key_id : "?", what,
+                    perm);
+}
+
+static int load_instance(core_ctx *cx, const char *instance_id, instance *out, rerr *e)
+{
+    int rc = store_instance_get(cx->conn, instance_id, out);
+    if (rc == STORE_NOTFOUND)
+        return rerr_set(e, ERR_NOT_FOUND, "InstanceId", "Instance not found: %.100s", instance_id);
+    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "read the instance", e);
+}
+
+static int load_user(core_ctx *cx, const char *instance_id, const char *id, user_record *out, rerr *e)
+{
+    if (validate_id(e, "UserId", id, 256))
+        return -1;
+    int rc = store_user_get(cx->conn, instance_id, id, out);
+    if (rc == STORE_NOTFOUND)
+        return rerr_set(e, ERR_NOT_FOUND, "UserId", "User not found: %.256s", id);
+    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "read the user", e);
+}
+
+/* Checks that each profile exists in the instance and that the principal may grant the union
+ * of their permissions; appends the distinct ids to *out. */
+static int check_profiles(core_ctx *cx, const char *instance_id, const strlist *ids, strlist *out, rerr *e)
+{
+    strlist perms = {0};
+    int result = 0;
+    for (size_t i = 0; result == 0 && i < ids->n; i++) {
+        security_profile p;
+        int rc = store_security_profile_get(cx->conn, instance_id, ids->items[i], &p);
+        if (rc == STORE_NOTFOUND) {
+            result = rerr_set(e, ERR_NOT_FOUND, "SecurityProfileIds", "Security profile not found: %.256s",
+                              ids->items[i]);
+            break;
+        }
+        if (rc != STORE_OK) {
+            result = core_store_error(cx, rc, "read a security profile", e);
+            break;
+        }
+        for (size_t j = 0; j < p.permissions.n; j++)
+            if (!strlist_contains(&perms, p.permissions.items[j]))
+                strlist_push(&perms, p.permissions.items[j]);
+        if (!strlist_contains(out, p.id))
+            strlist_push(out, p.id);
+        security_profile_clear(&p);
+    }
+    if (result == 0)
+        result = security_profiles_check_grant(cx->who, &perms, e);
+    strlist_clear(&perms);
+    return result;
+}
+
+static int check_exists(core_ctx *cx, store_resource kind, const char *instance_id, const char *id,
+                        const char *field, const char *noun, rerr *e)
+{
+    if (validate_id(e, field, id, 256))
+        return -1;
+    int rc = store_resource_exists(cx->conn, kind, instance_id, id);
+    if (rc == STORE_NOTFOUND)
+        return rerr_set(e, ERR_NOT_FOUND, field, "%s not found: %.256s", noun, id);
+    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "look up a reference", e);
+}
+
+static int check_routing(core_ctx *cx, const char *instance_id, const char *id, rerr *e)
+{
+    return check_exists(cx, STORE_RES_ROUTING_PROFILE, instance_id, id, "RoutingProfileId", "Routing profile", e);
+}
+
+static int check_group(core_ctx *cx, const char *instance_id, const char *id, rerr *e)
+{
+    return check_exists(cx, STORE_RES_HIERARCHY_GROUP, instance_id, id, "HierarchyGroupId", "Hierarchy group", e);
+}
+
+/* The username is free in the instance, also ignoring ASCII case. */
+static int check_unique(core_ctx *cx, const char *instance_id, const char *username, rerr *e)
+{
+    user_ref r;
+    int rc = store_user_lookalike(cx->conn, instance_id, username, &r);
+    if (rc == STORE_NOTFOUND)
+        return 0;
+    if (rc != STORE_OK)
+        return core_store_error(cx, rc, "look up the username", e);
+    if (strcmp(r.username, username) == 0)
+        rerr_set(e, ERR_DUPLICATE, "Username", "A user named '%s' already exists in this instance (%s)", username,
+                 r.id);
+    else
+        rerr_set(e, ERR_DUPLICATE, "Username",
+                 "Username '%s' differs only in case from the existing user '%s' (%s); usernames are unique "
+                 "ignoring case",
+                 username, r.username, r.id);
+    user_ref_clear(&r);
+    return -1;
+}
+
+/* Maps a failed write of user records. */
+static int write_error(core_ctx *cx, int rc, const char *username, rerr *e)
+{
+    if (rc == STORE_UNIQUE)
+        return rerr_set(e, ERR_DUPLICATE, "Username", "A user named '%s' already exists in this instance",
+                        username ? username : "");
+    if (rc == STORE_FOREIGN)
+        return rerr_set(e, ERR_NOT_FOUND, NULL, "A profile or group the user refers to no longer exists");
+    return core_store_error(cx, rc, "write the user", e);
+}
+
+/* Records the change with records that carry no password hash. */
+static int audit(core_ctx *cx, const char *operation, const user_record *before, const user_record *after, rerr *e)
+{
+    user_record b, a;
+    if (before) {
+        b = *before;
+        b.password_hash = NULL;
+    }
+    if (after) {
+        a = *after;
+        a.password_hash = NULL;
+    }
+    return audit_user_change(cx, operation, before ? &b : NULL, after ? &a : NULL, e);
+}
+
+/* ---- transactions -------------------------------------------------------------------------- */
+
+static int begin_write(core_ctx *cx, rerr *e)
+{
+    int rc = store_begin(cx->conn, 1);
+    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "begin a transaction", e);
+}
+
+/* Commits when result is 0, rolls back otherwise; returns the outcome. */
+static int finish(core_ctx *cx, int result, rerr *e)
+{
+    if (result != 0) {
+        store_rollback(cx->conn);
+        return -1;
+    }
+    int rc = store_commit(cx->conn);
+    if (rc != STORE_OK) {
+        store_rollback(cx->conn);
+        return core_store_error(cx, rc, "commit", e);
+    }
+    return 0;
+}
+
+/* ---- create -------------------------------------------------------------------------------- */
+
+/* The rules a new user's input must meet, without the store. */
+static int check_new(const char *idm_type, const user_new *in, rerr *e)
+{
+    if (user_check_username(idm_type, in->username, e) ||
+        user_check_new_password(idm_type, in->password, in->mode, e) ||
+        user_check_identity(idm_type, &in->identity, in->mode, e) || user_check_channels(in->phone, &in->config, e) ||
+        user_check_security_profile_ids(in->security_profile_ids, e))
+        return -1;
+    if (in->directory_user_id)
+        return rerr_set(e, ERR_INVALID_PARAMETER, "DirectoryUserId",
+                        "DirectoryUserId applies to EXISTING_DIRECTORY instances, which roster does not serve");
+    if (!in->routing_profile_id)
+        return rerr_set(e, ERR_INVALID_PARAMETER, "RoutingProfileId", "RoutingProfileId is required");
+    return in->tags ? validate_tags(e, "Tags", in->tags) : 0;
+}
+
+/* Fills *u (zeroed) with the new user; profiles are the checked, distinct ids. */
+static void build_user(core_ctx *cx, const char *instance_id, const user_new *in, const strlist *profiles,
+                       const char *hash, user_record *u)
+{
+    memset(u, 0, sizeof *u);
+    uuid_v4(u->id);
+    snprintf(u->instance_id, sizeof u->instance_id, "%s", instance_id);
+    u->username = xstrdup(in->username);
+    apply_identity(u, &in->identity);
+    u->password_hash = xstrdup(hash);
+    snprintf(u->routing_profile_id, sizeof u->routing_profile_id, "%s", in->routing_profile_id);
+    if (in->hierarchy_group_id)
+        snprintf(u->hierarchy_group_id, sizeof u->hierarchy_group_id, "%s", in->hierarchy_group_id);
+    for (size_t i = 0; i < profiles->n; i++)
+        strlist_push(&u->security_profile_ids, profiles->items[i]);
+    default_channels(u);
+    if (in->phone)
+        apply_phone(u, in->phone);
+    apply_config(u, &in->config);
+    u->version = 1;
+    u->created_ms = u->modified_ms = cx->now_ms;
+}
+
+/* The store checks of a new user: a free name, existing references, the grant rule. */
+static int check_new_refs(core_ctx *cx, const char *instance_id, const user_new *in, strlist *profiles, rerr *e)
+{
+    return check_unique(cx, instance_id, in->username, e) ||
+                   check_profiles(cx, instance_id, in->security_profile_ids, profiles, e) ||
+                   check_routing(cx, instance_id, in->routing_profile_id, e) ||
+                   (in->hierarchy_group_id && *in->hierarchy_group_id &&
+                    check_group(cx, instance_id, in->hierarchy_group_id, e))
+               ? -1
+               : 0;
+}
+
+int users_create_tx(core_ctx *cx, const char *instance_id, const user_new *in, const char *password_hash,
+                    char id_out[ID_LEN], rerr *e)
+{
+    instance inst;
+    if (need(cx, USERS_PERM_CREATE, "create users", e) || load_instance(cx, instance_id, &inst, e))
+        return -1;
+    strlist profiles = {0};
+    user_record u = {0};
+    int result = -1, rc;
+    if (check_new(inst.idm_type, in, e) || check_new_refs(cx, instance_id, in, &profiles, e))
+        goto done;
+    build_user(cx, instance_id, in, &profiles, password_hash, &u);
+    if (user_check_channel_state(&u, e))
+        goto done;
+    rc = store_user_create(cx->conn, &u);
+    if (rc == STORE_OK && in->tags)
+        rc = store_tags_set(cx->conn, instance_id, u.id, in->tags);
+    if (rc != STORE_OK) {
+        write_error(cx, rc, in->username, e);
+        goto done;
+    }
+    if (audit(cx, "CreateUser", NULL, &u, e) == 0) {
+        memcpy(id_out, u.id, ID_LEN);
+        result = 0;
+    }
+done:
+    instance_clear(&inst);
+    strlist_clear(&profiles);
+    user_clear(&u);
+    return result;
+}
+
+int users_create(core_ctx *cx, const char *instance_id, const user_new *in, char id_out[ID_LEN], rerr *e)
+{
+    instance inst;
+    if (need(cx, USERS_PERM_CREATE, "create users", e) || load_instance(cx, instance_id, &inst, e))
+        return -1;
+    int bad = check_new(inst.idm_type, in, e); /* before the costly hash */
+    instance_clear(&inst);
+    if (bad)
+        return -1;
+    char *hash = NULL;
+    if (in->password && !(hash = passwords_hash(in->password)))
+        return rerr_set(e, ERR_INTERNAL, NULL, "cannot hash the password");
+    int result = begin_write(cx, e);
+    if (result == 0)
+        result = finish(cx, users_create_tx(cx, instance_id, in, hash, id_out, e), e);
+    free_secret(hash);
+    return result;
+}
+
+/* ---- update -------------------------------------------------------------------------------- */
+
+/* The permission and the input rules of a change, without the store. */
+static int check_change(core_ctx *cx, const char *idm_type, const user_change *ch, rerr *e)
+{
+    int edits = ch->identity || ch->phone || ch->config || ch->routing_profile_id || ch->set_hierarchy;
+    if ((edits && need(cx, USERS_PERM_EDIT, "change users", e)) ||
+        (ch->security_profile_ids &&
+         need(cx, USERS_PERM_EDIT_PERMISSION, "change the security profiles of users", e)))
+        return -1;
+    if (ch->identity && user_check_identity(idm_type, ch->identity, USER_CHECK_UPDATE, e))
+        return -1;
+    if ((ch->phone || ch->config) && user_check_channels(ch->phone, ch->config, e))
+        return -1;
+    return ch->security_profile_ids ? user_check_security_profile_ids(ch->security_profile_ids, e) : 0;
+}
+
+/* Applies the facets of ch to u, checking references in the instance. */
+static int apply_change(core_ctx *cx, const char *instance_id, const user_change *ch, user_record *u, rerr *e)
+{
+    if (ch->identity)
+        apply_identity(u, ch->identity);
+    if (ch->phone)
+        apply_phone(u, ch->phone);
+    if (ch->config)
+        apply_config(u, ch->config);
+    if ((ch->phone || ch->config) && user_check_channel_state(u, e))
+        return -1;
+    if (ch->routing_profile_id) {
+        if (check_routing(cx, instance_id, ch->routing_profile_id, e))
+            return -1;
+        snprintf(u->routing_profile_id, sizeof u->routing_profile_id, "%s", ch->routing_profile_id);
+    }
+    if (ch->security_profile_ids) {
+        strlist ids = {0};
+        if (check_profiles(cx, instance_id, ch->security_profile_ids, &ids, e)) {
+            strlist_clear(&ids);
+            return -1;
+        }
+        strlist_clear(&u->security_profile_ids);
+        u->security_profile_ids = ids;
+    }
+    if (ch->set_hierarchy) {
+        const char *g = ch->hierarchy_group_id && *ch->hierarchy_group_id ? ch->hierarchy_group_id : NULL;
+        if (g && check_group(cx, instance_id, g, e))
+            return -1;
+        snprintf(u->hierarchy_group_id, sizeof u->hierarchy_group_id, "%s", g ? g : "");
+    }
+    return 0;
+}
+
+int users_update_tx(core_ctx *cx, const char *instance_id, const char *id, const user_change *ch, rerr *e)
+{
+    instance inst;
+    if (load_instance(cx, instance_id, &inst, e))
+        return -1;
+    int bad = check_change(cx, inst.idm_type, ch, e);
+    instance_clear(&inst);
+    user_record before, after;
+    if (bad || load_user(cx, instance_id, id, &before, e))
+        return -1;
+    int result = -1, rc;
+    user_copy(&after, &before);
+    if (user_check_writable(&before, e) || apply_change(cx, instance_id, ch, &after, e))
+        goto done;
+    after.version = before.version + 1;
+    after.modified_ms = cx->now_ms;
+    rc = store_user_update(cx->conn, &after);
+    if (rc != STORE_OK)
+        write_error(cx, rc, after.username, e);
+    else
+        result = audit(cx, ch->operation ? ch->operation : "UpdateUser", &before, &after, e);
+done:
+    user_clear(&before);
+    user_clear(&after);
+    return result;
+}
+
+int users_update(core_ctx *cx, const char *instance_id, const char *id, const user_change *ch, rerr *e)
+{
+    if (begin_write(cx, e))
+        return -1;
+    return finish(cx, users_update_tx(cx, instance_id, id, ch, e), e);
+}
+
+/* ---- delete -------------------------------------------------------------------------------- */
+
+int users_delete_tx(core_ctx *cx, const char *instance_id, const char *id, rerr *e)
+{
+    user_record before;
+    if (need(cx, USERS_PERM_DELETE, "delete users", e) || load_user(cx, instance_id, id, &before, e))
+        return -1;
+    int result = user_check_writable(&before, e);
+    if (result == 0) {
+        int rc = store_user_delete(cx->conn, instance_id, before.id);
+        result = rc == STORE_OK ? audit(cx, "DeleteUser", &before, NULL, e)
+                                : rc == STORE_NOTFOUND ? rerr_set(e, ERR_NOT_FOUND, "UserId", "User not found: %s", id)
+                                                       : core_store_error(cx, rc, "delete the user", e);
+    }
+    user_clear(&before);
+    return result;
+}
+
+int users_delete(core_ctx *cx, const char *instance_id, const char *id, rerr *e)
+{
+    if (begin_write(cx, e))
+        return -1;
+    return finish(cx, users_delete_tx(cx, instance_id, id, e), e);
+}
+
+/* ---- read ---------------------------------------------------------------------------------- */
+
+int users_get(core_ctx *cx, const char *instance_id, const char *id, user_record *out, rerr *e)
+{
+    if (load_user(cx, instance_id, id, out, e))
+        return -1;
+    free_secret(out->password_hash);
+    out->password_hash = NULL;
+    return 0;
+}
+
+int users_list(core_ctx *cx, const char *instance_id, const char *token, size_t limit, summary_list *out,
+               char **next, rerr *e)
+{
+    *next = NULL;
+    char *key = NULL, *id = NULL;
+    if (page_token_decode(e, "nextToken", token, TOKEN_KIND, &key, &id))
+        return -1;
+    page_req pr = {.instance_id = instance_id, .after_name = key, .after_id = id, .limit = limit + 1};
+    int rc = store_user_list(cx->conn, &pr, out);
+    free(key);
+    free(id);
+    if (rc != STORE_OK)
+        return core_store_error(cx, rc, "list users", e);
+    if (out->n > limit) {
+        free(out->items[limit].name);
+        out->n = limit;
+        const summary *last = &out->items[limit - 1];
+        *next = page_token_encode(TOKEN_KIND, last->name ? last->name : "", last->id);
+    }
+    return 0;
+}
+
+/* ---- the command line ---------------------------------------------------------------------- */
+
+/* Resolves profile names to ids (outside any transaction; users_create checks them again). */
 static int resolve_profiles(core_ctx *cx, const char *instance_id, const strlist *names, strlist *ids, rerr *e)
 {
-    if (!names || names->n < 1 || names->n > 10)
+    if (!names || names->n < 1 || names->n > USER_PROFILES_MAX)
         return rerr_set(e, ERR_INVALID_PARAMETER, "SecurityProfileIds",
-                        "a user needs 1 to 10 security profiles (got %zu)", names ? names->n : 0);
+                        "a user needs 1 to %d security profiles (got %zu)", USER_PROFILES_MAX, names ? names->n : 0);
     for (size_t i = 0; i < names->n; i++) {
         security_profile p;
         int rc = store_security_profile_by_name(cx->conn, instance_id, names->items[i], &p);
@@ -25,8 +571,7 @@ static int resolve_profiles(core_ctx *cx, const char *instance_id, const strlist
                             names->items[i]);
         if (rc != STORE_OK)
             return core_store_error(cx, rc, "look up a security profile", e);
-        if (!strlist_contains(ids, p.id))
-            strlist_push(ids, p.id);
+        strlist_push(ids, p.id);
         security_profile_clear(&p);
     }
     return 0;
@@ -34,53 +579,22 @@ static int resolve_profiles(core_ctx *cx, const char *instance_id, const strlist
 
 int users_create_basic(core_ctx *cx, const char *instance_id, const user_basic *u, char id_out[ID_LEN], rerr *e)
 {
-    if (validate_length(e, "Username", u->username, 1, 64) ||
-        validate_length(e, "IdentityInfo.FirstName", u->first_name, 1, 255) ||
-        validate_length(e, "IdentityInfo.LastName", u->last_name, 1, 300))
-        return -1;
     strlist ids = {0};
-    char *hash = NULL;
     char rp[ID_LEN];
-    int result = -1;
-    int rc = store_begin(cx->conn, 1);
-    if (rc != STORE_OK)
-        return core_store_error(cx, rc, "begin a transaction", e);
-    if (resolve_profiles(cx, instance_id, u->security_profile_names, &ids, e))
-        goto done;
-    if (u->routing_profile_id)
+    int result = resolve_profiles(cx, instance_id, u->security_profile_names, &ids, e);
+    if (result == 0 && u->routing_profile_id)
         snprintf(rp, sizeof rp, "%s", u->routing_profile_id);
-    else if (routing_profiles_default(cx, instance_id, rp, e))
-        goto done;
-    if (u->password && !(hash = passwords_hash(u->password))) {
-        rerr_set(e, ERR_INTERNAL, NULL, "cannot hash the password");
-        goto done;
-    }
-    user_insert ins = {.instance_id = "",
-                       .username = u->username,
-                       .first_name = u->first_name,
-                       .last_name = u->last_name,
-                       .email = u->email,
-                       .password_hash = hash,
-                       .routing_profile_id = rp,
+    else if (result == 0)
+        result = routing_profiles_default(cx, instance_id, rp, e);
+    if (result == 0) {
+        user_new in = {.username = u->username,
+                       .password = u->password,
+                       .identity = {.first_name = u->first_name, .last_name = u->last_name, .email = u->email},
                        .security_profile_ids = &ids,
-                       .now_ms = cx->now_ms};
-    uuid_v4(ins.id);
-    snprintf(ins.instance_id, sizeof ins.instance_id, "%s", instance_id);
-    rc = store_user_insert(cx->conn, &ins);
-    if (rc == STORE_UNIQUE) {
-        rerr_set(e, ERR_DUPLICATE, "Username", "a user named '%s' already exists in this instance", u->username);
-        goto done;
+                       .routing_profile_id = rp,
+                       .mode = USER_CHECK_CREATE_OPERATOR};
+        result = users_create(cx, instance_id, &in, id_out, e);
     }
-    if (rc != STORE_OK || (rc = store_commit(cx->conn)) != STORE_OK) {
-        core_store_error(cx, rc, "create the user", e);
-        goto done;
-    }
-    memcpy(id_out, ins.id, ID_LEN);
-    result = 0;
-done:
-    if (result != 0)
-        store_rollback(cx->conn);
     strlist_clear(&ids);
-    free(hash);
     return result;
 }

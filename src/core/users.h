@@ -1,12 +1,110 @@
-/* users.h — users. For now the part the foundation needs: creating a user with names,
- * e-mail, password and security profiles (the bootstrap admin, `roster users add`).
- * The full user capability (every facet, every rule) arrives with the users issue and
- * extends this file. */
+/* users.h — users: create, read, list, change any facet, delete. Every door (the Connect API,
+ * `roster users add` and `roster init`, the CSV importer, bulk edit, SCIM, the console) goes
+ * through these functions, so each rule is applied once: the field rules of user_rules.h, the
+ * references (security profiles, routing profile, hierarchy group) checked within the
+ * instance, the permission of the principal, the grant rule, the externally-managed lock and
+ * the audit event.
+ *
+ * Atomicity: each change reads the user, changes only the facets it names and writes the user
+ * back inside one write transaction (BEGIN IMMEDIATE), recording its audit event in the same
+ * transaction, so concurrent changes of different facets of one user never lose each other.
+ * The *_tx variants run inside a write transaction the caller has opened (a job's batch);
+ * the others open and commit their own (do not call them inside another transaction).
+ * Reading functions run inside the caller's (read) transaction, if any.
+ *
+ * Decisions where the reference is silent:
+ * - A new user has settings for every channel (VOICE, CHAT, TASK, EMAIL): auto-accept off and
+ *   after-contact work 0 (unlimited) on each; VOICE also a SOFT_PHONE, no persistent connection
+ *   and voice enhancement NONE. The legacy PhoneConfig and the per-channel lists then change
+ *   that state.
+ * - Legacy PhoneConfig (CreateUser, UpdateUserPhoneConfig): PhoneType, DeskPhoneNumber,
+ *   AutoAccept and PersistentConnection are the VOICE channel's; AfterContactWorkTimeLimit is
+ *   set on all four channels. Members left out keep their value ("" clears DeskPhoneNumber).
+ * - Per-channel lists (CreateUser, UpdateUserConfig): each entry sets that attribute group of
+ *   its channel (AutoAccept with AgentFirstCallbackAutoAccept; the ACW limit with the
+ *   agent-first-callback limit; PhoneType with PhoneNumber); channels not named keep theirs.
+ * - UpdateUserIdentityInfo merges: members given replace, members left out stay, "" clears an
+ *   optional member (SecondaryEmail, Mobile; Email on SAML).
+ * - UpdateUserSecurityProfiles replaces the set; duplicates in a list are folded.
+ * - Usernames are unique per instance ignoring ASCII case: a name differing only in case from
+ *   an existing one is a DuplicateResourceException naming the existing user.
+ * - DirectoryUserId applies to EXISTING_DIRECTORY instances, which roster does not serve: refused.
+ * - Externally managed users: every change or delete is an InvalidRequestException.
+ * - Permissions: Users.Create, Users.Edit (every facet but the security profiles),
+ *   Users.EditPermission (security profiles), Users.Delete. On create and on a change of the
+ *   security profiles a user key may grant only profiles whose permissions it holds itself.
+ * - The audit event's records carry no password hash.
+ *
+ * Every function returns 0 on success or -1 with *e set: ERR_INVALID_PARAMETER (a field, named),
+ * ERR_INVALID_REQUEST (externally managed), ERR_NOT_FOUND (the user, instance, profile or group
+ * named), ERR_DUPLICATE (username), ERR_ACCESS_DENIED (permission, grant rule),
+ * ERR_INTERNAL / ERR_UNAVAILABLE (store). Input strings are borrowed.
+ */
 #ifndef ROSTER_CORE_USERS_H
 #define ROSTER_CORE_USERS_H
 
 #include "core/context.h"
 #include "core/error.h"
+#include "core/user_rules.h"
+
+#define USERS_PERM_CREATE "Users.Create"
+#define USERS_PERM_VIEW "Users.View"
+#define USERS_PERM_EDIT "Users.Edit"
+#define USERS_PERM_EDIT_PERMISSION "Users.EditPermission"
+#define USERS_PERM_DELETE "Users.Delete"
+
+/* What a new user is made of (CreateUser). */
+typedef struct user_new {
+    const char *username;
+    const char *password;                /* plain text; hashed here, never kept or logged */
+    user_identity_in identity;
+    const user_phone_in *phone;          /* legacy PhoneConfig; NULL when absent */
+    user_config_in config;               /* per-channel lists */
+    const char *directory_user_id;       /* refused when given */
+    const strlist *security_profile_ids; /* 1..10 */
+    const char *routing_profile_id;
+    const char *hierarchy_group_id;      /* NULL or "": outside the hierarchy */
+    const kvlist *tags;                  /* NULL when none */
+    user_check_mode mode;                /* USER_CHECK_CREATE, or _OPERATOR for `roster users add` */
+} user_new;
+
+/* Creates the user (and its AGENT queue) and writes its id into id_out. The password is hashed
+ * before the write transaction opens. */
+int users_create(core_ctx *cx, const char *instance_id, const user_new *in, char id_out[ID_LEN], rerr *e);
+/* The same inside the caller's write transaction; password_hash is the argon2id hash of
+ * in->password (NULL when there is none). */
+int users_create_tx(core_ctx *cx, const char *instance_id, const user_new *in, const char *password_hash,
+                    char id_out[ID_LEN], rerr *e);
+
+/* What one change touches; NULL members stay as they are. */
+typedef struct user_change {
+    const char *operation;               /* for the audit trail, e.g. "UpdateUserIdentityInfo" */
+    const user_identity_in *identity;
+    const user_phone_in *phone;
+    const user_config_in *config;
+    const char *routing_profile_id;
+    const strlist *security_profile_ids; /* replaces the set (needs Users.EditPermission) */
+    int set_hierarchy;                   /* hierarchy_group_id applies (NULL or "": remove) */
+    const char *hierarchy_group_id;
+} user_change;
+
+int users_update(core_ctx *cx, const char *instance_id, const char *id, const user_change *ch, rerr *e);
+int users_update_tx(core_ctx *cx, const char *instance_id, const char *id, const user_change *ch, rerr *e);
+
+/* Deletes the user with its AGENT queue, tags and access keys. */
+int users_delete(core_ctx *cx, const char *instance_id, const char *id, rerr *e);
+int users_delete_tx(core_ctx *cx, const char *instance_id, const char *id, rerr *e);
+
+/* The whole user (password hash removed). *out is the caller's to clear. */
+int users_get(core_ctx *cx, const char *instance_id, const char *id, user_record *out, rerr *e);
+
+/* One page of users ordered by username (then id), at most limit, after token (NULL or "":
+ * the first page). Summaries carry id, username (name) and modified_ms. *out is the caller's to
+ * clear; *next is a malloc'd token or NULL on the last page. */
+int users_list(core_ctx *cx, const char *instance_id, const char *token, size_t limit, summary_list *out,
+               char **next, rerr *e);
+
+/* ---- the command line's subset ------------------------------------------------------------ */
 
 typedef struct user_basic {
     const char *username;
@@ -18,8 +116,9 @@ typedef struct user_basic {
     const char *routing_profile_id; /* NULL: the instance's default routing profile */
 } user_basic;
 
-/* Creates the user in instance_id. Returns 0 and writes the new id into id_out, or -1 with
- * *e set (ERR_INVALID_PARAMETER, ERR_NOT_FOUND for an unknown profile, ERR_DUPLICATE). */
+/* Creates the user in instance_id through users_create (mode USER_CHECK_CREATE_OPERATOR: on a
+ * CONNECT_MANAGED instance email and password stay optional; a user created without a password
+ * cannot sign in with one until it is set). Writes the new id into id_out. */
 int users_create_basic(core_ctx *cx, const char *instance_id, const user_basic *u, char id_out[ID_LEN],
                        rerr *e);
 

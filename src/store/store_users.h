@@ -12,6 +12,9 @@ int store_user_create(store_conn *c, const user_record *u);
 /* Reads the whole user (profiles and channels included). STORE_NOTFOUND when absent. */
 int store_user_get(store_conn *c, const char *instance_id, const char *id, user_record *out);
 int store_user_by_name(store_conn *c, const char *instance_id, const char *username, user_record *out);
+/* A user of the instance whose username equals username ignoring ASCII case (the look-alike
+ * check), or STORE_NOTFOUND. */
+int store_user_lookalike(store_conn *c, const char *instance_id, const char *username, user_ref *out);
 /* Rewrites every column and child row of u->id from u (the caller read, changed and now writes
  * it inside one write transaction). STORE_NOTFOUND when absent. */
 int store_user_update(store_conn *c, const user_record *u);
@@ -33,8 +36,47 @@ typedef struct audit_event {
     char *before_json;           /* NULL for a create */
     char *after_json;            /* NULL for a delete */
 } audit_event;
+/* Frees e's strings and zeroes it; NULL is a no-op. */
 void audit_event_clear(audit_event *e);
 
+/* Appends e to the trail inside the caller's transaction (e->id is not read: the store numbers
+ * events). An empty instance_id, key_id or actor_user_id is stored as NULL. Returns a STORE_*
+ * value. */
 int store_audit_insert(store_conn *c, const audit_event *e);
+
+/* Which events the audit listings return: those matching every filter set, at or after since_ms,
+ * after the keyset position (after_at_ms, after_id) — (0, 0) from the start. Order: oldest
+ * first, by (at_ms, id) when instance_id or resource_id is set (their indexes give that order);
+ * with neither, by id, the order the changes committed (there is no index on at_ms alone, and
+ * sorting the whole trail would not scale), and after_at_ms is not used. */
+typedef struct audit_filter {
+    const char *instance_id;     /* NULL: every instance */
+    const char *resource_id;     /* NULL: every resource */
+    int64_t since_ms;            /* 0: from the first event */
+    int64_t after_at_ms;
+    int64_t after_id;
+    size_t limit;                /* store_audit_list: at most this many (1 or more); store_audit_each: 0 = all */
+} audit_filter;
+
+/* A page of events (see audit_filter). *out is malloc'd (NULL when n is 0): the caller clears
+ * each event and frees the array, also on failure (rows read so far stay). Returns a STORE_*
+ * value. */
+int store_audit_list(store_conn *c, const audit_filter *f, audit_event **out, size_t *n);
+
+/* Calls fn for each event f selects, in order, streaming (one statement, no page re-reads). The
+ * event belongs to the iteration (fn copies what it keeps); fn returns 0 to go on, non-zero to
+ * stop. fn may run other store look-ups on c, but no audit listing. Returns a STORE_* value. */
+int store_audit_each(store_conn *c, const audit_filter *f, int (*fn)(const audit_event *ev, void *ctx), void *ctx);
+
+/* The username of user resource_id as the trail last recorded it in an event with id <= up_to_id
+ * (the Username of a create, a rename or a delete): *out is malloc'd (caller frees).
+ * STORE_NOTFOUND when no such event names one. */
+int store_audit_username(store_conn *c, const char *resource_id, int64_t up_to_id, char **out);
+
+/* The users that any recorded event names with username (Username before or after the change),
+ * within instance_id (NULL: every instance): out's keys are user ids, its values their instance
+ * ids (the caller clears out, also on failure). Finds deleted and renamed users too. Returns a
+ * STORE_* value. */
+int store_audit_users_named(store_conn *c, const char *instance_id, const char *username, kvlist *out);
 
 #endif

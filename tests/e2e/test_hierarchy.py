@@ -263,7 +263,31 @@ class HierarchyTest(RosterTestCase):
         self.create(iid, "Parent")
 
     def test_delete_group_with_users(self):
-        self.skipTest("needs UpdateUserHierarchy (users issue)")
+        iid = self.new_instance(2)
+        parent = self.create(iid, "Parent")
+        child = self.create(iid, "Child", parent)
+        sp = self.b.list_security_profiles(InstanceId=iid)["SecurityProfileSummaryList"][0]["Id"]
+        rp = self.b.list_routing_profiles(InstanceId=iid)["RoutingProfileSummaryList"][0]["Id"]
+        uid = self.b.create_user(InstanceId=iid, Username="grouped", Password="Passw0rd!x",
+                                 IdentityInfo={"FirstName": "G", "LastName": "U", "Email": "g@example.com"},
+                                 SecurityProfileIds=[sp], RoutingProfileId=rp, HierarchyGroupId=child)["UserId"]
+        err = self.assertAwsError(self.roster.aws("delete-user-hierarchy-group", "--instance-id", iid,
+                                                  "--hierarchy-group-id", child), "ResourceInUseException")
+        self.assertIn("1 user", err)
+        e = self.assertBotoError("ResourceInUseException", self.b.delete_user_hierarchy_group, InstanceId=iid,
+                                 HierarchyGroupId=child)
+        self.assertEqual(e.response["ResourceType"], "HIERARCHY_GROUP")
+        # Moved to the parent, the user keeps the parent instead.
+        self.b.update_user_hierarchy(InstanceId=iid, UserId=uid, HierarchyGroupId=parent)
+        self.b.delete_user_hierarchy_group(InstanceId=iid, HierarchyGroupId=child)
+        self.assertIn("1 user", self.assertAwsError(self.roster.aws("delete-user-hierarchy-group", "--instance-id",
+                                                                    iid, "--hierarchy-group-id", parent),
+                                                    "ResourceInUseException"))
+        # Out of the hierarchy (the CLI sends {}), the user no longer holds any group.
+        self.assertIsNone(self.aws_ok("update-user-hierarchy", "--instance-id", iid, "--user-id", uid))
+        self.assertNotIn("HierarchyGroupId", self.b.describe_user(InstanceId=iid, UserId=uid)["User"])
+        self.b.delete_user_hierarchy_group(InstanceId=iid, HierarchyGroupId=parent)
+        self.assertEqual(self.b.list_user_hierarchy_groups(InstanceId=iid)["UserHierarchyGroupSummaryList"], [])
 
     def test_list_and_paging_errors(self):
         iid = self.new_instance(1)

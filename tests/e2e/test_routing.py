@@ -386,7 +386,29 @@ class RoutingTest(RosterTestCase):
         self.assertEqual(self.describe(self.default_rp)["Name"], "Basic Routing Profile")
 
     def test_delete_routing_profile_held_by_user(self):
-        self.skipTest("needs UpdateUserRoutingProfile (users issue)")
+        rp = self.create("Held By A User")
+        user = self.b.create_user(InstanceId=self.iid, Username="rt-holder", Password="Passw0rd!x",
+                                  IdentityInfo={"FirstName": "R", "LastName": "H", "Email": "rt@example.com"},
+                                  SecurityProfileIds=[self.b.list_security_profiles(InstanceId=self.iid)
+                                                      ["SecurityProfileSummaryList"][0]["Id"]],
+                                  RoutingProfileId=self.default_rp)
+        uid = user["UserId"]
+        self.b.update_user_routing_profile(InstanceId=self.iid, UserId=uid, RoutingProfileId=rp)
+        self.assertEqual(self.describe(rp)["NumberOfAssociatedUsers"], 1)
+        err = self.assertAwsError(self.roster.aws("delete-routing-profile", "--instance-id", self.iid,
+                                                  "--routing-profile-id", rp), "ResourceInUseException")
+        self.assertIn("1 user", err)
+        e = self.assertBotoError("ResourceInUseException", self.b.delete_routing_profile, InstanceId=self.iid,
+                                 RoutingProfileId=rp)
+        self.assertEqual(e.response["ResourceType"], "USER")
+        self.assertEqual(e.response["ResourceId"], user["UserArn"])
+        self.assertEqual(self.describe(rp)["Name"], "Held By A User")
+        # Moved away, the profile can go.
+        self.b.update_user_routing_profile(InstanceId=self.iid, UserId=uid, RoutingProfileId=self.default_rp)
+        self.b.delete_routing_profile(InstanceId=self.iid, RoutingProfileId=rp)
+        self.assertBotoError("ResourceNotFoundException", self.b.describe_routing_profile, InstanceId=self.iid,
+                             RoutingProfileId=rp)
+        self.b.delete_user(InstanceId=self.iid, UserId=uid)
 
     # ---- unknown profile, every operation --------------------------------------------------------
     def test_unknown_profile_everywhere(self):

@@ -179,12 +179,42 @@ static void tags_by_arn(void **state)
     assert_int_equal(e.code, ERR_INVALID_PARAMETER);
 }
 
+static void externally_managed_user_tags_locked(void **state)
+{
+    fixture *f = *state;
+    strlist ids = {0};
+    strlist_push(&ids, f->defs.agent_profile_id);
+    user_insert ins = {.username = "scim1", .first_name = "S", .last_name = "C",
+                       .routing_profile_id = f->defs.routing_profile_id, .security_profile_ids = &ids,
+                       .now_ms = now_ms()};
+    uuid_v4(ins.id);
+    snprintf(ins.instance_id, sizeof ins.instance_id, "%s", f->in.id);
+    assert_int_equal(store_user_insert(f->cx.conn, &ins), STORE_OK);
+    user_record u;
+    assert_int_equal(store_user_get(f->cx.conn, f->in.id, ins.id, &u), STORE_OK);
+    u.externally_managed = 1;
+    assert_int_equal(store_user_update(f->cx.conn, &u), STORE_OK);
+    user_clear(&u);
+    char *arn = arn_resource(&f->cfg, f->in.id, ARN_USER, ins.id);
+    kvlist t = {0};
+    kvlist_set(&t, "team", "blue");
+    rerr e;
+    assert_int_equal(tags_add(&f->cx, arn, &t, &e), -1);
+    assert_int_equal(e.code, ERR_INVALID_REQUEST);
+    kvlist_clear(&t);
+    assert_int_equal(tags_list(&f->cx, arn, &t, &e), 0); /* reading stays allowed */
+    kvlist_clear(&t);
+    free(arn);
+    strlist_clear(&ids);
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
         return 1;
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {T(create_rules), T(admin_protected), T(delete_in_use_names_a_user),
-                                       T(grant_only_what_you_hold), T(tags_by_arn)};
+                                       T(grant_only_what_you_hold), T(tags_by_arn),
+                                       T(externally_managed_user_tags_locked)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,67 @@
+/* argon2_time.c — bench helper (not part of roster's build; bench/users compiles it into its temp
+ * dir): times one argon2id password hash exactly as roster makes it — libsodium's
+ * crypto_pwhash_str_alg with ALG_ARGON2ID13, t = ROSTER_ARGON2_T (default 2) and
+ * m = ROSTER_ARGON2_M_MIB MiB (default 19), read with the same bounds as src/auth/passwords.c.
+ *
+ * usage: argon2_time [COUNT]   (default 5 timed hashes after one untimed warm-up)
+ * Prints: ARGON2 t=2 m_mib=19 count=5 median_ms=… min_ms=… max_ms=…
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* The environment value of name when it is a whole number within [lo, hi], else def. */
+static long env_num(const char *name, long lo, long hi, long def)
+{
+    const char *s = getenv(name);
+    if (!s || !*s)
+        return def;
+    char *end;
+    long v = strtol(s, &end, 10);
+    return *end == '\0' && v >= lo && v <= hi ? v : def;
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+    long count = argc > 1 ? strtol(argv[1], NULL, 10) : 5;
+    if (count < 1 || count > 1000 || sodium_init() < 0) {
+        fprintf(stderr, "usage: argon2_time [COUNT 1..1000]\n");
+        return 2;
+    }
+    unsigned long long t = (unsigned long long)env_num("ROSTER_ARGON2_T", 1, 10, 2);
+    size_t m_mib = (size_t)env_num("ROSTER_ARGON2_M_MIB", 1, 4096, 19);
+    static const char password[] = "Bench-Passw0rd";
+    char out[crypto_pwhash_STRBYTES];
+    double *ms = calloc((size_t)count, sizeof *ms);
+    if (!ms)
+        return 1;
+    for (long i = -1; i < count; i++) { /* i == -1: warm-up */
+        double t0 = now_ms();
+        if (crypto_pwhash_str_alg(out, password, strlen(password), t, m_mib << 20, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+            fprintf(stderr, "argon2_time: hashing failed (out of memory?)\n");
+            return 1;
+        }
+        if (i >= 0)
+            ms[i] = now_ms() - t0;
+    }
+    qsort(ms, (size_t)count, sizeof *ms, cmp_double);
+    printf("ARGON2 t=%llu m_mib=%zu count=%ld median_ms=%.2f min_ms=%.2f max_ms=%.2f\n", t, m_mib, count,
+           ms[count / 2], ms[0], ms[count - 1]);
+    free(ms);
+    return 0;
+}

@@ -1,0 +1,195 @@
+/* audit.c — the audit trail of user changes (see audit.h).
+ *
+ * A user is serialised field by field into a JSON object with the Amazon Connect member names:
+ *   Username, IdentityInfo{FirstName, LastName, Email, SecondaryEmail, Mobile}, DirectoryUserId,
+ *   Channels{VOICE|CHAT|TASK|EMAIL: {PhoneType, AutoAccept, AfterContactWorkTimeLimit,
+ *   DeskPhoneNumber, PersistentConnection, AgentFirstCallbackAutoAccept,
+ *   AgentFirstCallbackAfterContactWorkTimeLimit, VoiceEnhancementMode}} (Channels.VOICE is the
+ *   legacy PhoneConfig), RoutingProfileId, SecurityProfileIds, HierarchyGroupId,
+ *   ExternallyManaged, ExternalId, Disabled, Version.
+ * Unset members are left out. The password and its hash are never read.
+ *
+ * A create stores the whole user as "after", a delete as "before". An update stores only what
+ * changed: a recursive difference in which both objects hold the same keys at every level and
+ * a member present on one side only is null on the other.
+ */
+#include "core/audit.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/instances.h"
+#include "util/buf.h"
+
+/* Adds key = s when s is set and not empty. */
+static void put_str(json_t *o, const char *key, const char *s)
+{
+    if (s && *s)
+        json_object_set_new(o, key, json_string(s));
+}
+
+static json_t *identity_json(const user_record *u)
+{
+    json_t *o = json_object();
+    put_str(o, "FirstName", u->first_name);
+    put_str(o, "LastName", u->last_name);
+    put_str(o, "Email", u->email);
+    put_str(o, "SecondaryEmail", u->secondary_email);
+    put_str(o, "Mobile", u->mobile);
+    return o;
+}
+
+static json_t *channel_json(const channel_config *c)
+{
+    json_t *o = json_object();
+    put_str(o, "PhoneType", c->phone_type);
+    if (c->has_auto_accept)
+        json_object_set_new(o, "AutoAccept", json_boolean(c->auto_accept));
+    if (c->has_acw)
+        json_object_set_new(o, "AfterContactWorkTimeLimit", json_integer(c->acw_seconds));
+    put_str(o, "DeskPhoneNumber", c->phone_number);
+    if (c->has_persistent)
+        json_object_set_new(o, "PersistentConnection", json_boolean(c->persistent));
+    if (c->has_afc_auto_accept)
+        json_object_set_new(o, "AgentFirstCallbackAutoAccept", json_boolean(c->afc_auto_accept));
+    if (c->has_afc_acw)
+        json_object_set_new(o, "AgentFirstCallbackAfterContactWorkTimeLimit", json_integer(c->afc_acw_seconds));
+    put_str(o, "VoiceEnhancementMode", c->voice_enhancement);
+    return o;
+}
+
+static json_t *channels_json(const user_record *u)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; i < u->n_channels && i < USER_CHANNELS; i++)
+        if (u->channels[i].channel[0])
+            json_object_set_new(o, u->channels[i].channel, channel_json(&u->channels[i]));
+    return o;
+}
+
+static json_t *ids_json(const strlist *l)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < l->n; i++)
+        json_array_append_new(a, json_string(l->items[i]));
+    return a;
+}
+
+/* The whole user as a JSON object (never the password hash). Caller decrefs. */
+static json_t *user_json(const user_record *u)
+{
+    json_t *o = json_object();
+    put_str(o, "Username", u->username);
+    json_object_set_new(o, "IdentityInfo", identity_json(u));
+    put_str(o, "DirectoryUserId", u->directory_user_id);
+    json_object_set_new(o, "Channels", channels_json(u));
+    put_str(o, "RoutingProfileId", u->routing_profile_id);
+    json_object_set_new(o, "SecurityProfileIds", ids_json(&u->security_profile_ids));
+    put_str(o, "HierarchyGroupId", u->hierarchy_group_id);
+    json_object_set_new(o, "ExternallyManaged", json_boolean(u->externally_managed));
+    put_str(o, "ExternalId", u->external_id);
+    json_object_set_new(o, "Disabled", json_boolean(u->disabled));
+    json_object_set_new(o, "Version", json_integer(u->version));
+    return o;
+}
+
+static void diff_objects(json_t *b, json_t *a, json_t *out_b, json_t *out_a);
+
+/* Records key in out_b/out_a when its values in b and a (either may be NULL: absent) differ;
+ * two objects are compared member by member. */
+static void diff_member(const char *key, json_t *vb, json_t *va, json_t *out_b, json_t *out_a)
+{
+    if (vb && va && json_is_object(vb) && json_is_object(va)) {
+        json_t *sb = json_object(), *sa = json_object();
+        diff_objects(vb, va, sb, sa);
+        if (json_object_size(sb) > 0) {
+            json_object_set_new(out_b, key, sb);
+            json_object_set_new(out_a, key, sa);
+        } else {
+            json_decref(sb);
+            json_decref(sa);
+        }
+        return;
+    }
+    if (vb && va && json_equal(vb, va))
+        return;
+    json_object_set(out_b, key, vb ? vb : json_null());
+    json_object_set(out_a, key, va ? va : json_null());
+}
+
+/* Fills out_b and out_a with the members of b and a that differ, in b's order then a's. */
+static void diff_objects(json_t *b, json_t *a, json_t *out_b, json_t *out_a)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(b, key, v) {
+        diff_member(key, v, json_object_get(a, key), out_b, out_a);
+    }
+    json_object_foreach(a, key, v) {
+        if (!json_object_get(b, key))
+            diff_member(key, NULL, v, out_b, out_a);
+    }
+}
+
+/* Compact JSON text of o (members in insertion order), malloc'd; NULL when o is NULL. */
+static char *dump(const json_t *o)
+{
+    if (!o)
+        return NULL;
+    char *s = json_dumps(o, JSON_COMPACT);
+    if (!s)
+        abort(); /* out of memory: fatal, as everywhere in roster */
+    return s;
+}
+
+/* Fills the before/after texts of ev from the two records (either may be NULL). */
+static void event_json(audit_event *ev, const user_record *before, const user_record *after)
+{
+    json_t *b = before ? user_json(before) : NULL;
+    json_t *a = after ? user_json(after) : NULL;
+    if (b && a) {
+        json_t *db = json_object(), *da = json_object();
+        diff_objects(b, a, db, da);
+        ev->before_json = dump(db);
+        ev->after_json = dump(da);
+        json_decref(db);
+        json_decref(da);
+    } else {
+        ev->before_json = dump(b);
+        ev->after_json = dump(a);
+    }
+    json_decref(b);
+    json_decref(a);
+}
+
+int audit_user_change(core_ctx *cx, const char *operation, const user_record *before, const user_record *after,
+                      rerr *e)
+{
+    const user_record *u = after ? after : before;
+    if (!u || !operation || !*operation)
+        return rerr_set(e, ERR_INTERNAL, NULL, "an audit event needs an operation and a user");
+    audit_event ev;
+    memset(&ev, 0, sizeof ev);
+    memcpy(ev.instance_id, u->instance_id, sizeof ev.instance_id);
+    ev.instance_id[ID_LEN - 1] = '\0';
+    ev.at_ms = cx->now_ms;
+    if (cx->who) {
+        memcpy(ev.key_id, cx->who->key_id, sizeof ev.key_id);
+        ev.key_id[sizeof ev.key_id - 1] = '\0';
+        if (cx->who->kind == KEY_USER) {
+            memcpy(ev.actor_user_id, cx->who->user_id, sizeof ev.actor_user_id);
+            ev.actor_user_id[ID_LEN - 1] = '\0';
+        }
+    } else {
+        memcpy(ev.key_id, "cli", sizeof "cli");
+    }
+    ev.operation = xstrdup(operation);
+    ev.resource_id = xstrdup(u->id);
+    event_json(&ev, before, after);
+    int rc = store_audit_insert(cx->conn, &ev);
+    audit_event_clear(&ev);
+    if (rc != STORE_OK)
+        return core_store_error(cx, rc, "record the audit event", e);
+    return 0;
+}

@@ -1,0 +1,194 @@
+/* sqlite_audit.c — the audit trail (audit_events) in the SQLite backend: recording an event
+ * inside the caller's transaction, listing events in time order, finding users by a username
+ * the trail recorded. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sqlite_int.h"
+#include "util/buf.h"
+
+#define AUDIT_COLS "id, instance_id, at_ms, key_id, actor_user_id, operation, resource_id, before_json, after_json"
+
+/* The keyset tail of the filtered listings; its parameters are (lo, after_at, after_at, after_id,
+ * limit), where lo = max(since, after_at) lets the index range start at the right place. A
+ * negative limit is no limit. */
+#define AUDIT_PAGE "at_ms >= ? AND (at_ms > ? OR (at_ms = ? AND id > ?)) ORDER BY at_ms, id LIMIT ?"
+
+void audit_event_clear(audit_event *e)
+{
+    if (!e)
+        return;
+    free(e->operation);
+    free(e->resource_id);
+    free(e->before_json);
+    free(e->after_json);
+    memset(e, 0, sizeof *e);
+}
+
+int store_audit_insert(store_conn *c, const audit_event *e)
+{
+    static const char sql[] = "INSERT INTO audit_events(instance_id, at_ms, key_id, actor_user_id, operation, "
+                              "resource_id, before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, e->instance_id[0] ? e->instance_id : NULL);
+    sqlite3_bind_int64(st, 2, e->at_ms);
+    sq_bind_text(st, 3, e->key_id[0] ? e->key_id : NULL);
+    sq_bind_text(st, 4, e->actor_user_id[0] ? e->actor_user_id : NULL);
+    sq_bind_text(st, 5, e->operation);
+    sq_bind_text(st, 6, e->resource_id);
+    sq_bind_text(st, 7, e->before_json);
+    sq_bind_text(st, 8, e->after_json);
+    return sq_exec_stmt(c, st);
+}
+
+static void read_event(sqlite3_stmt *st, audit_event *e)
+{
+    e->id = sqlite3_column_int64(st, 0);
+    sq_col_copy(st, 1, e->instance_id, sizeof e->instance_id);
+    e->at_ms = sqlite3_column_int64(st, 2);
+    sq_col_copy(st, 3, e->key_id, sizeof e->key_id);
+    sq_col_copy(st, 4, e->actor_user_id, sizeof e->actor_user_id);
+    e->operation = sq_col_dup(st, 5);
+    e->resource_id = sq_col_dup(st, 6);
+    e->before_json = sq_col_dup(st, 7);
+    e->after_json = sq_col_dup(st, 8);
+}
+
+/* Binds the keyset tail from parameter i on (see AUDIT_PAGE). */
+static void bind_page(sqlite3_stmt *st, int i, const audit_filter *f, sqlite3_int64 limit)
+{
+    int64_t lo = f->since_ms > f->after_at_ms ? f->since_ms : f->after_at_ms;
+    sqlite3_bind_int64(st, i, lo);
+    sqlite3_bind_int64(st, i + 1, f->after_at_ms);
+    sqlite3_bind_int64(st, i + 2, f->after_at_ms);
+    sqlite3_bind_int64(st, i + 3, f->after_id);
+    sqlite3_bind_int64(st, i + 4, limit);
+}
+
+/* The statement for the filters f sets, with every parameter bound; NULL on failure. */
+static sqlite3_stmt *list_stmt(store_conn *c, const audit_filter *f, sqlite3_int64 limit)
+{
+    static const char by_resource[] = "SELECT " AUDIT_COLS " FROM audit_events WHERE resource_id = ? "
+                                      "AND (? IS NULL OR instance_id = ?) AND " AUDIT_PAGE;
+    static const char by_instance[] = "SELECT " AUDIT_COLS " FROM audit_events WHERE instance_id = ? AND " AUDIT_PAGE;
+    static const char all[] = "SELECT " AUDIT_COLS " FROM audit_events WHERE id > ? AND at_ms >= ? "
+                              "ORDER BY id LIMIT ?";
+    sqlite3_stmt *st;
+    if (f->resource_id) {
+        if ((st = sq_stmt(c, by_resource))) {
+            sq_bind_text(st, 1, f->resource_id);
+            sq_bind_text(st, 2, f->instance_id);
+            sq_bind_text(st, 3, f->instance_id);
+            bind_page(st, 4, f, limit);
+        }
+    } else if (f->instance_id) {
+        if ((st = sq_stmt(c, by_instance))) {
+            sq_bind_text(st, 1, f->instance_id);
+            bind_page(st, 2, f, limit);
+        }
+    } else if ((st = sq_stmt(c, all))) {
+        sqlite3_bind_int64(st, 1, f->after_id);
+        sqlite3_bind_int64(st, 2, f->since_ms);
+        sqlite3_bind_int64(st, 3, limit);
+    }
+    return st;
+}
+
+int store_audit_each(store_conn *c, const audit_filter *f, int (*fn)(const audit_event *ev, void *ctx), void *ctx)
+{
+    sqlite3_stmt *st = list_stmt(c, f, f->limit ? (sqlite3_int64)f->limit : -1);
+    if (!st)
+        return STORE_ERROR;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        audit_event ev;
+        memset(&ev, 0, sizeof ev);
+        read_event(st, &ev);
+        int stop = fn(&ev, ctx);
+        audit_event_clear(&ev);
+        if (stop) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return sq_status(c, rc);
+}
+
+typedef struct collect_ctx {
+    audit_event *arr;
+    size_t n, cap;
+} collect_ctx;
+
+/* Moves a copy of ev into the array (the iteration clears its own). */
+static int collect_one(const audit_event *ev, void *ctx)
+{
+    collect_ctx *cc = ctx;
+    if (cc->n == cc->cap) {
+        cc->cap = cc->cap ? cc->cap * 2 : 16;
+        cc->arr = xrealloc(cc->arr, cc->cap * sizeof *cc->arr);
+    }
+    audit_event *e = &cc->arr[cc->n++];
+    *e = *ev;
+    e->operation = xstrdup(ev->operation);
+    e->resource_id = xstrdup(ev->resource_id);
+    e->before_json = xstrdup(ev->before_json);
+    e->after_json = xstrdup(ev->after_json);
+    return 0;
+}
+
+int store_audit_list(store_conn *c, const audit_filter *f, audit_event **out, size_t *n)
+{
+    audit_filter page = *f;
+    if (page.limit == 0)
+        page.limit = 1;
+    collect_ctx cc = {0};
+    int rc = store_audit_each(c, &page, collect_one, &cc);
+    *out = cc.arr;
+    *n = cc.n;
+    return rc;
+}
+
+int store_audit_username(store_conn *c, const char *resource_id, int64_t up_to_id, char **out)
+{
+    static const char sql[] = "SELECT name FROM (SELECT id, coalesce(json_extract(after_json, '$.Username'), "
+                              "json_extract(before_json, '$.Username')) AS name FROM audit_events "
+                              "WHERE resource_id = ? AND id <= ?) WHERE name IS NOT NULL ORDER BY id DESC LIMIT 1";
+    *out = NULL;
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, resource_id);
+    sqlite3_bind_int64(st, 2, up_to_id);
+    int rc = sqlite3_step(st);
+    int res = rc == SQLITE_DONE ? STORE_NOTFOUND : sq_status(c, rc);
+    if (rc == SQLITE_ROW)
+        *out = sq_col_dup(st, 0);
+    sqlite3_reset(st);
+    return res;
+}
+
+int store_audit_users_named(store_conn *c, const char *instance_id, const char *username, kvlist *out)
+{
+    static const char sql[] = "SELECT resource_id, instance_id FROM audit_events "
+                              "WHERE (? IS NULL OR instance_id = ?) AND resource_id IS NOT NULL "
+                              "AND (json_extract(after_json, '$.Username') = ? "
+                              "OR json_extract(before_json, '$.Username') = ?) "
+                              "GROUP BY resource_id ORDER BY min(id)";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, instance_id);
+    sq_bind_text(st, 2, instance_id);
+    sq_bind_text(st, 3, username);
+    sq_bind_text(st, 4, username);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *inst = (const char *)sqlite3_column_text(st, 1);
+        kvlist_set(out, (const char *)sqlite3_column_text(st, 0), inst ? inst : "");
+    }
+    sqlite3_reset(st);
+    return sq_status(c, rc);
+}

@@ -1,0 +1,462 @@
+/* sqlite_user_search.c — the look-ups behind SearchUsers in the SQLite backend.
+ *
+ * A user's handle is its rowid. Every leaf is one static statement with bound parameters that
+ * yields rowids, straight from an index wherever one helps (no table row is read then):
+ *   Username EXACT      users(instance_id, username)               (unique index)
+ *   Username PREFIX     users_fold(instance_id, username_fold) range [fold(p), fold(p)+1)
+ *   Username CONTAINS   users_fold scanned, instr(username_fold, fold(v))
+ *   names, id CONTAINS  a scan with = or LIKE (ASCII case only, wildcards escaped): of the whole
+ *                       table in rowid order when the instance holds most of it (sequential
+ *                       reads), else of the instance's rows through its index
+ *   id EXACT / PREFIX   the primary key (ids are lowercase UUIDs), a range for PREFIX
+ *   routing profile     users_routing_profile(routing_profile_id)
+ *   security profile    user_security_profiles_profile, then users' primary key
+ *   hierarchy group     users_hierarchy_group, below a recursive walk of hierarchy_groups
+ *   tag                 tags_key(instance_id, key, value), then users' primary key
+ * SQLite's lower() and LIKE fold ASCII only (no ICU), as search_text does; values are folded
+ * here with the same ASCII rule that fills username_fold.
+ * The page walks the (instance_id, username) index in order over given username ranges and
+ * keeps the rows whose rowid is in the result, so a large result costs only the page it shows.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sqlite_int.h"
+#include "util/buf.h"
+
+/* ASCII lower-case copy of s. Caller frees. */
+static char *fold_ascii(const char *s)
+{
+    char *f = xstrdup(s);
+    for (char *p = f; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return f;
+}
+
+/* The least string greater than every string that starts with p: p with its last byte below
+ * 0xff incremented and the rest cut off. Returns NULL when there is none (p is all 0xff
+ * bytes, which valid UTF-8 never is). Caller frees. */
+static char *prefix_upper_bound(const char *p)
+{
+    char *u = xstrdup(p);
+    for (size_t i = strlen(u); i > 0; i--) {
+        unsigned char ch = (unsigned char)u[i - 1];
+        if (ch < 0xff) {
+            u[i - 1] = (char)(ch + 1);
+            u[i] = '\0';
+            return u;
+        }
+    }
+    free(u);
+    return NULL;
+}
+
+/* Steps st (already bound) to the end, appending column 0 of each row to out. */
+static int collect_handles(store_conn *c, sqlite3_stmt *st, user_handles *out)
+{
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        user_handles_push(out, sqlite3_column_int64(st, 0));
+    sqlite3_reset(st);
+    return sq_status(c, rc);
+}
+
+/* ---- text leaves -------------------------------------------------------------------------- */
+
+/* Username EXACT | PREFIX | CONTAINS. */
+static int match_username(store_conn *c, const char *instance_id, store_match m, const char *value,
+                          user_handles *out)
+{
+    static const char exact[] = "SELECT rowid FROM users WHERE instance_id = ? AND username = ?";
+    static const char range[] = "SELECT rowid FROM users WHERE instance_id = ? AND username_fold >= ? "
+                                "AND username_fold < ?";
+    static const char scan[] = "SELECT rowid FROM users WHERE instance_id = ? AND instr(username_fold, ?) > 0";
+    static const char starts[] = "SELECT rowid FROM users WHERE instance_id = ? AND instr(username_fold, ?) = 1";
+    char *folded = fold_ascii(value), *upper = m == STORE_MATCH_PREFIX ? prefix_upper_bound(folded) : NULL;
+    const char *sql = m == STORE_MATCH_EXACT ? exact : m == STORE_MATCH_CONTAINS ? scan : upper ? range : starts;
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    int rc = STORE_ERROR;
+    if (st) {
+        sq_bind_text(st, 1, instance_id);
+        sq_bind_text(st, 2, m == STORE_MATCH_EXACT ? value : folded);
+        if (upper)
+            sq_bind_text(st, 3, upper);
+        rc = collect_handles(c, st, out);
+    }
+    free(folded);
+    free(upper);
+    return rc;
+}
+
+/* The SQL of a scan for field (FirstName, LastName or the id) under m: over the instance's
+ * rows found through its index (whole = 0), or over the whole table in rowid order (1).
+ * PREFIX and CONTAINS use LIKE, which ignores ASCII case only (SQLite without ICU) and is
+ * cheaper per row than instr(lower(…)); the pattern is bound, its wildcards escaped. */
+#define SCAN_IDX "SELECT rowid FROM users WHERE instance_id = ? AND "
+#define SCAN_ALL "SELECT rowid FROM users NOT INDEXED WHERE instance_id = ? AND "
+#define LIKE_ESC " LIKE ? ESCAPE '\\'"
+static const char *scan_sql(store_user_field field, store_match m, int whole)
+{
+    static const char *const sql[3][2][2] = {
+        {{SCAN_IDX "first_name = ?", SCAN_ALL "first_name = ?"},
+         {SCAN_IDX "first_name" LIKE_ESC, SCAN_ALL "first_name" LIKE_ESC}},
+        {{SCAN_IDX "last_name = ?", SCAN_ALL "last_name = ?"},
+         {SCAN_IDX "last_name" LIKE_ESC, SCAN_ALL "last_name" LIKE_ESC}},
+        {{SCAN_IDX "id = ?", SCAN_ALL "id = ?"}, {SCAN_IDX "id" LIKE_ESC, SCAN_ALL "id" LIKE_ESC}},
+    };
+    int f = field == STORE_USER_FIRST_NAME ? 0 : field == STORE_USER_LAST_NAME ? 1 : 2;
+    return sql[f][m == STORE_MATCH_EXACT ? 0 : 1][whole ? 1 : 0];
+}
+
+/* The LIKE pattern matching strings that start with (prefix) or contain value: its %, _ and \
+ * escaped with \. Caller frees. */
+static char *like_pattern(const char *value, int prefix)
+{
+    buf b;
+    buf_init(&b);
+    if (!prefix)
+        buf_putc(&b, '%');
+    for (const char *p = value; *p; p++) {
+        if (*p == '%' || *p == '_' || *p == '\\')
+            buf_putc(&b, '\\');
+        buf_putc(&b, *p);
+    }
+    buf_putc(&b, '%');
+    return buf_detach(&b);
+}
+
+/* Whether a scan should read the whole table rather than the instance's rows through its index
+ * (each such row is a random read, several times dearer than a row of a sequential scan): yes
+ * when the other instances together hold at most a quarter of the rows. Counting them stops at
+ * that quarter, so the common case — one instance holds nearly every user — costs next to
+ * nothing. */
+static int scan_whole_table(store_conn *c, const char *instance_id, int *whole)
+{
+    static const char others[] = "SELECT (SELECT count(*) FROM (SELECT 1 FROM users WHERE instance_id < ?1 LIMIT ?2))"
+                                 " + (SELECT count(*) FROM (SELECT 1 FROM users WHERE instance_id > ?1 LIMIT ?2))";
+    int64_t rows = 0;
+    int rc = store_user_rows_estimate(c, &rows);
+    sqlite3_stmt *st = rc == STORE_OK ? sq_stmt(c, others) : NULL;
+    if (!st)
+        return rc == STORE_OK ? STORE_ERROR : rc;
+    sq_bind_text(st, 1, instance_id);
+    sqlite3_bind_int64(st, 2, rows / 4 + 1);
+    int step = sqlite3_step(st);
+    *whole = step == SQLITE_ROW && sqlite3_column_int64(st, 0) <= rows / 4;
+    sqlite3_reset(st);
+    return sq_status(c, step);
+}
+
+/* A scan of the instance's users comparing field with value under m. */
+static int match_scan(store_conn *c, const char *instance_id, store_user_field field, store_match m,
+                      const char *value, user_handles *out)
+{
+    int whole = 0;
+    int rc = scan_whole_table(c, instance_id, &whole);
+    sqlite3_stmt *st = rc == STORE_OK ? sq_stmt(c, scan_sql(field, m, whole)) : NULL;
+    if (!st)
+        return rc == STORE_OK ? STORE_ERROR : rc;
+    char *pattern = m == STORE_MATCH_EXACT ? NULL : like_pattern(value, m == STORE_MATCH_PREFIX);
+    sq_bind_text(st, 1, instance_id);
+    sq_bind_text(st, 2, pattern ? pattern : value);
+    rc = collect_handles(c, st, out);
+    free(pattern);
+    return rc;
+}
+
+/* The user id: EXACT and PREFIX through the primary key (ids are lowercase, so a folded prefix
+ * is a range), CONTAINS by a scan. */
+static int match_id(store_conn *c, const char *instance_id, store_match m, const char *value, user_handles *out)
+{
+    static const char exact[] = "SELECT rowid FROM users WHERE id = ?2 AND instance_id = ?1";
+    static const char range[] = "SELECT rowid FROM users WHERE id >= ?2 AND id < ?3 AND +instance_id = ?1";
+    char *folded = fold_ascii(value), *upper = m == STORE_MATCH_PREFIX ? prefix_upper_bound(folded) : NULL;
+    if (m == STORE_MATCH_CONTAINS || (m == STORE_MATCH_PREFIX && !upper)) {
+        free(folded);
+        return match_scan(c, instance_id, STORE_USER_ID, m, value, out);
+    }
+    sqlite3_stmt *st = sq_stmt(c, m == STORE_MATCH_EXACT ? exact : range);
+    int rc = STORE_ERROR;
+    if (st) {
+        sq_bind_text(st, 1, instance_id);
+        sq_bind_text(st, 2, m == STORE_MATCH_EXACT ? value : folded);
+        if (upper)
+            sq_bind_text(st, 3, upper);
+        rc = collect_handles(c, st, out);
+    }
+    free(folded);
+    free(upper);
+    return rc;
+}
+
+int store_user_match_text(store_conn *c, const char *instance_id, store_user_field field, store_match m,
+                          const char *value, user_handles *out)
+{
+    switch (field) {
+    case STORE_USER_USERNAME: return match_username(c, instance_id, m, value, out);
+    case STORE_USER_ID: return match_id(c, instance_id, m, value, out);
+    default: return match_scan(c, instance_id, field, m, value, out);
+    }
+}
+
+/* ---- reference leaves --------------------------------------------------------------------- */
+
+int store_user_with_routing_profile(store_conn *c, const char *instance_id, const char *profile_id,
+                                    user_handles *out)
+{
+    static const char sql[] = "SELECT u.rowid FROM routing_profiles p JOIN users u ON u.routing_profile_id = p.id "
+                              "WHERE p.id = ? AND p.instance_id = ?";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, profile_id);
+    sq_bind_text(st, 2, instance_id);
+    return collect_handles(c, st, out);
+}
+
+int store_user_with_security_profile(store_conn *c, const char *instance_id, const char *profile_id,
+                                     user_handles *out)
+{
+    static const char sql[] = "SELECT u.rowid FROM security_profiles p "
+                              "JOIN user_security_profiles s ON s.profile_id = p.id "
+                              "JOIN users u ON u.id = s.user_id WHERE p.id = ? AND p.instance_id = ?";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, profile_id);
+    sq_bind_text(st, 2, instance_id);
+    return collect_handles(c, st, out);
+}
+
+int store_user_in_group(store_conn *c, const char *instance_id, const char *group_id, int with_children,
+                        user_handles *out)
+{
+    static const char exact[] = "SELECT u.rowid FROM hierarchy_groups g JOIN users u ON u.hierarchy_group_id = g.id "
+                                "WHERE g.id = ? AND g.instance_id = ?";
+    static const char tree[] = "WITH RECURSIVE sub(id) AS ("
+                               " SELECT id FROM hierarchy_groups WHERE id = ?1 AND instance_id = ?2"
+                               " UNION ALL SELECT g.id FROM hierarchy_groups g JOIN sub ON g.parent_id = sub.id) "
+                               "SELECT u.rowid FROM sub JOIN users u ON u.hierarchy_group_id = sub.id";
+    sqlite3_stmt *st = sq_stmt(c, with_children ? tree : exact);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, group_id);
+    sq_bind_text(st, 2, instance_id);
+    return collect_handles(c, st, out);
+}
+
+int store_user_with_tag(store_conn *c, const char *instance_id, const char *key, const char *value,
+                        user_handles *out)
+{
+    static const char any[] = "SELECT u.rowid FROM tags t JOIN users u ON u.id = t.resource_id "
+                              "WHERE t.instance_id = ? AND t.key = ?";
+    static const char exact[] = "SELECT u.rowid FROM tags t JOIN users u ON u.id = t.resource_id "
+                                "WHERE t.instance_id = ? AND t.key = ? AND t.value = ?";
+    sqlite3_stmt *st = sq_stmt(c, value ? exact : any);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, instance_id);
+    sq_bind_text(st, 2, key);
+    if (value)
+        sq_bind_text(st, 3, value);
+    return collect_handles(c, st, out);
+}
+
+int store_user_search_profile_ids(store_conn *c, const char *instance_id, int security, strlist *out)
+{
+    static const char routing[] = "SELECT id FROM routing_profiles WHERE instance_id = ?";
+    static const char sec[] = "SELECT id FROM security_profiles WHERE instance_id = ?";
+    sqlite3_stmt *st = sq_stmt(c, security ? sec : routing);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, instance_id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        strlist_push(out, (const char *)sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    return sq_status(c, rc);
+}
+
+int store_user_count(store_conn *c, const char *instance_id, int64_t *n)
+{
+    static const char sql[] = "SELECT count(*) FROM users WHERE instance_id = ?";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, instance_id);
+    int rc = sqlite3_step(st);
+    *n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return sq_status(c, rc);
+}
+
+int store_user_rows_estimate(store_conn *c, int64_t *n)
+{
+    static const char sql[] = "SELECT max(rowid) FROM users"; /* rowids grow from 1; O(log n) */
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    int rc = sqlite3_step(st);
+    *n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return sq_status(c, rc);
+}
+
+/* ---- candidates ---------------------------------------------------------------------------- */
+
+static int facts_profiles(store_conn *c, user_facts *f)
+{
+    static const char sql[] = "SELECT profile_id FROM user_security_profiles WHERE user_id = ?";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, f->id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        strlist_push(&f->security_profile_ids, (const char *)sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    return sq_status(c, rc);
+}
+
+int store_user_facts(store_conn *c, int64_t h, int profiles, int tags, user_facts *out)
+{
+    static const char sql[] = "SELECT id, username, first_name, last_name, routing_profile_id, hierarchy_group_id "
+                              "FROM users WHERE rowid = ?";
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, h);
+    int rc = sqlite3_step(st);
+    int res = rc == SQLITE_DONE ? STORE_NOTFOUND : sq_status(c, rc);
+    if (rc == SQLITE_ROW) {
+        sq_col_copy(st, 0, out->id, sizeof out->id);
+        out->username = sq_col_dup(st, 1);
+        out->first_name = sq_col_dup(st, 2);
+        out->last_name = sq_col_dup(st, 3);
+        sq_col_copy(st, 4, out->routing_profile_id, sizeof out->routing_profile_id);
+        sq_col_copy(st, 5, out->hierarchy_group_id, sizeof out->hierarchy_group_id);
+    }
+    sqlite3_reset(st);
+    if (res == STORE_OK && profiles)
+        res = facts_profiles(c, out);
+    if (res == STORE_OK && tags)
+        res = store_tags_get(c, out->id, &out->tags);
+    return res;
+}
+
+/* ---- the page ------------------------------------------------------------------------------ */
+
+/* Reads one handle's key into *k. */
+static int read_key(store_conn *c, int64_t h, user_key *k)
+{
+    static const char sql[] = "SELECT username, id FROM users WHERE rowid = ?";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, h);
+    int rc = sqlite3_step(st);
+    int res = rc == SQLITE_DONE ? STORE_NOTFOUND : sq_status(c, rc);
+    k->h = h;
+    if (rc == SQLITE_ROW) {
+        k->username = sq_col_dup(st, 0);
+        sq_col_copy(st, 1, k->id, sizeof k->id);
+    }
+    sqlite3_reset(st);
+    return res;
+}
+
+int store_user_keys(store_conn *c, const int64_t *h, size_t n, user_key **out)
+{
+    *out = xcalloc(n ? n : 1, sizeof **out);
+    int rc = STORE_OK;
+    for (size_t i = 0; i < n && rc == STORE_OK; i++)
+        rc = read_key(c, h[i], &(*out)[i]);
+    return rc;
+}
+
+static int handle_in(const user_handles *s, int64_t h)
+{
+    size_t lo = 0, hi = s->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->v[mid] < h)
+            lo = mid + 1;
+        else if (s->v[mid] > h)
+            hi = mid;
+        else
+            return 1;
+    }
+    return 0;
+}
+
+/* Walks the username index over [from, to) (to NULL: to the end) and collects up to want
+ * handles of within, with their usernames, into keys (room for want). */
+static int walk_usernames(store_conn *c, const char *instance_id, const user_handles *within, const char *from,
+                          const char *to, size_t want, user_key *keys, size_t *n)
+{
+    static const char open_end[] = "SELECT rowid, username FROM users WHERE instance_id = ? AND username >= ? "
+                                   "ORDER BY username";
+    static const char bounded[] = "SELECT rowid, username FROM users WHERE instance_id = ? AND username >= ? "
+                                  "AND username < ? ORDER BY username";
+    *n = 0;
+    sqlite3_stmt *st = sq_stmt(c, to ? bounded : open_end);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, instance_id);
+    sq_bind_text(st, 2, from);
+    if (to)
+        sq_bind_text(st, 3, to);
+    int rc = SQLITE_DONE;
+    while (*n < want && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t h = sqlite3_column_int64(st, 0);
+        if (within && !handle_in(within, h))
+            continue;
+        keys[*n].h = h;
+        keys[(*n)++].username = sq_col_dup(st, 1);
+    }
+    if (*n == want)
+        rc = SQLITE_DONE;
+    sqlite3_reset(st);
+    return sq_status(c, rc);
+}
+
+static int key_id(store_conn *c, user_key *k)
+{
+    static const char sql[] = "SELECT id FROM users WHERE rowid = ?";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, k->h);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        sq_col_copy(st, 0, k->id, sizeof k->id);
+    sqlite3_reset(st);
+    return sq_status(c, rc);
+}
+
+int store_user_page(store_conn *c, const char *instance_id, const user_handles *within, const char *from,
+                    const char *to, const char *skip_username, const char *skip_id, size_t limit, user_key **out,
+                    size_t *n)
+{
+    /* Usernames are unique in an instance, so at most the first row walked equals
+     * skip_username; one spare row makes up for dropping it. */
+    user_key *keys = xcalloc(limit + 1, sizeof *keys);
+    size_t got;
+    int rc = walk_usernames(c, instance_id, within, from, to, limit + 1, keys, &got);
+    for (size_t i = 0; rc == STORE_OK && i < got; i++)
+        rc = key_id(c, &keys[i]);
+    if (rc == STORE_OK && got && skip_username && strcmp(keys[0].username, skip_username) == 0 &&
+        strcmp(keys[0].id, skip_id) <= 0) {
+        free(keys[0].username);
+        memmove(keys, keys + 1, (got - 1) * sizeof *keys);
+        got--;
+    } else if (got > limit) {
+        free(keys[limit].username);
+        got = limit;
+    }
+    *out = keys;
+    *n = got;
+    return rc;
+}
