@@ -14,6 +14,7 @@
 #include "api/api.h"
 #include "api/common.h"
 #include "api/jsonio.h"
+#include "api/user_json.h"
 #include "api/search_json.h"
 #include "core/arn.h"
 #include "core/user_rules.h"
@@ -44,72 +45,6 @@ static int read_filter(api_call *c, search_node *filter, int *present)
 
 /* ---- the answer --------------------------------------------------------------------------- */
 
-static json_t *acw_ms(int64_t seconds)
-{
-    return json_pack("{s:I}", "AfterContactWorkTimeLimit", (json_int_t)(seconds * 1000));
-}
-
-/* The legacy PhoneConfig: the VOICE channel's view, as DescribeUser shows it but with the
- * after-contact-work limit in milliseconds. */
-static json_t *phone_config(user_record *u)
-{
-    const channel_config *v = user_channel(u, "VOICE");
-    channel_config none = {0};
-    if (!v)
-        v = &none;
-    json_t *o = json_pack("{s:s, s:b, s:I, s:s}", "PhoneType", v->phone_type[0] ? v->phone_type : "SOFT_PHONE",
-                          "AutoAccept", v->auto_accept, "AfterContactWorkTimeLimit",
-                          (json_int_t)(v->acw_seconds * 1000), "DeskPhoneNumber", v->phone_number);
-    if (v->has_persistent)
-        json_object_set_new(o, "PersistentConnection", json_boolean(v->persistent));
-    return o;
-}
-
-/* Appends channel ch's entry to each per-channel list it has a setting for. */
-static void channel_lists(const channel_config *ch, json_t *const lists[5])
-{
-    if (ch->has_auto_accept) {
-        json_t *o = json_pack("{s:s, s:b}", "Channel", ch->channel, "AutoAccept", ch->auto_accept);
-        if (ch->has_afc_auto_accept)
-            json_object_set_new(o, "AgentFirstCallbackAutoAccept", json_boolean(ch->afc_auto_accept));
-        json_array_append_new(lists[0], o);
-    }
-    if (ch->has_acw) {
-        json_t *o = json_pack("{s:s, s:o}", "Channel", ch->channel, "AfterContactWorkConfig", acw_ms(ch->acw_seconds));
-        if (ch->has_afc_acw)
-            json_object_set_new(o, "AgentFirstCallbackAfterContactWorkConfig", acw_ms(ch->afc_acw_seconds));
-        json_array_append_new(lists[1], o);
-    }
-    if (ch->phone_type[0]) {
-        json_t *o = json_pack("{s:s, s:s}", "Channel", ch->channel, "PhoneType", ch->phone_type);
-        jset_str(o, "PhoneNumber", ch->phone_number, 1);
-        json_array_append_new(lists[2], o);
-    }
-    if (ch->has_persistent)
-        json_array_append_new(lists[3], json_pack("{s:s, s:b}", "Channel", ch->channel, "PersistentConnection",
-                                                  ch->persistent));
-    if (ch->voice_enhancement[0])
-        json_array_append_new(lists[4], json_pack("{s:s, s:s}", "Channel", ch->channel, "VoiceEnhancementMode",
-                                                  ch->voice_enhancement));
-}
-
-/* Sets the five per-channel lists on o, channels in canonical order (as DescribeUser does). */
-static void set_channel_lists(json_t *o, user_record *u)
-{
-    static const char *const names[5] = {"AutoAcceptConfigs", "AfterContactWorkConfigs", "PhoneNumberConfigs",
-                                         "PersistentConnectionConfigs", "VoiceEnhancementConfigs"};
-    json_t *lists[5];
-    for (size_t i = 0; i < 5; i++)
-        lists[i] = json_array();
-    for (size_t i = 0; user_channel_names[i]; i++) {
-        const channel_config *ch = user_channel(u, user_channel_names[i]);
-        if (ch)
-            channel_lists(ch, lists);
-    }
-    for (size_t i = 0; i < 5; i++)
-        json_object_set_new(o, names[i], lists[i]);
-}
-
 static json_t *summary_json(api_call *c, user_search_hit *h)
 {
     user_record *u = &h->user;
@@ -118,13 +53,13 @@ static json_t *summary_json(api_call *c, user_search_hit *h)
     jset_str(identity, "FirstName", u->first_name, 0);
     jset_str(identity, "LastName", u->last_name, 0);
     json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:o}", "Id", u->id, "Arn", arn, "Username",
-                          u->username ? u->username : "", "IdentityInfo", identity, "PhoneConfig", phone_config(u),
+                          u->username ? u->username : "", "IdentityInfo", identity, "PhoneConfig", user_phone_json(u, 1000),
                           "RoutingProfileId", u->routing_profile_id, "SecurityProfileIds",
                           jstrlist(&u->security_profile_ids), "Tags", jmap(&h->tags));
     free(arn);
     jset_str(o, "DirectoryUserId", u->directory_user_id, 1);
     jset_str(o, "HierarchyGroupId", u->hierarchy_group_id, 1);
-    set_channel_lists(o, u);
+    user_config_json(o, u, 1000);
     return o;
 }
 

@@ -8,6 +8,7 @@
 #include "api/api.h"
 #include "api/common.h"
 #include "api/jsonio.h"
+#include "api/user_json.h"
 #include "api/member_json.h"
 #include "core/arn.h"
 #include "core/users.h"
@@ -135,76 +136,6 @@ static void free_config(user_channel_in *items[UCFG__COUNT])
 
 /* ---- writing response shapes ----------------------------------------------------------------- */
 
-/* The legacy PhoneConfig: the VOICE channel's view. */
-static json_t *phone_json(user_record *u)
-{
-    const channel_config *v = user_channel(u, "VOICE");
-    channel_config none = {0};
-    if (!v)
-        v = &none;
-    json_t *o = json_pack("{s:s, s:b, s:I, s:s}", "PhoneType", v->phone_type[0] ? v->phone_type : "SOFT_PHONE",
-                          "AutoAccept", v->auto_accept, "AfterContactWorkTimeLimit", (json_int_t)v->acw_seconds,
-                          "DeskPhoneNumber", v->phone_number);
-    if (v->has_persistent)
-        json_object_set_new(o, "PersistentConnection", json_boolean(v->persistent));
-    return o;
-}
-
-/* The entry of list kind for channel c, or NULL when c sets nothing in that list. */
-static json_t *entry_json(const channel_config *c, user_config_kind kind)
-{
-    switch (kind) {
-    case UCFG_AUTO_ACCEPT: {
-        if (!c->has_auto_accept)
-            return NULL;
-        json_t *o = json_pack("{s:s, s:b}", "Channel", c->channel, "AutoAccept", c->auto_accept);
-        if (c->has_afc_auto_accept)
-            json_object_set_new(o, "AgentFirstCallbackAutoAccept", json_boolean(c->afc_auto_accept));
-        return o;
-    }
-    case UCFG_ACW: {
-        if (!c->has_acw)
-            return NULL;
-        json_t *o = json_pack("{s:s, s:{s:I}}", "Channel", c->channel, "AfterContactWorkConfig",
-                              "AfterContactWorkTimeLimit", (json_int_t)c->acw_seconds);
-        if (c->has_afc_acw)
-            json_object_set_new(o, "AgentFirstCallbackAfterContactWorkConfig",
-                                json_pack("{s:I}", "AfterContactWorkTimeLimit", (json_int_t)c->afc_acw_seconds));
-        return o;
-    }
-    case UCFG_PHONE_NUMBER: {
-        if (!c->phone_type[0])
-            return NULL;
-        json_t *o = json_pack("{s:s, s:s}", "Channel", c->channel, "PhoneType", c->phone_type);
-        jset_str(o, "PhoneNumber", c->phone_number, 1);
-        return o;
-    }
-    case UCFG_PERSISTENT:
-        return c->has_persistent ? json_pack("{s:s, s:b}", "Channel", c->channel, "PersistentConnection",
-                                             c->persistent)
-                                 : NULL;
-    default:
-        return c->voice_enhancement[0] ? json_pack("{s:s, s:s}", "Channel", c->channel, "VoiceEnhancementMode",
-                                                   c->voice_enhancement)
-                                       : NULL;
-    }
-}
-
-/* Adds the five per-channel lists of u to o, channels in canonical order. */
-static void config_json(json_t *o, user_record *u)
-{
-    for (int k = 0; k < UCFG__COUNT; k++) {
-        json_t *arr = json_array();
-        for (size_t i = 0; user_channel_names[i]; i++) {
-            const channel_config *c = user_channel(u, user_channel_names[i]);
-            json_t *entry = c ? entry_json(c, (user_config_kind)k) : NULL;
-            if (entry)
-                json_array_append_new(arr, entry);
-        }
-        json_object_set_new(o, user_config_list_name((user_config_kind)k), arr);
-    }
-}
-
 /* The User shape of DescribeUser. */
 static json_t *user_json(api_call *c, user_record *u)
 {
@@ -218,14 +149,14 @@ static json_t *user_json(api_call *c, user_record *u)
     jset_str(id, "SecondaryEmail", u->secondary_email, 1);
     jset_str(id, "Mobile", u->mobile, 1);
     json_object_set_new(o, "IdentityInfo", id);
-    json_object_set_new(o, "PhoneConfig", phone_json(u));
+    json_object_set_new(o, "PhoneConfig", user_phone_json(u, 1));
     jset_str(o, "DirectoryUserId", u->directory_user_id, 1);
     json_object_set_new(o, "SecurityProfileIds", jstrlist(&u->security_profile_ids));
     json_object_set_new(o, "RoutingProfileId", json_string(u->routing_profile_id));
     jset_str(o, "HierarchyGroupId", u->hierarchy_group_id, 1);
     json_object_set_new(o, "Tags", json_object());
     api_tags(c, o, "Tags", u->id);
-    config_json(o, u);
+    user_config_json(o, u, 1);
     api_modified(c, o, u->modified_ms);
     return o;
 }
