@@ -1,9 +1,11 @@
 /* passwords.c — argon2id password hashes and generated passwords. */
 #include "auth/passwords.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/buf.h"
 #include "util/num.h"
@@ -19,13 +21,42 @@ void passwords_params(unsigned long long *t, size_t *m)
         *m = (size_t)v << 20;
 }
 
+/* At most one hash per core at a time: each takes 19 MiB and is memory-bound, so running more
+ * at once only makes them evict each other from the caches and slows every one of them. */
+static pthread_mutex_t hash_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hash_free = PTHREAD_COND_INITIALIZER;
+static long hashing;
+
+static void hash_slot_take(void)
+{
+    static long cores;
+    pthread_mutex_lock(&hash_lock);
+    if (!cores)
+        cores = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
+    while (hashing >= cores)
+        pthread_cond_wait(&hash_free, &hash_lock);
+    hashing++;
+    pthread_mutex_unlock(&hash_lock);
+}
+
+static void hash_slot_give(void)
+{
+    pthread_mutex_lock(&hash_lock);
+    hashing--;
+    pthread_cond_signal(&hash_free);
+    pthread_mutex_unlock(&hash_lock);
+}
+
 char *passwords_hash(const char *password)
 {
     unsigned long long t;
     size_t m;
     passwords_params(&t, &m);
     char *out = xmalloc(crypto_pwhash_STRBYTES);
-    if (crypto_pwhash_str_alg(out, password, strlen(password), t, m, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    hash_slot_take();
+    int rc = crypto_pwhash_str_alg(out, password, strlen(password), t, m, crypto_pwhash_ALG_ARGON2ID13);
+    hash_slot_give();
+    if (rc != 0) {
         free(out);
         return NULL;
     }
