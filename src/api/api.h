@@ -27,6 +27,8 @@ typedef struct api_call {
     instance inst;                       /* resolved when the operation names an instance */
     const char *labels[API_MAX_LABELS];  /* decoded path labels, in path order */
     json_t *out;                         /* response document; NULL: empty 200 */
+    char *out_body;                      /* or an already serialised document (malloc'd), sent as is */
+    size_t out_len;
     rerr err;
 } api_call;
 

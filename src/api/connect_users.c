@@ -8,6 +8,7 @@
 #include "api/api.h"
 #include "api/common.h"
 #include "api/jsonio.h"
+#include "api/user_cache.h"
 #include "api/user_json.h"
 #include "api/member_json.h"
 #include "core/arn.h"
@@ -220,10 +221,19 @@ static int create_user(api_call *c)
 
 static int describe_user(api_call *c)
 {
+    int64_t version = 0;
+    int known = store_user_version(c->cx.conn, c->inst.id, c->labels[1], &version) == STORE_OK;
+    if (known && (c->out_body = user_cache_get(c->inst.id, c->labels[1], version, &c->out_len)))
+        return 0;
     user_record u;
     if (users_get(&c->cx, c->inst.id, c->labels[1], &u, &c->err))
         return -1;
-    c->out = json_pack("{s:o}", "User", user_json(c, &u));
+    json_t *doc = json_pack("{s:o}", "User", user_json(c, &u));
+    c->out_body = jdump(doc, &c->out_len);
+    json_decref(doc);
+    /* Cache only what matches the version read above, in this same read transaction. */
+    if (known && u.version == version)
+        user_cache_put(c->inst.id, u.id, version, c->out_body, c->out_len);
     user_clear(&u);
     return 0;
 }

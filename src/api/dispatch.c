@@ -174,8 +174,13 @@ static int run(api_call *c, const api_env *env, const api_op *op)
     return rc;
 }
 
-static void respond_ok(request *r, json_t *out)
+/* Sends out, or ready when the handler serialised the document itself (taking ready). */
+static void respond_ok(request *r, json_t *out, char *ready, size_t ready_len)
 {
+    if (ready) {
+        request_respond_take(r, 200, content_json, ready, ready_len);
+        return;
+    }
     if (!out) {
         request_respond(r, 200, content_json, NULL, 0);
         return;
@@ -235,13 +240,16 @@ void api_dispatch(void *cls, request *r)
     c.cx.now_ms = now_ms();
     if (!c.cx.conn)
         rerr_set(&c.err, ERR_UNAVAILABLE, NULL, "The store is not available");
-    if (c.cx.conn && run(&c, env, op) == 0)
-        respond_ok(r, c.out);
-    else
+    if (c.cx.conn && run(&c, env, op) == 0) {
+        respond_ok(r, c.out, c.out_body, c.out_len);
+        c.out_body = NULL; /* the response took it */
+    } else {
         respond_error(r, &c.err);
+    }
     store_conn_put(c.cx.conn);
     json_decref(c.in);
     json_decref(c.out);
+    free(c.out_body);
     instance_clear(&c.inst);
     principal_clear(&c.who);
     free(greedy);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/user_cache.h"
 #include "cli/cli.h"
 #include "http/server.h"
 #include "util/log.h"
@@ -93,6 +94,7 @@ int cmd_serve(int argc, char **argv)
     sigwait(&stop, &sig);
     log_info("received %s, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
     http_stop(srv);
+    user_cache_clear();
     cli_close(&env);
     log_info("stopped");
     return EXIT_OK;

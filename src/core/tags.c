@@ -108,6 +108,10 @@ static int begin_change(core_ctx *cx, const char *arn, target *t, rerr *e)
 
 static int finish_change(core_ctx *cx, target *t, int rc, rerr *e)
 {
+    /* A user's tags are part of what DescribeUser shows: count the change in its version. */
+    if (rc == 0 && kinds[t->kind].kind == STORE_RES_USER &&
+        (rc = store_user_touch(cx->conn, t->inst.id, t->id, cx->now_ms)) != STORE_OK)
+        rc = core_store_error(cx, rc, "mark the user changed", e);
     instance_clear(&t->inst);
     if (rc != 0) {
         store_rollback(cx->conn);

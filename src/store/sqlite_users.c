@@ -416,3 +416,30 @@ int store_user_permissions(store_conn *c, const char *user_id, strlist *out)
     sqlite3_reset(st);
     return sq_status(c, rc);
 }
+
+int store_user_version(store_conn *c, const char *instance_id, const char *id, int64_t *version)
+{
+    static const char sql[] = "SELECT version FROM users WHERE instance_id = ? AND id = ?";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, instance_id);
+    sq_bind_text(st, 2, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *version = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOTFOUND : sq_status(c, rc);
+}
+
+int store_user_touch(store_conn *c, const char *instance_id, const char *id, int64_t now_ms)
+{
+    static const char sql[] = "UPDATE users SET version = version + 1, modified_ms = ? WHERE instance_id = ? AND id = ?";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, now_ms);
+    sq_bind_text(st, 2, instance_id);
+    sq_bind_text(st, 3, id);
+    return sq_exec_stmt(c, st);
+}

@@ -19,6 +19,10 @@ int store_user_lookalike(store_conn *c, const char *instance_id, const char *use
  * it inside one write transaction). STORE_NOTFOUND when absent. */
 int store_user_update(store_conn *c, const user_record *u);
 int store_user_delete(store_conn *c, const char *instance_id, const char *id);
+/* The user's version (it grows with every change to what DescribeUser shows). */
+int store_user_version(store_conn *c, const char *instance_id, const char *id, int64_t *version);
+/* Counts a change the user record does not hold (its tags): version + 1, modified now. */
+int store_user_touch(store_conn *c, const char *instance_id, const char *id, int64_t now_ms);
 /* A page of users ordered by username then id, after (after_name, after_id); summary.name is
  * the username. */
 int store_user_list(store_conn *c, const page_req *pr, summary_list *out);

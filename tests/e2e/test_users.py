@@ -90,6 +90,29 @@ class UsersTest(RosterTestCase):
         return cm.exception
 
     # ---- create and describe ---------------------------------------------------------------------
+    def test_describe_follows_every_change_at_once(self):
+        """DescribeUser answers from a cache of rendered documents keyed by the user's version;
+        each kind of change must show in the very next DescribeUser."""
+        uid = self.create_saml()
+        arn = self.describe(uid, self.saml)["Arn"]
+        for _ in range(2):  # the second describe is answered from the cache
+            self.assertEqual(self.describe(uid, self.saml)["Tags"], {})
+        self.b.tag_resource(resourceArn=arn, tags={"team": "blue"})
+        self.assertEqual(self.describe(uid, self.saml)["Tags"], {"team": "blue"})
+        self.b.untag_resource(resourceArn=arn, tagKeys=["team"])
+        self.assertEqual(self.describe(uid, self.saml)["Tags"], {})
+        self.b.update_user_identity_info(InstanceId=self.saml, UserId=uid,
+                                         IdentityInfo={"FirstName": "Changed", "LastName": "Hopper"})
+        self.assertEqual(self.describe(uid, self.saml)["IdentityInfo"]["FirstName"], "Changed")
+        self.b.update_user_phone_config(InstanceId=self.saml, UserId=uid,
+                                        PhoneConfig={"PhoneType": "SOFT_PHONE", "AfterContactWorkTimeLimit": 45})
+        self.assertEqual(self.describe(uid, self.saml)["PhoneConfig"]["AfterContactWorkTimeLimit"], 45)
+        self.b.update_user_security_profiles(InstanceId=self.saml, UserId=uid,
+                                             SecurityProfileIds=[self.saml_sp["QualityAnalyst"]])
+        self.assertEqual(self.describe(uid, self.saml)["SecurityProfileIds"], [self.saml_sp["QualityAnalyst"]])
+        self.b.delete_user(InstanceId=self.saml, UserId=uid)
+        self.assertBotoError("ResourceNotFoundException", self.b.describe_user, InstanceId=self.saml, UserId=uid)
+
     def test_create_describe_round_trip_cli(self):
         out = self.aws_ok(
             "create-user", "--instance-id", self.iid, "--username", "jdoe", "--password", PASSWORD,
