@@ -1,6 +1,7 @@
 /* defaults.c — the default resources of a new instance. */
 #include "core/defaults.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,7 +33,7 @@ static int create_hours(core_ctx *cx, const char *instance_id, char id_out[ID_LE
     hours_slot slots[7];
     for (int i = 0; i < 7; i++) {
         memset(&slots[i], 0, sizeof slots[i]);
-        strcpy(slots[i].day, days[i]); /* fits: the longest day name is 9 characters */
+        snprintf(slots[i].day, sizeof slots[i].day, "%s", days[i]);
     }
     h.slots = slots;
     h.n_slots = 7;
@@ -53,8 +54,8 @@ static int create_queue(core_ctx *cx, const char *instance_id, const char *hours
     q.description = "A simple, basic voice queue.";
     memcpy(q.hours_id, hours_id, ID_LEN);
     q.max_contacts = -1;
-    strcpy(q.status, "ENABLED");
-    strcpy(q.queue_type, "STANDARD");
+    snprintf(q.status, sizeof q.status, "%s", "ENABLED");
+    snprintf(q.queue_type, sizeof q.queue_type, "%s", "STANDARD");
     q.modified_ms = cx->now_ms;
     int rc = store_queue_insert(cx->conn, &q);
     if (rc != STORE_OK)
@@ -76,16 +77,16 @@ static int create_routing_profile(core_ctx *cx, const char *instance_id, const c
     p.name = "Basic Routing Profile";
     p.description = "Default routing profile";
     memcpy(p.default_outbound_queue_id, queue_id, ID_LEN);
-    strcpy(p.agent_availability_timer, "TIME_SINCE_LAST_ACTIVITY");
+    snprintf(p.agent_availability_timer, sizeof p.agent_availability_timer, "%s", "TIME_SINCE_LAST_ACTIVITY");
     p.is_default = 1;
     p.modified_ms = cx->now_ms;
     routing_queue rq[3];
     memset(rq, 0, sizeof rq);
     for (size_t i = 0; i < 3; i++) {
-        strcpy(p.media[i].channel, media[i].channel);
+        snprintf(p.media[i].channel, sizeof p.media[i].channel, "%s", media[i].channel);
         p.media[i].concurrency = media[i].concurrency;
         memcpy(rq[i].queue_id, queue_id, ID_LEN);
-        strcpy(rq[i].channel, media[i].channel);
+        snprintf(rq[i].channel, sizeof rq[i].channel, "%s", media[i].channel);
         rq[i].priority = 1;
         rq[i].delay = 0;
     }

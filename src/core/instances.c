@@ -1,6 +1,7 @@
 /* instances.c — creating, resolving, listing and deleting instances. */
 #include "core/instances.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,10 +48,10 @@ static int insert_new(core_ctx *cx, const instance_create *in, instance *out, in
     instance_defaults scratch;
     uuid_v4(out->id);
     out->alias = xstrdup(in->alias);
-    strcpy(out->idm_type, in->idm_type); /* validated: at most 15 characters */
+    snprintf(out->idm_type, sizeof out->idm_type, "%s", in->idm_type);
     out->inbound_calls = in->inbound_calls;
     out->outbound_calls = in->outbound_calls;
-    strcpy(out->status, "ACTIVE");
+    snprintf(out->status, sizeof out->status, "%s", "ACTIVE");
     out->created_ms = cx->now_ms;
     int rc = store_instance_insert(cx->conn, out, in->client_token);
     if (rc == STORE_UNIQUE)

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -212,7 +213,7 @@ static void sealed_secret_bound_to_key_id(void **state)
     assert_non_null(kr);
     /* Only through the public path: a stored key opened under its own id, not another. */
     access_key k = {0};
-    strcpy(k.id, "AKRSAAAAAAAAAAAAAAAA");
+    snprintf(k.id, sizeof k.id, "%s", "AKRSAAAAAAAAAAAAAAAA");
     unsigned char junk[60] = {0};
     k.sealed = junk;
     k.sealed_len = sizeof junk;

@@ -58,8 +58,8 @@ static void make_instance(fixture *f, const char *alias, instance *in)
     memset(in, 0, sizeof *in);
     uuid_v4(in->id);
     in->alias = alias ? xstrdup(alias) : NULL;
-    strcpy(in->idm_type, "SAML");
-    strcpy(in->status, "ACTIVE");
+    snprintf(in->idm_type, sizeof in->idm_type, "%s", "SAML");
+    snprintf(in->status, sizeof in->status, "%s", "ACTIVE");
     in->created_ms = now_ms();
     assert_int_equal(store_instance_insert(f->c, in, NULL), STORE_OK);
 }
@@ -105,8 +105,8 @@ static void instance_roundtrip_and_unique_alias(void **state)
     memset(&b, 0, sizeof b);
     uuid_v4(b.id);
     b.alias = xstrdup("Alpha");
-    strcpy(b.idm_type, "SAML");
-    strcpy(b.status, "ACTIVE");
+    snprintf(b.idm_type, sizeof b.idm_type, "%s", "SAML");
+    snprintf(b.status, sizeof b.status, "%s", "ACTIVE");
     assert_int_equal(store_instance_insert(f->c, &b, NULL), STORE_UNIQUE);
     assert_int_equal(store_instance_get(f->c, "no-such-id", &got), STORE_NOTFOUND);
     instance_clear(&a);
@@ -179,7 +179,7 @@ static void defaults_and_cascading_delete(void **state)
     /* A profile name is unique within its instance. */
     security_profile dup = {0};
     uuid_v4(dup.id);
-    strcpy(dup.instance_id, in.id);
+    snprintf(dup.instance_id, sizeof dup.instance_id, "%s", in.id);
     dup.name = "Agent";
     assert_int_equal(store_security_profile_insert(f->c, &dup), STORE_UNIQUE);
 
@@ -199,10 +199,10 @@ static void dangling_reference_refused(void **state)
     make_instance(f, NULL, &in);
     queue q = {0};
     uuid_v4(q.id);
-    strcpy(q.instance_id, in.id);
+    snprintf(q.instance_id, sizeof q.instance_id, "%s", in.id);
     q.name = "Q";
-    strcpy(q.hours_id, "00000000-0000-0000-0000-000000000000"); /* no such hours */
-    strcpy(q.queue_type, "STANDARD");
+    snprintf(q.hours_id, sizeof q.hours_id, "%s", "00000000-0000-0000-0000-000000000000"); /* no such hours */
+    snprintf(q.queue_type, sizeof q.queue_type, "%s", "STANDARD");
     q.max_contacts = -1;
     assert_int_equal(store_queue_insert(f->c, &q), STORE_FOREIGN);
     instance_clear(&in);
@@ -245,7 +245,7 @@ static void keys_store_and_revoke(void **state)
 {
     fixture *f = *state;
     access_key k = {0};
-    strcpy(k.id, "AKRSTESTTESTTESTTEST");
+    snprintf(k.id, sizeof k.id, "%s", "AKRSTESTTESTTESTTEST");
     k.kind = KEY_ACCOUNT;
     unsigned char sealed[] = {1, 2, 3, 0, 5};
     k.sealed = sealed;
