@@ -26,14 +26,16 @@ struct store {
 /* WAL so readers never block the writer; NORMAL sync (durable at each checkpoint, safe in WAL);
  * 32 MiB of page cache per connection, so a store of hundreds of thousands of users is served
  * from memory rather than re-read through the kernel (memory-mapped reads were tried and cost
- * more: every connection remaps as the file grows under writes); the WAL file is truncated back
- * to 64 MiB after checkpoints instead of growing without bound. */
+ * more: every connection remaps as the file grows under writes); a checkpoint (and its fsync)
+ * every 8192 WAL pages (32 MiB) rather than SQLite's 1000, and the WAL file truncated back to
+ * 64 MiB after checkpoints instead of growing without bound. */
 static const char *const pragmas =
     "PRAGMA journal_mode=WAL;"
     "PRAGMA foreign_keys=ON;"
     "PRAGMA synchronous=NORMAL;"
     "PRAGMA temp_store=MEMORY;"
     "PRAGMA cache_size=-32768;"
+    "PRAGMA wal_autocheckpoint=8192;"
     "PRAGMA journal_size_limit=67108864;";
 
 static store_conn *conn_open(store *s, int create, char *err, size_t errlen)
