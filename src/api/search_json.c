@@ -160,50 +160,13 @@ int search_json_tag_filter(rerr *e, json_t *filter, search_node *root)
     return 0;
 }
 
-/* A CommonAttributeAndCondition {TagConditions: [TagCondition]} as an AND node under parent. */
-static int attribute_and(rerr *e, json_t *cond, const char *member, search_node *parent)
+/* An AttributeAndCondition: its TagConditions — and, for users (hierarchy != 0), its
+ * HierarchyGroupCondition — under one AND node (an empty one matches everything). */
+static int attribute_and(rerr *e, json_t *cond, const char *member, search_node *parent, int hierarchy)
 {
     if (!json_is_object(cond))
-        return bad(e, member, "must be an object with TagConditions");
-    json_t *list = json_object_get(cond, "TagConditions");
-    if (!list || json_is_null(list)) {
-        search_add(parent, SEARCH_AND);
-        return 0;
-    }
-    return tag_and_list(e, list, member, parent);
-}
-
-int search_json_attribute_filter(rerr *e, json_t *filter, const char *member, search_node *root)
-{
-    if (!filter || json_is_null(filter))
-        return 0;
-    if (!json_is_object(filter))
-        return bad(e, member, "must be an object");
-    json_t *v;
-    if ((v = json_object_get(filter, "OrConditions")) && !json_is_null(v) && !json_is_array(v))
-        return bad(e, member, "OrConditions must be a list of {TagConditions: [...]}");
-    if (v && json_array_size(v) > 0) { /* an empty list is no condition, as an absent one */
-        search_node *or = search_add(root, SEARCH_OR);
-        size_t i;
-        json_t *item;
-        json_array_foreach(v, i, item) {
-            if (attribute_and(e, item, member, or))
-                return -1;
-        }
-    }
-    if ((v = json_object_get(filter, "AndCondition")) && !json_is_null(v) && attribute_and(e, v, member, root))
-        return -1;
-    if ((v = json_object_get(filter, "TagCondition")) && !json_is_null(v) && tag_condition(e, v, root))
-        return -1;
-    return 0;
-}
-
-/* An AttributeAndCondition {TagConditions: [TagCondition], HierarchyGroupCondition} as an AND
- * node under parent; both members hold when present. */
-static int user_attribute_and(rerr *e, json_t *cond, const char *member, search_node *parent)
-{
-    if (!json_is_object(cond))
-        return bad(e, member, "must be an object with TagConditions and/or HierarchyGroupCondition");
+        return bad(e, member, hierarchy ? "must be an object with TagConditions and/or HierarchyGroupCondition"
+                                        : "must be an object with TagConditions");
     search_node *n = search_add(parent, SEARCH_AND);
     json_t *v = json_object_get(cond, "TagConditions");
     if (v && !json_is_null(v)) {
@@ -217,12 +180,14 @@ static int user_attribute_and(rerr *e, json_t *cond, const char *member, search_
         }
     }
     v = json_object_get(cond, "HierarchyGroupCondition");
-    if (v && !json_is_null(v) && hierarchy_condition(e, v, n))
+    if (hierarchy && v && !json_is_null(v) && hierarchy_condition(e, v, n))
         return -1;
     return 0;
 }
 
-int search_json_user_attribute_filter(rerr *e, json_t *filter, const char *member, search_node *root)
+/* A ControlPlaneAttributeFilter (hierarchy 0) or ControlPlaneUserAttributeFilter (hierarchy 1):
+ * every member given is ANDed under root; an empty OrConditions list is no condition. */
+static int attribute_filter(rerr *e, json_t *filter, const char *member, search_node *root, int hierarchy)
 {
     if (!filter || json_is_null(filter))
         return 0;
@@ -230,23 +195,33 @@ int search_json_user_attribute_filter(rerr *e, json_t *filter, const char *membe
         return bad(e, member, "must be an object");
     json_t *v;
     if ((v = json_object_get(filter, "OrConditions")) && !json_is_null(v) && !json_is_array(v))
-        return bad(e, member, "OrConditions must be a list of {TagConditions, HierarchyGroupCondition}");
-    if (v && json_array_size(v) > 0) { /* an empty list is no condition, as an absent one */
+        return bad(e, member, "OrConditions must be a list of AttributeAndCondition");
+    if (v && json_array_size(v) > 0) {
         search_node *or = search_add(root, SEARCH_OR);
         size_t i;
         json_t *item;
         json_array_foreach(v, i, item) {
-            if (user_attribute_and(e, item, member, or))
+            if (attribute_and(e, item, member, or, hierarchy))
                 return -1;
         }
     }
     if ((v = json_object_get(filter, "AndCondition")) && !json_is_null(v) &&
-        user_attribute_and(e, v, member, root))
+        attribute_and(e, v, member, root, hierarchy))
         return -1;
     if ((v = json_object_get(filter, "TagCondition")) && !json_is_null(v) && tag_condition(e, v, root))
         return -1;
-    if ((v = json_object_get(filter, "HierarchyGroupCondition")) && !json_is_null(v) &&
+    if (hierarchy && (v = json_object_get(filter, "HierarchyGroupCondition")) && !json_is_null(v) &&
         hierarchy_condition(e, v, root))
         return -1;
     return 0;
+}
+
+int search_json_attribute_filter(rerr *e, json_t *filter, const char *member, search_node *root)
+{
+    return attribute_filter(e, filter, member, root, 0);
+}
+
+int search_json_user_attribute_filter(rerr *e, json_t *filter, const char *member, search_node *root)
+{
+    return attribute_filter(e, filter, member, root, 1);
 }
