@@ -24,7 +24,7 @@ static const struct {
 static int create_hours(core_ctx *cx, const char *instance_id, char id_out[ID_LEN], rerr *e)
 {
     hours h = {0};
-    uuid_v4(h.id);
+    uuid_v7(h.id);
     memcpy(h.instance_id, instance_id, ID_LEN);
     h.name = "Basic Hours";
     h.description = "24 hours a day, 7 days a week";
@@ -48,7 +48,7 @@ static int create_queue(core_ctx *cx, const char *instance_id, const char *hours
                         rerr *e)
 {
     queue q = {0};
-    uuid_v4(q.id);
+    uuid_v7(q.id);
     memcpy(q.instance_id, instance_id, ID_LEN);
     q.name = "BasicQueue";
     q.description = "A simple, basic voice queue.";
@@ -72,7 +72,7 @@ static int create_routing_profile(core_ctx *cx, const char *instance_id, const c
         int concurrency;
     } media[] = {{"CHAT", 2}, {"TASK", 10}, {"VOICE", 1}};
     routing_profile p = {0};
-    uuid_v4(p.id);
+    uuid_v7(p.id);
     memcpy(p.instance_id, instance_id, ID_LEN);
     p.name = "Basic Routing Profile";
     p.description = "Default routing profile";
@@ -104,7 +104,7 @@ static int create_security_profiles(core_ctx *cx, const char *instance_id, insta
 {
     for (size_t i = 0; i < sizeof builtin_profiles / sizeof builtin_profiles[0]; i++) {
         security_profile p = {0};
-        uuid_v4(p.id);
+        uuid_v7(p.id);
         memcpy(p.instance_id, instance_id, ID_LEN);
         p.name = (char *)builtin_profiles[i].name;
         p.description = (char *)builtin_profiles[i].description;

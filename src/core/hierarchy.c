@@ -152,7 +152,7 @@ static int apply_structure(core_ctx *cx, const char *instance_id, const hierarch
             rc = store_hierarchy_level_delete(cx->conn, instance_id, i + 1);
         } else if (names[i] && (!old->level || strcmp(old->name, names[i]) != 0)) {
             hierarchy_level l = {.level = i + 1, .name = (char *)names[i], .modified_ms = cx->now_ms};
-            uuid_v4(l.id);
+            uuid_v7(l.id);
             rc = store_hierarchy_level_put(cx->conn, instance_id, &l);
         }
         if (rc != STORE_OK)
@@ -281,7 +281,7 @@ int hierarchy_group_create(core_ctx *cx, const char *instance_id, const hierarch
     if (check_new_group(in, e) || tx_begin(cx, e))
         return -1;
     hierarchy_group g = {.name = (char *)in->name, .modified_ms = cx->now_ms};
-    uuid_v4(g.id);
+    uuid_v7(g.id);
     snprintf(g.instance_id, sizeof g.instance_id, "%s", instance_id);
     int failed = place_group(cx, instance_id, in->parent_id, &g, e) ||
                  check_name_free(cx, instance_id, in->name, NULL, e) || insert_group(cx, &g, in->tags, e);

@@ -46,7 +46,7 @@ static int check_create(const instance_create *in, rerr *e)
 static int insert_new(core_ctx *cx, const instance_create *in, instance *out, instance_defaults *defs, rerr *e)
 {
     instance_defaults scratch;
-    uuid_v4(out->id);
+    uuid_v7(out->id);
     out->alias = xstrdup(in->alias);
     snprintf(out->idm_type, sizeof out->idm_type, "%s", in->idm_type);
     out->inbound_calls = in->inbound_calls;

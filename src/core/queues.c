@@ -99,7 +99,7 @@ int queues_create(core_ctx *cx, const char *instance_id, const queue_create *in,
     if (check_queue_create(in, e))
         return -1;
     queue q = {0};
-    uuid_v4(q.id);
+    uuid_v7(q.id);
     snprintf(q.instance_id, sizeof q.instance_id, "%s", instance_id);
     q.name = (char *)in->name;
     q.description = (char *)in->description;
@@ -299,7 +299,7 @@ int queues_create_hours(core_ctx *cx, const char *instance_id, const hours_creat
     int rc = check_hours_create(in, slots, e);
     hours h = {0};
     if (rc == 0) {
-        uuid_v4(h.id);
+        uuid_v7(h.id);
         snprintf(h.instance_id, sizeof h.instance_id, "%s", instance_id);
         h.name = (char *)in->name;
         h.description = (char *)in->description;

@@ -277,7 +277,7 @@ int routing_profiles_create(core_ctx *cx, const char *instance_id, const rp_crea
     p.n_queues = n_std + n_manual;
     free(std);
     free(manual);
-    uuid_v4(p.id);
+    uuid_v7(p.id);
     snprintf(p.instance_id, sizeof p.instance_id, "%s", instance_id);
     p.name = (char *)in->name;
     p.description = (char *)in->description;

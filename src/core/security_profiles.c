@@ -161,7 +161,7 @@ static int do_create(core_ctx *cx, void *arg, rerr *e)
 {
     struct create_args *a = arg;
     security_profile p = {0};
-    uuid_v4(p.id);
+    uuid_v7(p.id);
     snprintf(p.instance_id, sizeof p.instance_id, "%s", a->instance_id);
     p.name = xstrdup(a->in->name);
     p.modified_ms = cx->now_ms;

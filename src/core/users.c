@@ -331,7 +331,7 @@ static void build_user(core_ctx *cx, const char *instance_id, const user_new *in
                        const char *hash, user_record *u)
 {
     memset(u, 0, sizeof *u);
-    uuid_v4(u->id);
+    uuid_v7(u->id);
     snprintf(u->instance_id, sizeof u->instance_id, "%s", instance_id);
     u->username = xstrdup(in->username);
     apply_identity(u, &in->identity);

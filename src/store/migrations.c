@@ -184,10 +184,16 @@ static const char *const m003_users =
     "CREATE INDEX users_instance_name ON users(instance_id, username);\n"
     "CREATE INDEX audit_events_instance ON audit_events(instance_id, at_ms);\n";
 
+/* users_instance_name repeated the index behind UNIQUE(instance_id, username); every
+ * CreateUser paid for updating both. */
+static const char *const m004_users_index =
+    "DROP INDEX users_instance_name;\n";
+
 static const migration all[] = {
     {1, "foundation: instances, resources, users, keys, audit", m001_foundation},
     {2, "resources: queue outbound caller, security profile access controls", m002_resources},
     {3, "users: agent-first-callback settings, tag and audit indexes", m003_users},
+    {4, "users: drop an index that repeated the unique username index", m004_users_index},
 };
 
 const migration *migrations_all(size_t *n)

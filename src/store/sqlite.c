@@ -2,8 +2,16 @@
  * cache, transactions and migrations.
  *
  * Each connection runs in WAL mode with foreign keys on and a busy timeout, so readers
- * never block the writer and writers queue behind each other. Statements are prepared
- * once per connection and cached by the address of their static SQL text.
+ * never block the writer. Statements are prepared once per connection and cached by the
+ * address of their static SQL text.
+ *
+ * Writes in this process all go through one writer handle: store_begin(c, 1) takes the
+ * store's write lock and swaps the writer's database handle and statement cache into c until
+ * the transaction ends. In WAL mode a commit by one handle empties the page cache of every
+ * other handle, so with writes spread over the pool each write transaction began by re-reading
+ * its pages through the kernel; the one writer keeps its cache across its own commits. Writers
+ * of this process queue on the lock (woken as it is released) rather than in SQLite's sleeping
+ * busy handler; other processes still meet SQLite's lock and busy timeout.
  */
 #include "store/sqlite_int.h"
 
@@ -19,8 +27,10 @@
 
 struct store {
     char *path;
-    pthread_mutex_t lock;
+    pthread_mutex_t lock;        /* guards idle */
     store_conn *idle;
+    pthread_mutex_t write_lock;  /* held by the connection borrowing writer */
+    store_conn *writer;          /* opened at the first write; only its handle is used */
 };
 
 /* WAL so readers never block the writer; NORMAL sync (durable at each checkpoint, safe in WAL);
@@ -118,6 +128,7 @@ store *store_open(const char *path, int create, char *err, size_t errlen)
     store *s = xcalloc(1, sizeof *s);
     s->path = xstrdup(path);
     pthread_mutex_init(&s->lock, NULL);
+    pthread_mutex_init(&s->write_lock, NULL);
     store_conn *c = conn_open(s, create, err, errlen);
     if (!c || migrate(c, err, errlen) != 0) {
         if (c)
@@ -138,6 +149,9 @@ void store_close(store *s)
         s->idle = c->next_idle;
         conn_close(c);
     }
+    if (s->writer)
+        conn_close(s->writer);
+    pthread_mutex_destroy(&s->write_lock);
     pthread_mutex_destroy(&s->lock);
     free(s->path);
     free(s);
@@ -282,12 +296,61 @@ static int control(store_conn *c, const char *sql)
     return sq_exec_stmt(c, sq_stmt(c, sql));
 }
 
+/* Exchanges the database handles and statement caches of a and b. */
+static void swap_handles(store_conn *a, store_conn *b)
+{
+    store_conn t = *a;
+    a->db = b->db;
+    a->cache = b->cache;
+    a->n_cache = b->n_cache;
+    a->cap_cache = b->cap_cache;
+    b->db = t.db;
+    b->cache = t.cache;
+    b->n_cache = t.n_cache;
+    b->cap_cache = t.cap_cache;
+}
+
+/* Takes the write lock and the writer handle into c (opening the writer at the first write).
+ * Returns STORE_OK, or STORE_ERROR with nothing taken when the writer cannot be opened. */
+static int borrow_writer(store_conn *c)
+{
+    store *s = c->owner;
+    pthread_mutex_lock(&s->write_lock);
+    if (!s->writer) {
+        char err[256];
+        s->writer = conn_open(s, 0, err, sizeof err);
+        if (!s->writer) {
+            pthread_mutex_unlock(&s->write_lock);
+            fprintf(stderr, "roster: %s\n", err);
+            return STORE_ERROR;
+        }
+    }
+    swap_handles(c, s->writer);
+    c->borrowing = 1;
+    return STORE_OK;
+}
+
+/* Gives the writer handle back and releases the write lock, if c holds them. */
+static void return_writer(store_conn *c)
+{
+    if (!c->borrowing)
+        return;
+    store *s = c->owner;
+    swap_handles(c, s->writer);
+    c->borrowing = 0;
+    pthread_mutex_unlock(&s->write_lock);
+}
+
 int store_begin(store_conn *c, int write)
 {
     static const char begin_write[] = "BEGIN IMMEDIATE", begin_read[] = "BEGIN";
+    if (write && !c->borrowing && borrow_writer(c) != STORE_OK)
+        return STORE_ERROR;
     int rc = control(c, write ? begin_write : begin_read);
     if (rc == STORE_OK)
         c->in_tx = 1;
+    else
+        return_writer(c);
     return rc;
 }
 
@@ -295,10 +358,14 @@ int store_commit(store_conn *c)
 {
     static const char sql[] = "COMMIT";
     int rc = control(c, sql);
-    if (rc == STORE_OK)
-        c->in_tx = 0;
-    else
+    if (rc != STORE_OK) {
+        /* said here: after the rollback c no longer holds the handle that failed */
+        fprintf(stderr, "roster: store: commit failed: %s\n", sqlite3_errmsg(c->db));
         store_rollback(c);
+        return rc;
+    }
+    c->in_tx = 0;
+    return_writer(c);
     return rc;
 }
 
@@ -306,9 +373,9 @@ int store_rollback(store_conn *c)
 {
     static const char sql[] = "ROLLBACK";
     c->in_tx = 0;
-    if (sqlite3_get_autocommit(c->db))
-        return STORE_OK;
-    return control(c, sql);
+    int rc = sqlite3_get_autocommit(c->db) ? STORE_OK : control(c, sql);
+    return_writer(c);
+    return rc;
 }
 
 int store_ping(store_conn *c)

@@ -12,10 +12,14 @@ typedef struct stmt_slot {
     sqlite3_stmt *stmt;
 } stmt_slot;
 
+/* A connection. During a write transaction its handle (db and statement cache) is the
+ * store's one writer handle, swapped in by store_begin and back out at commit or rollback
+ * (see sqlite.c), so every statement of the transaction runs on the writer. */
 struct store_conn {
     store *owner;
     sqlite3 *db;
     int in_tx;
+    int borrowing;               /* holds the writer handle and the store's write lock */
     stmt_slot *cache;            /* open-addressing table, cap a power of two, at most half full */
     size_t n_cache;
     size_t cap_cache;

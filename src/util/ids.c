@@ -22,13 +22,10 @@ static void pooled_random(unsigned char *out, size_t n)
     left -= n;
 }
 
-void uuid_v4(char out[37])
+/* Writes the 16 bytes b as a lowercase 8-4-4-4-12 UUID and its NUL into out[37]. */
+static void uuid_text(const unsigned char b[16], char out[37])
 {
     static const char hex[] = "0123456789abcdef";
-    unsigned char b[16];
-    pooled_random(b, sizeof b);
-    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
     char *p = out;
     for (int i = 0; i < 16; i++) {
         if (i == 4 || i == 6 || i == 8 || i == 10)
@@ -37,6 +34,27 @@ void uuid_v4(char out[37])
         *p++ = hex[b[i] & 15];
     }
     *p = '\0';
+}
+
+void uuid_v4(char out[37])
+{
+    unsigned char b[16];
+    pooled_random(b, sizeof b);
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    uuid_text(b, out);
+}
+
+void uuid_v7(char out[37])
+{
+    unsigned char b[16];
+    pooled_random(b, sizeof b);
+    uint64_t ms = (uint64_t)now_ms();
+    for (int i = 0; i < 6; i++)
+        b[i] = (unsigned char)(ms >> (40 - 8 * i));
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x70);
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    uuid_text(b, out);
 }
 
 int uuid_is_valid(const char *s)

@@ -14,7 +14,11 @@ from harness import RosterTestCase, aws_error_code
 from signing import log_lines
 
 ARN_INSTANCE = re.compile(r"^arn:aws:connect:us-east-1:(\d{12}):instance/([0-9a-f-]{36})$")
-UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+# Lowercase UUIDs, as the reference says resource ids are; roster makes time-ordered ones
+# (version 7) so that new rows append to the indexes keyed by id.
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+# Request ids are random (version 4) UUIDs.
+REQUEST_ID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 DEFAULT_PROFILES = {"Admin", "Agent", "CallCenterManager", "QualityAnalyst"}
 
 
@@ -98,7 +102,7 @@ class CreateDescribeTest(InstanceHelpers, RosterTestCase):
                                 Tags={"cost-center": "42", "owner": "ops@example.com"})
         self.assertRegex(out["Id"], UUID_RE)
         self.assertRegex(out["Arn"], ARN_INSTANCE)
-        self.assertRegex(out["ResponseMetadata"]["RequestId"], UUID_RE)
+        self.assertRegex(out["ResponseMetadata"]["RequestId"], REQUEST_ID_RE)
 
         by_arn = b.describe_instance(InstanceId=out["Arn"])["Instance"]
         by_id = b.describe_instance(InstanceId=out["Id"])["Instance"]
