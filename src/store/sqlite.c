@@ -4,14 +4,7 @@
  * Each connection runs in WAL mode with foreign keys on and a busy timeout, so readers
  * never block the writer. Statements are prepared once per connection and cached by the
  * address of their static SQL text.
- *
- * Writes in this process all go through one writer handle: store_begin(c, 1) takes the
- * store's write lock and swaps the writer's database handle and statement cache into c until
- * the transaction ends. In WAL mode a commit by one handle empties the page cache of every
- * other handle, so with writes spread over the pool each write transaction began by re-reading
- * its pages through the kernel; the one writer keeps its cache across its own commits. Writers
- * of this process queue on the lock (woken as it is released) rather than in SQLite's sleeping
- * busy handler; other processes still meet SQLite's lock and busy timeout.
+ * Transactions, and the one writer handle all writes go through, are in sqlite_writer.c.
  */
 #include "store/sqlite_int.h"
 
@@ -25,30 +18,22 @@
 #include "store/migrations.h"
 #include "util/buf.h"
 
-struct store {
-    char *path;
-    pthread_mutex_t lock;        /* guards idle */
-    store_conn *idle;
-    pthread_mutex_t write_lock;  /* held by the connection borrowing writer */
-    store_conn *writer;          /* opened at the first write; only its handle is used */
-};
-
 /* WAL so readers never block the writer; NORMAL sync (durable at each checkpoint, safe in WAL);
  * 32 MiB of page cache per connection, so a store of hundreds of thousands of users is served
  * from memory rather than re-read through the kernel (memory-mapped reads were tried and cost
- * more: every connection remaps as the file grows under writes); a checkpoint (and its fsync)
- * every 8192 WAL pages (32 MiB) rather than SQLite's 1000, and the WAL file truncated back to
- * 64 MiB after checkpoints instead of growing without bound. */
+ * more: every connection remaps as the file grows under writes); and the WAL file truncated
+ * back to 64 MiB after checkpoints instead of growing without bound. A checkpoint (and its
+ * fsync) comes every SQ_CHECKPOINT_PAGES WAL pages rather than SQLite's 1000 — run by the
+ * background checkpointer for the writer handle (sqlite_checkpoint.c). */
 static const char *const pragmas =
     "PRAGMA journal_mode=WAL;"
     "PRAGMA foreign_keys=ON;"
     "PRAGMA synchronous=NORMAL;"
     "PRAGMA temp_store=MEMORY;"
     "PRAGMA cache_size=-32768;"
-    "PRAGMA wal_autocheckpoint=8192;"
     "PRAGMA journal_size_limit=67108864;";
 
-static store_conn *conn_open(store *s, int create, char *err, size_t errlen)
+store_conn *sq_conn_open(store *s, int create, char *err, size_t errlen)
 {
     store_conn *c = xcalloc(1, sizeof *c);
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
@@ -57,6 +42,8 @@ static store_conn *conn_open(store *s, int create, char *err, size_t errlen)
         sqlite3_busy_timeout(c->db, 10000);
         sqlite3_extended_result_codes(c->db, 1);
         rc = sqlite3_exec(c->db, pragmas, NULL, NULL, NULL);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_wal_autocheckpoint(c->db, SQ_CHECKPOINT_PAGES);
     }
     if (rc != SQLITE_OK) {
         if (err)
@@ -70,7 +57,7 @@ static store_conn *conn_open(store *s, int create, char *err, size_t errlen)
     return c;
 }
 
-static void conn_close(store_conn *c)
+void sq_conn_close(store_conn *c)
 {
     for (size_t i = 0; i < c->cap_cache; i++)
         if (c->cache[i].sql)
@@ -128,11 +115,11 @@ store *store_open(const char *path, int create, char *err, size_t errlen)
     store *s = xcalloc(1, sizeof *s);
     s->path = xstrdup(path);
     pthread_mutex_init(&s->lock, NULL);
-    pthread_mutex_init(&s->write_lock, NULL);
-    store_conn *c = conn_open(s, create, err, errlen);
+    sq_writer_init(s);
+    store_conn *c = sq_conn_open(s, create, err, errlen);
     if (!c || migrate(c, err, errlen) != 0) {
         if (c)
-            conn_close(c);
+            sq_conn_close(c);
         store_close(s);
         return NULL;
     }
@@ -147,11 +134,9 @@ void store_close(store *s)
     while (s->idle) {
         store_conn *c = s->idle;
         s->idle = c->next_idle;
-        conn_close(c);
+        sq_conn_close(c);
     }
-    if (s->writer)
-        conn_close(s->writer);
-    pthread_mutex_destroy(&s->write_lock);
+    sq_writer_destroy(s);
     pthread_mutex_destroy(&s->lock);
     free(s->path);
     free(s);
@@ -169,7 +154,7 @@ store_conn *store_conn_get(store *s)
         return c;
     }
     char err[256];
-    c = conn_open(s, 0, err, sizeof err);
+    c = sq_conn_open(s, 0, err, sizeof err);
     if (!c)
         fprintf(stderr, "roster: %s\n", err);
     return c;
@@ -288,94 +273,6 @@ void sq_col_copy(sqlite3_stmt *st, int i, char *dst, size_t cap)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
     snprintf(dst, cap, "%s", t ? (const char *)t : "");
-}
-
-/* Runs one of the transaction-control statements through the statement cache. */
-static int control(store_conn *c, const char *sql)
-{
-    return sq_exec_stmt(c, sq_stmt(c, sql));
-}
-
-/* Exchanges the database handles and statement caches of a and b. */
-static void swap_handles(store_conn *a, store_conn *b)
-{
-    store_conn t = *a;
-    a->db = b->db;
-    a->cache = b->cache;
-    a->n_cache = b->n_cache;
-    a->cap_cache = b->cap_cache;
-    b->db = t.db;
-    b->cache = t.cache;
-    b->n_cache = t.n_cache;
-    b->cap_cache = t.cap_cache;
-}
-
-/* Takes the write lock and the writer handle into c (opening the writer at the first write).
- * Returns STORE_OK, or STORE_ERROR with nothing taken when the writer cannot be opened. */
-static int borrow_writer(store_conn *c)
-{
-    store *s = c->owner;
-    pthread_mutex_lock(&s->write_lock);
-    if (!s->writer) {
-        char err[256];
-        s->writer = conn_open(s, 0, err, sizeof err);
-        if (!s->writer) {
-            pthread_mutex_unlock(&s->write_lock);
-            fprintf(stderr, "roster: %s\n", err);
-            return STORE_ERROR;
-        }
-    }
-    swap_handles(c, s->writer);
-    c->borrowing = 1;
-    return STORE_OK;
-}
-
-/* Gives the writer handle back and releases the write lock, if c holds them. */
-static void return_writer(store_conn *c)
-{
-    if (!c->borrowing)
-        return;
-    store *s = c->owner;
-    swap_handles(c, s->writer);
-    c->borrowing = 0;
-    pthread_mutex_unlock(&s->write_lock);
-}
-
-int store_begin(store_conn *c, int write)
-{
-    static const char begin_write[] = "BEGIN IMMEDIATE", begin_read[] = "BEGIN";
-    if (write && !c->borrowing && borrow_writer(c) != STORE_OK)
-        return STORE_ERROR;
-    int rc = control(c, write ? begin_write : begin_read);
-    if (rc == STORE_OK)
-        c->in_tx = 1;
-    else
-        return_writer(c);
-    return rc;
-}
-
-int store_commit(store_conn *c)
-{
-    static const char sql[] = "COMMIT";
-    int rc = control(c, sql);
-    if (rc != STORE_OK) {
-        /* said here: after the rollback c no longer holds the handle that failed */
-        fprintf(stderr, "roster: store: commit failed: %s\n", sqlite3_errmsg(c->db));
-        store_rollback(c);
-        return rc;
-    }
-    c->in_tx = 0;
-    return_writer(c);
-    return rc;
-}
-
-int store_rollback(store_conn *c)
-{
-    static const char sql[] = "ROLLBACK";
-    c->in_tx = 0;
-    int rc = sqlite3_get_autocommit(c->db) ? STORE_OK : control(c, sql);
-    return_writer(c);
-    return rc;
 }
 
 int store_ping(store_conn *c)

@@ -2,7 +2,9 @@
 #ifndef ROSTER_STORE_SQLITE_INT_H
 #define ROSTER_STORE_SQLITE_INT_H
 
+#include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 
 #include "store/store.h"
 
@@ -11,6 +13,29 @@ typedef struct stmt_slot {
     const char *sql;
     sqlite3_stmt *stmt;
 } stmt_slot;
+
+typedef struct group_member group_member;
+typedef struct checkpointer checkpointer;
+
+/* WAL pages after which a checkpoint copies them back into the database (32 MiB). */
+enum { SQ_CHECKPOINT_PAGES = 8192 };
+
+/* The database: its path, the pool of idle connections, and the writer (sqlite_writer.c). */
+struct store {
+    char *path;
+    pthread_mutex_t lock;        /* guards idle */
+    store_conn *idle;
+    /* the writer: all below but waiting are guarded by write_lock */
+    pthread_mutex_t write_lock;  /* held by the connection borrowing the writer handle */
+    atomic_int waiting;          /* threads waiting for write_lock */
+    store_conn *writer;          /* opened at the first write; only its handle is used */
+    checkpointer *checkpointer;  /* started with the writer (sqlite_checkpoint.c) */
+    int group_open;              /* the writer has a transaction open for a commit group */
+    int group_size;              /* members of the open group that finished and wait for its commit */
+    group_member *members;       /* those members */
+    pthread_mutex_t group_lock;  /* guards the members' done flags */
+    pthread_cond_t group_done;   /* broadcast when a group's commit or rollback ended */
+};
 
 /* A connection. During a write transaction its handle (db and statement cache) is the
  * store's one writer handle, swapped in by store_begin and back out at commit or rollback
@@ -25,6 +50,22 @@ struct store_conn {
     size_t cap_cache;
     struct store_conn *next_idle;
 };
+
+/* Opens a connection to s->path with roster's pragmas (create: the file may be created).
+ * Returns NULL with a message in err on failure. Close with sq_conn_close. */
+store_conn *sq_conn_open(store *s, int create, char *err, size_t errlen);
+void sq_conn_close(store_conn *c);
+
+/* Sets up and tears down the writer state of s (sqlite_writer.c). */
+void sq_writer_init(store *s);
+void sq_writer_destroy(store *s);
+
+/* Starts the background checkpointer for the writer handle writer_db (sqlite_checkpoint.c).
+ * Returns NULL (and SQLite's automatic checkpoint stays on) when it cannot start. */
+checkpointer *sq_checkpointer_start(store *s, sqlite3 *writer_db);
+
+/* Stops and frees k (NULL is ignored); the automatic checkpoint is back on writer_db. */
+void sq_checkpointer_stop(checkpointer *k, sqlite3 *writer_db);
 
 /* Returns the prepared statement for the static SQL text sql, reset and with bindings
  * cleared, or NULL (store_errmsg says why). The statement stays owned by the connection. */
