@@ -14,7 +14,7 @@ typedef struct stmt_slot {
     sqlite3_stmt *stmt;
 } stmt_slot;
 
-typedef struct group_member group_member;
+typedef struct commit_waiter commit_waiter;
 typedef struct checkpointer checkpointer;
 
 /* WAL pages after which a checkpoint copies them back into the database (32 MiB). */
@@ -31,8 +31,10 @@ struct store {
     store_conn *writer;          /* opened at the first write; only its handle is used */
     checkpointer *checkpointer;  /* started with the writer (sqlite_checkpoint.c) */
     int group_open;              /* the writer has a transaction open for a commit group */
-    int group_size;              /* members of the open group that finished and wait for its commit */
-    group_member *members;       /* those members */
+    int group_size;              /* finished transactions whose changes are in the open group */
+    commit_waiter *members;       /* those of them waiting for its commit */
+    unsigned long groups_committed;       /* counts, for tests and diagnostics */
+    unsigned long transactions_committed;
     pthread_mutex_t group_lock;  /* guards the members' done flags */
     pthread_cond_t group_done;   /* broadcast when a group's commit or rollback ended */
 };

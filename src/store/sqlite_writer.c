@@ -31,8 +31,8 @@
 enum { GROUP_MAX = 32 };
 
 /* A writer whose changes wait in the open group for its commit (on the writer's stack). */
-struct group_member {
-    group_member *next;
+struct commit_waiter {
+    commit_waiter *next;
     int done; /* guarded by group_lock */
     int rc;   /* the group's outcome, set with done */
 };
@@ -115,11 +115,15 @@ static int end_group(store_conn *c)
     store *s = c->owner;
     int rc = STORE_ERROR;
     if (sqlite3_get_autocommit(c->db)) {
-        fprintf(stderr, "roster: store: a group of %d write transaction(s) was abandoned: %s\n", s->group_size + 1,
+        fprintf(stderr, "roster: store: a group of %d write transaction(s) was abandoned: %s\n", s->group_size,
                 sqlite3_errmsg(c->db));
     } else {
         static const char commit[] = "COMMIT", rollback[] = "ROLLBACK";
         rc = control(c, commit);
+        if (rc == STORE_OK && s->group_size > 0) {
+            s->groups_committed++;
+            s->transactions_committed += (unsigned long)s->group_size;
+        }
         if (rc != STORE_OK) {
             fprintf(stderr, "roster: store: commit failed: %s\n", sqlite3_errmsg(c->db));
             if (!sqlite3_get_autocommit(c->db))
@@ -127,7 +131,7 @@ static int end_group(store_conn *c)
         }
     }
     pthread_mutex_lock(&s->group_lock);
-    for (group_member *m = s->members; m; m = m->next) {
+    for (commit_waiter *m = s->members; m; m = m->next) {
         m->rc = rc;
         m->done = 1;
     }
@@ -139,20 +143,21 @@ static int end_group(store_conn *c)
     return rc;
 }
 
-/* The end of c's part in the group: leaves the group open for a waiting writer (and, when c's
- * changes are in it, waits for its commit), or ends it. Returns the group's outcome for a
- * member, or for_self when c's changes are not in the group. Releases the writer. */
+/* The end of c's part in the group (member: c's changes are in it): leaves the group open for a
+ * waiting writer (and, for a member, waits for its commit), or ends it. Returns the group's
+ * outcome for a member, for_self otherwise. Releases the writer. */
 static int leave_group(store_conn *c, int member, int for_self)
 {
     store *s = c->owner;
-    if (atomic_load(&s->waiting) > 0 && s->group_size < GROUP_MAX && !sqlite3_get_autocommit(c->db)) {
+    if (member)
+        s->group_size++;
+    if (!sqlite3_get_autocommit(c->db) && atomic_load(&s->waiting) > 0 && s->group_size < GROUP_MAX) {
         if (!member) {
             return_writer(c);
             return for_self;
         }
-        group_member me = {.next = s->members};
+        commit_waiter me = {.next = s->members};
         s->members = &me;
-        s->group_size++;
         return_writer(c);
         pthread_mutex_lock(&s->group_lock);
         while (!me.done)
