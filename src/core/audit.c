@@ -6,7 +6,8 @@
  *   DeskPhoneNumber, PersistentConnection, AgentFirstCallbackAutoAccept,
  *   AgentFirstCallbackAfterContactWorkTimeLimit, VoiceEnhancementMode}} (Channels.VOICE is the
  *   legacy PhoneConfig), RoutingProfileId, SecurityProfileIds, HierarchyGroupId,
- *   ExternallyManaged, ExternalId, Disabled, Version.
+ *   ExternallyManaged, ExternalId, Disabled, Version, and Tags{key: value} when the change
+ *   concerns them (a create or delete with tags, TagResource, UntagResource).
  * Unset members are left out. The password and its hash are never read.
  *
  * A create stores the whole user as "after", a delete as "before". An update stores only what
@@ -76,8 +77,9 @@ static json_t *ids_json(const strlist *l)
     return a;
 }
 
-/* The whole user as a JSON object (never the password hash). Caller decrefs. */
-static json_t *user_json(const user_record *u)
+/* The whole user as a JSON object (never the password hash), with its tags when given. Caller
+ * decrefs. */
+static json_t *user_json(const user_record *u, const kvlist *tags)
 {
     json_t *o = json_object();
     put_str(o, "Username", u->username);
@@ -91,6 +93,12 @@ static json_t *user_json(const user_record *u)
     put_str(o, "ExternalId", u->external_id);
     json_object_set_new(o, "Disabled", json_boolean(u->disabled));
     json_object_set_new(o, "Version", json_integer(u->version));
+    if (tags && tags->keys.n > 0) {
+        json_t *t = json_object();
+        for (size_t i = 0; i < tags->keys.n; i++)
+            json_object_set_new(t, tags->keys.items[i], json_string(tags->values.items[i]));
+        json_object_set_new(o, "Tags", t);
+    }
     return o;
 }
 
@@ -143,11 +151,11 @@ static char *dump(const json_t *o)
     return s;
 }
 
-/* Fills the before/after texts of ev from the two records (either may be NULL). */
-static void event_json(audit_event *ev, const user_record *before, const user_record *after)
+/* Fills the before/after texts of ev from the two users (either may be NULL). */
+static void event_json(audit_event *ev, const audit_user *before, const audit_user *after)
 {
-    json_t *b = before ? user_json(before) : NULL;
-    json_t *a = after ? user_json(after) : NULL;
+    json_t *b = before ? user_json(before->user, before->tags) : NULL;
+    json_t *a = after ? user_json(after->user, after->tags) : NULL;
     if (b && a) {
         json_t *db = json_object(), *da = json_object();
         diff_objects(b, a, db, da);
@@ -163,11 +171,11 @@ static void event_json(audit_event *ev, const user_record *before, const user_re
     json_decref(a);
 }
 
-int audit_user_change(core_ctx *cx, const char *operation, const user_record *before, const user_record *after,
-                      rerr *e)
+int audit_user_event(core_ctx *cx, const char *operation, const audit_user *before, const audit_user *after,
+                     rerr *e)
 {
-    const user_record *u = after ? after : before;
-    if (!u || !operation || !*operation)
+    const user_record *u = after && after->user ? after->user : before ? before->user : NULL;
+    if (!u || (before && !before->user) || (after && !after->user) || !operation || !*operation)
         return rerr_set(e, ERR_INTERNAL, NULL, "an audit event needs an operation and a user");
     audit_event ev;
     memset(&ev, 0, sizeof ev);
@@ -192,4 +200,11 @@ int audit_user_change(core_ctx *cx, const char *operation, const user_record *be
     if (rc != STORE_OK)
         return core_store_error(cx, rc, "record the audit event", e);
     return 0;
+}
+
+int audit_user_change(core_ctx *cx, const char *operation, const user_record *before, const user_record *after,
+                      rerr *e)
+{
+    audit_user b = {before, NULL}, a = {after, NULL};
+    return audit_user_event(cx, operation, before ? &b : NULL, after ? &a : NULL, e);
 }

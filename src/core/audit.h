@@ -6,9 +6,19 @@
 #include "core/context.h"
 #include "core/error.h"
 
+/* A user as the trail records it: the record and its tags (NULL: not part of the change). */
+typedef struct audit_user {
+    const user_record *user;
+    const kvlist *tags;
+} audit_user;
+
 /* Records a change of a user inside the caller's write transaction, so that the change and its
  * record commit together. before is NULL for a create, after NULL for a delete. Returns 0, or -1
  * with *e set (the caller then rolls back the change). */
+int audit_user_event(core_ctx *cx, const char *operation, const audit_user *before, const audit_user *after,
+                     rerr *e);
+
+/* audit_user_event for records without their tags (a change that leaves the tags alone). */
 int audit_user_change(core_ctx *cx, const char *operation, const user_record *before, const user_record *after,
                       rerr *e);
 

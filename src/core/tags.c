@@ -1,10 +1,12 @@
-/* tags.c — tagging resources by ARN. */
+/* tags.c — tagging resources by ARN. A user's tags are part of the user: changing them counts
+ * in the user's version and is recorded in the audit trail. */
 #include "core/tags.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "core/arn.h"
+#include "core/audit.h"
 #include "core/instances.h"
 #include "core/permissions.h"
 #include "core/user_rules.h"
@@ -34,7 +36,20 @@ typedef struct target {
     instance inst;
     char id[ID_LEN];             /* the resource id (the instance id for an instance) */
     size_t kind;                 /* index into kinds */
+    int is_user;                 /* a user: the two members below are read by begin_change */
+    user_record user;            /* as it was */
+    kvlist tags;                 /* its tags as they were */
 } target;
+
+static void target_clear(target *t)
+{
+    instance_clear(&t->inst);
+    if (t->is_user) {
+        user_clear(&t->user);
+        kvlist_clear(&t->tags);
+        t->is_user = 0;
+    }
+}
 
 static int parse_target(core_ctx *cx, const char *arn, target *t, rerr *e)
 {
@@ -79,18 +94,20 @@ static int allowed(core_ctx *cx, const target *t, int edit, rerr *e)
                     edit ? "changing" : "reading", kinds[t->kind].noun, perm);
 }
 
-/* A user provisioned by an identity provider is read-only here as everywhere. */
-static int writable(core_ctx *cx, const target *t, rerr *e)
+/* For a user: reads it and its tags into t (to audit the change) and checks that it may be
+ * changed here — a user provisioned by an identity provider is read-only here as everywhere. */
+static int load_user(core_ctx *cx, target *t, rerr *e)
 {
     if (kinds[t->kind].kind != STORE_RES_USER)
         return 0;
-    user_record u;
-    int rc = store_user_get(cx->conn, t->inst.id, t->id, &u);
+    int rc = store_user_get(cx->conn, t->inst.id, t->id, &t->user);
     if (rc != STORE_OK)
         return core_store_error(cx, rc, "read the user", e);
-    int result = user_check_writable(&u, e);
-    user_clear(&u);
-    return result;
+    t->is_user = 1;
+    rc = store_tags_get(cx->conn, t->id, &t->tags);
+    if (rc != STORE_OK)
+        return core_store_error(cx, rc, "read the tags", e);
+    return user_check_writable(&t->user, e);
 }
 
 /* Resolves and authorises arn inside a write transaction; on success the transaction is open. */
@@ -99,20 +116,43 @@ static int begin_change(core_ctx *cx, const char *arn, target *t, rerr *e)
     int rc = store_begin(cx->conn, 1);
     if (rc != STORE_OK)
         return core_store_error(cx, rc, "begin a transaction", e);
-    if (parse_target(cx, arn, t, e) == 0 && allowed(cx, t, 1, e) == 0 && writable(cx, t, e) == 0)
+    if (parse_target(cx, arn, t, e) == 0 && allowed(cx, t, 1, e) == 0 && load_user(cx, t, e) == 0)
         return 0;
-    instance_clear(&t->inst);
+    target_clear(t);
     store_rollback(cx->conn);
     return -1;
 }
 
-static int finish_change(core_ctx *cx, target *t, int rc, rerr *e)
+/* For a user: counts the change in its version and records it in the audit trail. */
+static int user_changed(core_ctx *cx, target *t, const char *operation, rerr *e)
 {
-    /* A user's tags are part of what DescribeUser shows: count the change in its version. */
-    if (rc == 0 && kinds[t->kind].kind == STORE_RES_USER &&
-        (rc = store_user_touch(cx->conn, t->inst.id, t->id, cx->now_ms)) != STORE_OK)
-        rc = core_store_error(cx, rc, "mark the user changed", e);
-    instance_clear(&t->inst);
+    if (!t->is_user)
+        return 0;
+    int rc = store_user_touch(cx->conn, t->inst.id, t->id, cx->now_ms);
+    if (rc != STORE_OK)
+        return core_store_error(cx, rc, "mark the user changed", e);
+    user_record after;
+    kvlist tags = {0};
+    if ((rc = store_user_get(cx->conn, t->inst.id, t->id, &after)) != STORE_OK)
+        return core_store_error(cx, rc, "read the user", e);
+    int result = 0;
+    if ((rc = store_tags_get(cx->conn, t->id, &tags)) != STORE_OK) {
+        result = core_store_error(cx, rc, "read the tags", e);
+    } else {
+        audit_user b = {&t->user, &t->tags}, a = {&after, &tags};
+        result = audit_user_event(cx, operation, &b, &a, e);
+    }
+    kvlist_clear(&tags);
+    user_clear(&after);
+    return result;
+}
+
+/* Commits the change (rc 0) with its user's version and audit record, or rolls it back. */
+static int finish_change(core_ctx *cx, target *t, const char *operation, int rc, rerr *e)
+{
+    if (rc == 0)
+        rc = user_changed(cx, t, operation, e);
+    target_clear(t);
     if (rc != 0) {
         store_rollback(cx->conn);
         return -1;
@@ -140,7 +180,7 @@ int tags_add(core_ctx *cx, const char *arn, const kvlist *tags, rerr *e)
     else if ((rc = store_tags_set(cx->conn, t.inst.id, t.id, tags)) != STORE_OK)
         result = core_store_error(cx, rc, "write the tags", e);
     kvlist_clear(&merged);
-    return finish_change(cx, &t, result, e);
+    return finish_change(cx, &t, "TagResource", result, e);
 }
 
 int tags_remove(core_ctx *cx, const char *arn, const strlist *keys, rerr *e)
@@ -155,7 +195,8 @@ int tags_remove(core_ctx *cx, const char *arn, const strlist *keys, rerr *e)
     if (begin_change(cx, arn, &t, e))
         return -1;
     int rc = store_tags_remove(cx->conn, t.id, keys);
-    return finish_change(cx, &t, rc == STORE_OK ? 0 : core_store_error(cx, rc, "remove the tags", e), e);
+    return finish_change(cx, &t, "UntagResource", rc == STORE_OK ? 0 : core_store_error(cx, rc, "remove the tags", e),
+                         e);
 }
 
 int tags_list(core_ctx *cx, const char *arn, kvlist *out, rerr *e)
@@ -169,6 +210,6 @@ int tags_list(core_ctx *cx, const char *arn, kvlist *out, rerr *e)
         if (rc != STORE_OK)
             result = core_store_error(cx, rc, "read the tags", e);
     }
-    instance_clear(&t.inst);
+    target_clear(&t);
     return result;
 }

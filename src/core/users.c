@@ -270,8 +270,10 @@ static int write_error(core_ctx *cx, int rc, const char *username, rerr *e)
     return core_store_error(cx, rc, "write the user", e);
 }
 
-/* Records the change with records that carry no password hash. */
-static int audit(core_ctx *cx, const char *operation, const user_record *before, const user_record *after, rerr *e)
+/* Records the change with records that carry no password hash; the tags (either may be NULL)
+ * when the change concerns them. */
+static int audit(core_ctx *cx, const char *operation, const user_record *before, const kvlist *before_tags,
+                 const user_record *after, const kvlist *after_tags, rerr *e)
 {
     user_record b, a;
     if (before) {
@@ -282,7 +284,8 @@ static int audit(core_ctx *cx, const char *operation, const user_record *before,
         a = *after;
         a.password_hash = NULL;
     }
-    return audit_user_change(cx, operation, before ? &b : NULL, after ? &a : NULL, e);
+    audit_user ub = {&b, before_tags}, ua = {&a, after_tags};
+    return audit_user_event(cx, operation, before ? &ub : NULL, after ? &ua : NULL, e);
 }
 
 /* ---- transactions -------------------------------------------------------------------------- */
@@ -382,7 +385,7 @@ int users_create_tx(core_ctx *cx, const char *instance_id, const user_new *in, c
         write_error(cx, rc, in->username, e);
         goto done;
     }
-    if (audit(cx, "CreateUser", NULL, &u, e) == 0) {
+    if (audit(cx, "CreateUser", NULL, NULL, &u, in->tags, e) == 0) {
         memcpy(id_out, u.id, ID_LEN);
         result = 0;
     }
@@ -483,7 +486,7 @@ int users_update_tx(core_ctx *cx, const char *instance_id, const char *id, const
     if (rc != STORE_OK)
         write_error(cx, rc, after.username, e);
     else
-        result = audit(cx, ch->operation ? ch->operation : "UpdateUser", &before, &after, e);
+        result = audit(cx, ch->operation ? ch->operation : "UpdateUser", &before, NULL, &after, NULL, e);
 done:
     user_clear(&before);
     user_clear(&after);
@@ -505,12 +508,16 @@ int users_delete_tx(core_ctx *cx, const char *instance_id, const char *id, rerr 
     if (need(cx, USERS_PERM_DELETE, "delete users", e) || load_user(cx, instance_id, id, &before, e))
         return -1;
     int result = user_check_writable(&before, e);
+    kvlist tags = {0};
     if (result == 0) {
-        int rc = store_user_delete(cx->conn, instance_id, before.id);
-        result = rc == STORE_OK ? audit(cx, "DeleteUser", &before, NULL, e)
+        int rc = store_tags_get(cx->conn, before.id, &tags);
+        if (rc == STORE_OK)
+            rc = store_user_delete(cx->conn, instance_id, before.id);
+        result = rc == STORE_OK ? audit(cx, "DeleteUser", &before, &tags, NULL, NULL, e)
                                 : rc == STORE_NOTFOUND ? rerr_set(e, ERR_NOT_FOUND, "UserId", "User not found: %s", id)
                                                        : core_store_error(cx, rc, "delete the user", e);
     }
+    kvlist_clear(&tags);
     user_clear(&before);
     return result;
 }

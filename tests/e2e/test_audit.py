@@ -139,6 +139,45 @@ class AuditTest(RosterTestCase):
                          [("CreateUser", self.admin_key.key_id), ("DeleteUser", self.roster.account.key_id)])
         self.assertEqual(events[0]["after"]["IdentityInfo"]["FirstName"], "Cli")
 
+    def test_tag_changes_are_in_the_trail(self):
+        # Tags given at create are part of the created user; TagResource and UntagResource (boto3
+        # and the aws CLI) record the tags that changed; a delete records the tags it removed.
+        uid = self.b.create_user(
+            InstanceId=self.iid, Username="tag.trail", Password=PASSWORD,
+            IdentityInfo={"FirstName": "Tig", "LastName": "Trail", "Email": "tag.trail@example.com"},
+            PhoneConfig={"PhoneType": "SOFT_PHONE"}, SecurityProfileIds=[self.agent_profile],
+            RoutingProfileId=self.routing_profile, Tags={"team": "blue", "site": "Lyon"})["UserId"]
+        arn = self.b.describe_user(InstanceId=self.iid, UserId=uid)["User"]["Arn"]
+        self.b.tag_resource(resourceArn=arn, tags={"team": "red", "shift": "night"})
+        rc, _, err = self.roster.aws("untag-resource", "--resource-arn", arn, "--tag-keys", "site",
+                                     creds=self.admin_key)
+        self.assertEqual(rc, 0, err)
+        self.b.delete_user(InstanceId=self.iid, UserId=uid)
+
+        events = self.audit_json("--user", "tag.trail")
+        self.assertEqual([e["operation"] for e in events],
+                         ["CreateUser", "TagResource", "UntagResource", "DeleteUser"])
+        create, tag, untag, delete = events
+        self.assertEqual(create["after"]["Tags"], {"team": "blue", "site": "Lyon"})
+        # only the keys that changed, null where a key was absent
+        self.assertEqual(tag["before"]["Tags"], {"team": "blue", "shift": None})
+        self.assertEqual(tag["after"]["Tags"], {"team": "red", "shift": "night"})
+        self.assertGreater(tag["after"]["Version"], tag["before"]["Version"])
+        self.assertNotIn("IdentityInfo", tag["after"])
+        self.assertEqual(untag["before"]["Tags"], {"site": "Lyon"})
+        self.assertEqual(untag["after"]["Tags"], {"site": None})
+        self.assertEqual(untag["key_id"], self.admin_key.key_id)
+        self.assertEqual(delete["before"]["Tags"], {"team": "red", "shift": "night"})
+
+        lines = self.audit("--user", "tag.trail").stdout.splitlines()
+        self.assertIn('Tags.team: "blue" -> "red"', lines[1])
+        self.assertIn('Tags.site: "Lyon" -> (unset)', lines[2])
+
+        # A tag change that is refused leaves no event.
+        rc, _, err = self.roster.aws("tag-resource", "--resource-arn", arn, "--tags", "a=b")
+        self.assertNotEqual(rc, 0)
+        self.assertEqual(len(self.audit_json("--user", "tag.trail")), 4)
+
     # ---- --since ---------------------------------------------------------------------------------
     def test_since(self):
         uid = self.create_user("since.user")
