@@ -15,6 +15,7 @@
 #include "core/audit.h"
 #include "core/context.h"
 #include "store/store.h"
+#include "support.h"
 #include "util/buf.h"
 #include "util/ids.h"
 #include "util/timespec.h"
@@ -22,9 +23,7 @@
 #define HASH "$argon2id$v=19$m=19456,t=2,p=1$c2VjcmV0c2FsdA$SECRETHASHVALUE"
 
 typedef struct fixture {
-    char dir[64];
-    char path[128];
-    store *st;
+    test_store ts;
     store_conn *c;
     settings cfg;
     principal who;
@@ -35,17 +34,10 @@ typedef struct fixture {
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/roster-unit-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (!test_store_open(&f->ts))
         return -1;
-    snprintf(f->path, sizeof f->path, "%s/s.db", f->dir);
-    char err[256];
-    f->st = store_open(f->path, 1, err, sizeof err);
-    if (!f->st)
-        return -1;
-    f->c = store_conn_get(f->st);
-    snprintf(f->cfg.region, sizeof f->cfg.region, "us-east-1");
-    snprintf(f->cfg.account, sizeof f->cfg.account, "123456789012");
+    f->c = store_conn_get(f->ts.st);
+    test_settings(&f->cfg);
     uuid_v4(f->instance_id);
     f->cx.conn = f->c;
     f->cx.cfg = &f->cfg;
@@ -58,14 +50,10 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     store_conn_put(f->c);
-    store_close(f->st);
     principal_clear(&f->who);
-    char cmd[200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
+    int rc = test_store_remove(&f->ts);
     free(f);
-    return 0;
+    return rc;
 }
 
 /* Acts as a user key (key id and its user) from now on. */

@@ -17,13 +17,12 @@
 #include "core/hierarchy.h"
 #include "core/instances.h"
 #include "store/store.h"
+#include "support.h"
 #include "util/buf.h"
 #include "util/ids.h"
 
 typedef struct fixture {
-    char dir[64];
-    char path[128];
-    store *st;
+    test_store ts;
     store_conn *c;
     settings cfg;
     core_ctx cx;
@@ -42,17 +41,10 @@ static void new_instance(fixture *f, instance *out, instance_defaults *defs)
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/roster-unit-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (!test_store_open(&f->ts))
         return -1;
-    snprintf(f->path, sizeof f->path, "%s/h.db", f->dir);
-    char err[256];
-    f->st = store_open(f->path, 1, err, sizeof err);
-    if (!f->st)
-        return -1;
-    f->c = store_conn_get(f->st);
-    snprintf(f->cfg.region, sizeof f->cfg.region, "us-east-1");
-    snprintf(f->cfg.account, sizeof f->cfg.account, "123456789012");
+    f->c = store_conn_get(f->ts.st);
+    test_settings(&f->cfg);
     f->cx = (core_ctx){.conn = f->c, .cfg = &f->cfg, .who = NULL, .now_ms = now_ms()};
     new_instance(f, &f->inst, &f->defs);
     *state = f;
@@ -64,13 +56,9 @@ static int teardown(void **state)
     fixture *f = *state;
     instance_clear(&f->inst);
     store_conn_put(f->c);
-    store_close(f->st);
-    char cmd[200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
+    int rc = test_store_remove(&f->ts);
     free(f);
-    return 0;
+    return rc;
 }
 
 /* Sets the structure to the first n of Planet, Continent, Country, Region, City. */
@@ -653,7 +641,7 @@ typedef struct racer {
 static void *race_create(void *arg)
 {
     racer *r = arg;
-    store_conn *c = store_conn_get(r->f->st);
+    store_conn *c = store_conn_get(r->f->ts.st);
     core_ctx cx = {.conn = c, .cfg = &r->f->cfg, .now_ms = now_ms()};
     hierarchy_group_new in = {.name = r->name, .parent_id = r->parent};
     char id[ID_LEN];
@@ -667,7 +655,7 @@ static void *race_create(void *arg)
 static void *race_delete(void *arg)
 {
     racer *r = arg;
-    store_conn *c = store_conn_get(r->f->st);
+    store_conn *c = store_conn_get(r->f->ts.st);
     core_ctx cx = {.conn = c, .cfg = &r->f->cfg, .now_ms = now_ms()};
     rerr e = {0};
     r->ok = hierarchy_group_delete(&cx, r->f->inst.id, r->parent, &e) == 0;

@@ -21,15 +21,14 @@
 #include "core/queues.h"
 #include "core/routing_profiles.h"
 #include "store/store.h"
+#include "support.h"
 #include "util/buf.h"
 #include "util/ids.h"
 
 #define N_QUEUES 14
 
 typedef struct fixture {
-    char dir[64];
-    char path[128];
-    store *st;
+    test_store ts;
     store_conn *c;
     settings cfg;
     core_ctx cx;
@@ -58,17 +57,10 @@ static void make_queue(fixture *f, const char *name, const char *type, char id_o
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/roster-unit-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (!test_store_open(&f->ts))
         return -1;
-    snprintf(f->path, sizeof f->path, "%s/r.db", f->dir);
-    char err[256];
-    f->st = store_open(f->path, 1, err, sizeof err);
-    if (!f->st)
-        return -1;
-    f->c = store_conn_get(f->st);
-    snprintf(f->cfg.region, sizeof f->cfg.region, "us-east-1");
-    snprintf(f->cfg.account, sizeof f->cfg.account, "123456789012");
+    f->c = store_conn_get(f->ts.st);
+    test_settings(&f->cfg);
     f->cx = (core_ctx){.conn = f->c, .cfg = &f->cfg, .who = NULL, .now_ms = now_ms()};
     instance_create ic = {.idm_type = "CONNECT_MANAGED", .inbound_calls = 1, .outbound_calls = 1};
     int created;
@@ -92,13 +84,9 @@ static int teardown(void **state)
     fixture *f = *state;
     instance_clear(&f->inst);
     store_conn_put(f->c);
-    store_close(f->st);
-    char cmd[200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
+    int rc = test_store_remove(&f->ts);
     free(f);
-    return 0;
+    return rc;
 }
 
 /* A create request with VOICE+CHAT media and n queue configs over the fixture's queues. */
@@ -614,7 +602,7 @@ static void time_zones(void **state)
     rerr e;
     /* A zoneinfo directory of our own: only TZif files are zones. */
     char dir[128], sub[160], file[200];
-    snprintf(dir, sizeof dir, "%s/zi", f->dir);
+    snprintf(dir, sizeof dir, "%s/zi", f->ts.dir);
     snprintf(sub, sizeof sub, "%s/Area", dir);
     assert_int_equal(mkdir(dir, 0700), 0);
     assert_int_equal(mkdir(sub, 0700), 0);
@@ -634,7 +622,7 @@ static void time_zones(void **state)
     }
     /* Without a zoneinfo directory: the shape decides. */
     char missing[160];
-    snprintf(missing, sizeof missing, "%s/none", f->dir);
+    snprintf(missing, sizeof missing, "%s/none", f->ts.dir);
     const char *const shaped[] = {"UTC", "GMT", "Europe/Paris", "America/Argentina/Buenos_Aires", "Mars/Base"};
     for (size_t i = 0; i < sizeof shaped / sizeof shaped[0]; i++)
         assert_int_equal(queues_check_time_zone(&e, missing, shaped[i]), 0);
@@ -657,7 +645,7 @@ typedef struct racer {
 static void *associate_five(void *arg)
 {
     racer *r = arg;
-    store_conn *c = store_conn_get(r->f->st);
+    store_conn *c = store_conn_get(r->f->ts.st);
     core_ctx cx = {.conn = c, .cfg = &r->f->cfg, .now_ms = now_ms()};
     rp_queue_in five[5];
     for (int i = 0; i < 5; i++)
@@ -673,7 +661,7 @@ static void *associate_five(void *arg)
 static void *create_same_name(void *arg)
 {
     racer *r = arg;
-    store_conn *c = store_conn_get(r->f->st);
+    store_conn *c = store_conn_get(r->f->ts.st);
     core_ctx cx = {.conn = c, .cfg = &r->f->cfg, .now_ms = now_ms()};
     rp_create in = base_create(r->f, "Raced Name", NULL, 0);
     char id[ID_LEN];

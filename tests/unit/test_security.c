@@ -18,10 +18,10 @@
 #include "core/tags.h"
 #include "util/buf.h"
 #include "util/ids.h"
+#include "support.h"
 
 typedef struct fixture {
-    char dir[64];
-    store *st;
+    test_store ts;
     settings cfg;
     core_ctx cx;
     instance in;
@@ -31,15 +31,10 @@ typedef struct fixture {
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/roster-sec-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (!test_store_open(&f->ts))
         return -1;
-    char path[128], err[256];
-    snprintf(path, sizeof path, "%s/s.db", f->dir);
-    f->st = store_open(path, 1, err, sizeof err);
-    snprintf(f->cfg.region, sizeof f->cfg.region, "us-east-1");
-    snprintf(f->cfg.account, sizeof f->cfg.account, "123456789012");
-    f->cx = (core_ctx){.conn = store_conn_get(f->st), .cfg = &f->cfg, .now_ms = now_ms()};
+    test_settings(&f->cfg);
+    f->cx = (core_ctx){.conn = store_conn_get(f->ts.st), .cfg = &f->cfg, .now_ms = now_ms()};
     instance_create req = {.idm_type = "SAML", .inbound_calls = 1, .outbound_calls = 1};
     int created;
     rerr e;
@@ -54,12 +49,9 @@ static int teardown(void **state)
     fixture *f = *state;
     instance_clear(&f->in);
     store_conn_put(f->cx.conn);
-    store_close(f->st);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    int rc = system(cmd);
+    int rc = test_store_remove(&f->ts);
     free(f);
-    return rc == 0 ? 0 : -1;
+    return rc;
 }
 
 static void create_rules(void **state)

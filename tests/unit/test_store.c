@@ -14,28 +14,21 @@
 #include "core/defaults.h"
 #include "store/migrations.h"
 #include "store/store.h"
+#include "support.h"
 #include "util/buf.h"
 #include "util/ids.h"
 
 typedef struct fixture {
-    char dir[64];
-    char path[128];
-    store *st;
+    test_store ts;
     store_conn *c;
 } fixture;
 
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/roster-unit-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (!test_store_open(&f->ts))
         return -1;
-    snprintf(f->path, sizeof f->path, "%s/s.db", f->dir);
-    char err[256];
-    f->st = store_open(f->path, 1, err, sizeof err);
-    if (!f->st)
-        return -1;
-    f->c = store_conn_get(f->st);
+    f->c = store_conn_get(f->ts.st);
     *state = f;
     return 0;
 }
@@ -44,13 +37,9 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     store_conn_put(f->c);
-    store_close(f->st);
-    char cmd[200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
+    int rc = test_store_remove(&f->ts);
     free(f);
-    return 0;
+    return rc;
 }
 
 static void make_instance(fixture *f, const char *alias, instance *in)
@@ -73,7 +62,7 @@ static void migrations_recorded_and_idempotent(void **state)
     assert_int_equal(store_schema_version(f->c), m[n - 1].version);
     /* Opening again applies nothing new and keeps the version. */
     char err[256];
-    store *again = store_open(f->path, 0, err, sizeof err);
+    store *again = store_open(f->ts.path, 0, err, sizeof err);
     assert_non_null(again);
     store_conn *c2 = store_conn_get(again);
     assert_int_equal(store_schema_version(c2), m[n - 1].version);
@@ -85,7 +74,7 @@ static void missing_file_not_created_without_flag(void **state)
 {
     fixture *f = *state;
     char path[160], err[256];
-    snprintf(path, sizeof path, "%s/none.db", f->dir);
+    snprintf(path, sizeof path, "%s/none.db", f->ts.dir);
     assert_null(store_open(path, 0, err, sizeof err));
     assert_true(strstr(err, "cannot open store") != NULL);
     assert_int_not_equal(access(path, F_OK), 0);

@@ -24,6 +24,7 @@
 #include "core/security_profiles.h"
 #include "core/user_search.h"
 #include "store/store.h"
+#include "support.h"
 #include "util/buf.h"
 #include "util/ids.h"
 
@@ -41,8 +42,7 @@ typedef struct tuser {
 } tuser;
 
 typedef struct fixture {
-    char dir[64];
-    store *st;
+    test_store ts;
     settings cfg;
     core_ctx cx;
     instance in;
@@ -153,17 +153,10 @@ static void make_user(fixture *f, int i)
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/roster-usearch-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (!test_store_open(&f->ts))
         return -1;
-    char path[128], err[256];
-    snprintf(path, sizeof path, "%s/s.db", f->dir);
-    f->st = store_open(path, 1, err, sizeof err);
-    if (!f->st)
-        return -1;
-    snprintf(f->cfg.region, sizeof f->cfg.region, "us-east-1");
-    snprintf(f->cfg.account, sizeof f->cfg.account, "123456789012");
-    f->cx = (core_ctx){.conn = store_conn_get(f->st), .cfg = &f->cfg, .now_ms = now_ms()};
+    test_settings(&f->cfg);
+    f->cx = (core_ctx){.conn = store_conn_get(f->ts.st), .cfg = &f->cfg, .now_ms = now_ms()};
     instance_create req = {.idm_type = "SAML", .inbound_calls = 1, .outbound_calls = 1};
     int created;
     rerr e;
@@ -195,13 +188,10 @@ static int teardown(void **state)
     strlist_clear(&f->security_ids);
     instance_clear(&f->in);
     store_conn_put(f->cx.conn);
-    store_close(f->st);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    int rc = system(cmd);
+    int rc = test_store_remove(&f->ts);
     free(f);
     user_search_tune(1000, 4000);
-    return rc == 0 ? 0 : -1;
+    return rc;
 }
 
 /* ---- brute force ----------------------------------------------------------------------------- */

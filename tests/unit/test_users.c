@@ -20,12 +20,12 @@
 #include "core/users.h"
 #include "util/buf.h"
 #include "util/ids.h"
+#include "support.h"
 
 #define PASSWORD "Passw0rd!x"
 
 typedef struct fixture {
-    char dir[64];
-    store *st;
+    test_store ts;
     settings cfg;
     core_ctx cx;
     instance cm, saml;
@@ -45,15 +45,10 @@ static int setup(void **state)
     setenv("ROSTER_ARGON2_T", "1", 1);
     setenv("ROSTER_ARGON2_M_MIB", "1", 1);
     fixture *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/roster-users-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (!test_store_open(&f->ts))
         return -1;
-    char path[128], err[256];
-    snprintf(path, sizeof path, "%s/u.db", f->dir);
-    f->st = store_open(path, 1, err, sizeof err);
-    snprintf(f->cfg.region, sizeof f->cfg.region, "us-east-1");
-    snprintf(f->cfg.account, sizeof f->cfg.account, "123456789012");
-    f->cx = (core_ctx){.conn = store_conn_get(f->st), .cfg = &f->cfg, .now_ms = now_ms()};
+    test_settings(&f->cfg);
+    f->cx = (core_ctx){.conn = store_conn_get(f->ts.st), .cfg = &f->cfg, .now_ms = now_ms()};
     if (make_instance(f, "CONNECT_MANAGED", &f->cm, &f->cm_defs) || make_instance(f, "SAML", &f->saml, &f->saml_defs))
         return -1;
     *state = f;
@@ -66,12 +61,9 @@ static int teardown(void **state)
     instance_clear(&f->cm);
     instance_clear(&f->saml);
     store_conn_put(f->cx.conn);
-    store_close(f->st);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    int rc = system(cmd);
+    int rc = test_store_remove(&f->ts);
     free(f);
-    return rc == 0 ? 0 : -1;
+    return rc;
 }
 
 /* Asserts that rc is -1 with code and, when given, that the field and message contain parts. */

@@ -15,26 +15,22 @@
 
 #include "store/sqlite_int.h"
 #include "store/store.h"
+#include "support.h"
 
 enum { WRITERS = 8 };
 
 typedef struct fixture {
-    char dir[64];
-    char path[128];
-    store *st;    /* the store under test */
-    store *other; /* a second store on the same file: connections outside the writer */
+    test_store ts; /* the store under test */
+    store *other;  /* a second store on the same file: connections outside the writer */
 } fixture;
 
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/roster-unit-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (!test_store_open(&f->ts))
         return -1;
-    snprintf(f->path, sizeof f->path, "%s/s.db", f->dir);
     char err[256];
-    f->st = store_open(f->path, 1, err, sizeof err);
-    f->other = f->st ? store_open(f->path, 0, err, sizeof err) : NULL;
+    f->other = store_open(f->ts.path, 0, err, sizeof err);
     if (!f->other)
         return -1;
     *state = f;
@@ -45,13 +41,9 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     store_close(f->other);
-    store_close(f->st);
-    char cmd[200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
+    int rc = test_store_remove(&f->ts);
     free(f);
-    return 0;
+    return rc;
 }
 
 /* Whether key is in the meta table, read through a connection of f->other. */
@@ -92,7 +84,7 @@ static void *write_one(void *arg)
     writer *w = arg;
     char key[16];
     key_of(w->index, key);
-    store_conn *c = store_conn_get(w->f->st);
+    store_conn *c = store_conn_get(w->f->ts.st);
     w->begin_rc = store_begin(c, 1);
     w->write_rc = store_meta_set(c, key, "v");
     if (w->abandon) {
@@ -125,7 +117,7 @@ static void *write_first(void *arg)
     writer *w = h->w;
     char key[16];
     key_of(w->index, key);
-    store_conn *c = store_conn_get(w->f->st);
+    store_conn *c = store_conn_get(w->f->ts.st);
     w->begin_rc = store_begin(c, 1);
     w->write_rc = store_meta_set(c, key, "v");
     pthread_mutex_lock(&h->lock);
@@ -153,7 +145,7 @@ static void run_group(fixture *f, writer *ws, int n)
     pthread_mutex_unlock(&h.lock);
     for (int i = 1; i < n; i++) {
         assert_int_equal(pthread_create(&t[i], NULL, write_one, &ws[i]), 0);
-        await_waiting(f->st, i);
+        await_waiting(f->ts.st, i);
     }
     pthread_mutex_lock(&h.lock);
     h.go = 1;
@@ -168,7 +160,7 @@ static void run_group(fixture *f, writer *ws, int n)
 static void concurrent_writers_commit_as_one_group(void **state)
 {
     fixture *f = *state;
-    unsigned long groups = f->st->groups_committed, transactions = f->st->transactions_committed;
+    unsigned long groups = f->ts.st->groups_committed, transactions = f->ts.st->transactions_committed;
     writer ws[WRITERS];
     int committing = 0;
     for (int i = 0; i < WRITERS; i++) {
@@ -188,15 +180,15 @@ static void concurrent_writers_commit_as_one_group(void **state)
             assert_true(ws[i].seen_at_return);
     }
     /* every committed transaction went into one commit */
-    assert_int_equal(f->st->groups_committed - groups, 1);
-    assert_int_equal(f->st->transactions_committed - transactions, committing);
-    assert_int_equal(f->st->group_open, 0);
+    assert_int_equal(f->ts.st->groups_committed - groups, 1);
+    assert_int_equal(f->ts.st->transactions_committed - transactions, committing);
+    assert_int_equal(f->ts.st->group_open, 0);
 }
 
 static void abandoned_group_fails_every_member(void **state)
 {
     fixture *f = *state;
-    unsigned long groups = f->st->groups_committed;
+    unsigned long groups = f->ts.st->groups_committed;
     writer ws[2] = {{.f = f, .index = 0}, {.f = f, .index = 1, .abandon = 1}};
     run_group(f, ws, 2);
     char key[16];
@@ -207,8 +199,8 @@ static void abandoned_group_fails_every_member(void **state)
     }
     /* writer 0 had finished and waited in the group: its commit failed */
     assert_int_equal(ws[0].end_rc, STORE_ERROR);
-    assert_int_equal(f->st->groups_committed - groups, 0);
-    assert_int_equal(f->st->group_open, 0);
+    assert_int_equal(f->ts.st->groups_committed - groups, 0);
+    assert_int_equal(f->ts.st->group_open, 0);
     /* and the writer works on */
     writer after = {.f = f, .index = 9};
     write_one(&after);
@@ -219,15 +211,15 @@ static void abandoned_group_fails_every_member(void **state)
 static void lone_writer_commits_at_once(void **state)
 {
     fixture *f = *state;
-    unsigned long groups = f->st->groups_committed, transactions = f->st->transactions_committed;
+    unsigned long groups = f->ts.st->groups_committed, transactions = f->ts.st->transactions_committed;
     writer w = {.f = f, .index = 0};
     write_one(&w);
     assert_int_equal(w.end_rc, STORE_OK);
     assert_true(w.seen_at_return);
-    assert_int_equal(f->st->groups_committed - groups, 1);
-    assert_int_equal(f->st->transactions_committed - transactions, 1);
+    assert_int_equal(f->ts.st->groups_committed - groups, 1);
+    assert_int_equal(f->ts.st->transactions_committed - transactions, 1);
     /* a write transaction cannot nest, and a connection's reads go back to its own handle */
-    store_conn *c = store_conn_get(f->st);
+    store_conn *c = store_conn_get(f->ts.st);
     assert_int_equal(store_begin(c, 1), STORE_OK);
     sqlite3 *writer_db = c->db;
     assert_int_equal(store_begin(c, 1), STORE_ERROR);

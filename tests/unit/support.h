@@ -1,0 +1,24 @@
+/* support.h — what the unit tests share: a store on a new file in a temp dir of its own, and
+ * the settings the tests run with. Linked into every unit test (CMakeLists.txt). */
+#ifndef ROSTER_TESTS_UNIT_SUPPORT_H
+#define ROSTER_TESTS_UNIT_SUPPORT_H
+
+#include "core/context.h"
+#include "store/store.h"
+
+typedef struct test_store {
+    char dir[64];   /* /tmp/roster-unit-XXXXXX */
+    char path[128]; /* dir/s.db */
+    store *st;
+} test_store;
+
+/* Makes the temp dir and creates a store in it. Returns t->st, or NULL (a message on stderr). */
+store *test_store_open(test_store *t);
+
+/* Closes t->st (its connections given back first) and removes the dir. Returns 0, or -1. */
+int test_store_remove(test_store *t);
+
+/* The tests' settings: region us-east-1, account 123456789012. */
+void test_settings(settings *cfg);
+
+#endif
