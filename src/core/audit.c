@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "core/instances.h"
+#include "core/user_rules.h"
 #include "util/buf.h"
 
 /* Adds key = s when s is set and not empty. */
@@ -60,12 +61,14 @@ static json_t *channel_json(const channel_config *c)
     return o;
 }
 
+/* The channels in their canonical order (VOICE, CHAT, TASK, EMAIL), whatever u's order. */
 static json_t *channels_json(const user_record *u)
 {
     json_t *o = json_object();
-    for (size_t i = 0; i < u->n_channels && i < USER_CHANNELS; i++)
-        if (u->channels[i].channel[0])
-            json_object_set_new(o, u->channels[i].channel, channel_json(&u->channels[i]));
+    for (size_t k = 0; user_channel_names[k]; k++)
+        for (size_t i = 0; i < u->n_channels && i < USER_CHANNELS; i++)
+            if (strcmp(u->channels[i].channel, user_channel_names[k]) == 0)
+                json_object_set_new(o, u->channels[i].channel, channel_json(&u->channels[i]));
     return o;
 }
 

@@ -172,7 +172,7 @@ typedef struct user_record {
     char routing_profile_id[ID_LEN];
     char hierarchy_group_id[ID_LEN]; /* "" when the user sits outside the hierarchy */
     strlist security_profile_ids;    /* 1..10 */
-    channel_config channels[USER_CHANNELS];
+    channel_config channels[USER_CHANNELS]; /* in no particular order: user_channel() finds one */
     size_t n_channels;
     int externally_managed;      /* provisioned by SCIM: read-only elsewhere */
     char *external_id;

@@ -257,14 +257,14 @@ static void read_channel(sqlite3_stmt *st, channel_config *ch)
     col_opt(st, 8, &ch->has_afc_acw, &ch->afc_acw_seconds);
 }
 
-/* Reads the profiles and channels of u->id into u. */
+/* Reads the profiles and channels of u->id into u (channels in no particular order: sorting
+ * them here cost a sorter per read, a third of reading them). */
 static int read_children(store_conn *c, user_record *u)
 {
     static const char sp_sql[] = "SELECT profile_id FROM user_security_profiles WHERE user_id = ? ORDER BY profile_id";
     static const char ch_sql[] = "SELECT channel, auto_accept, acw_seconds, phone_type, phone_number, "
                                  "persistent_connection, voice_enhancement, afc_auto_accept, afc_acw_seconds "
-                                 "FROM user_channel_configs WHERE user_id = ? ORDER BY CASE channel "
-                                 "WHEN 'VOICE' THEN 0 WHEN 'CHAT' THEN 1 WHEN 'TASK' THEN 2 ELSE 3 END, channel";
+                                 "FROM user_channel_configs WHERE user_id = ?"; /* primary key order */
     sqlite3_stmt *st = sq_stmt(c, sp_sql);
     if (!st)
         return STORE_ERROR;
