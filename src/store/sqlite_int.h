@@ -69,6 +69,10 @@ checkpointer *sq_checkpointer_start(store *s, sqlite3 *writer_db);
 /* Stops and frees k (NULL is ignored); the automatic checkpoint is back on writer_db. */
 void sq_checkpointer_stop(checkpointer *k, sqlite3 *writer_db);
 
+/* Appends the security profile ids of user_id, in id order, to *out (sqlite_users.c).
+ * Returns a STORE_* value. */
+int sq_user_profiles(store_conn *c, const char *user_id, strlist *out);
+
 /* Returns the prepared statement for the static SQL text sql, reset and with bindings
  * cleared, or NULL (store_errmsg says why). The statement stays owned by the connection. */
 sqlite3_stmt *sq_stmt(store_conn *c, const char *sql);

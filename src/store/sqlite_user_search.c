@@ -305,20 +305,6 @@ int store_user_rows_estimate(store_conn *c, int64_t *n)
 
 /* ---- candidates ---------------------------------------------------------------------------- */
 
-static int facts_profiles(store_conn *c, user_facts *f)
-{
-    static const char sql[] = "SELECT profile_id FROM user_security_profiles WHERE user_id = ?";
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
-    sq_bind_text(st, 1, f->id);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        strlist_push(&f->security_profile_ids, (const char *)sqlite3_column_text(st, 0));
-    sqlite3_reset(st);
-    return sq_status(c, rc);
-}
-
 int store_user_facts(store_conn *c, int64_t h, int profiles, int tags, user_facts *out)
 {
     static const char sql[] = "SELECT id, username, first_name, last_name, routing_profile_id, hierarchy_group_id "
@@ -340,7 +326,7 @@ int store_user_facts(store_conn *c, int64_t h, int profiles, int tags, user_fact
     }
     sqlite3_reset(st);
     if (res == STORE_OK && profiles)
-        res = facts_profiles(c, out);
+        res = sq_user_profiles(c, out->id, &out->security_profile_ids);
     if (res == STORE_OK && tags)
         res = store_tags_get(c, out->id, &out->tags);
     return res;

@@ -257,23 +257,30 @@ static void read_channel(sqlite3_stmt *st, channel_config *ch)
     col_opt(st, 8, &ch->has_afc_acw, &ch->afc_acw_seconds);
 }
 
+int sq_user_profiles(store_conn *c, const char *user_id, strlist *out)
+{
+    static const char sql[] = "SELECT profile_id FROM user_security_profiles WHERE user_id = ? ORDER BY profile_id";
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (!st)
+        return STORE_ERROR;
+    sq_bind_text(st, 1, user_id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        strlist_push(out, (const char *)sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    return sq_status(c, rc);
+}
+
 /* Reads the profiles and channels of u->id into u (channels in no particular order: sorting
  * them here cost a sorter per read, a third of reading them). */
 static int read_children(store_conn *c, user_record *u)
 {
-    static const char sp_sql[] = "SELECT profile_id FROM user_security_profiles WHERE user_id = ? ORDER BY profile_id";
     static const char ch_sql[] = "SELECT channel, auto_accept, acw_seconds, phone_type, phone_number, "
                                  "persistent_connection, voice_enhancement, afc_auto_accept, afc_acw_seconds "
                                  "FROM user_channel_configs WHERE user_id = ?"; /* primary key order */
-    sqlite3_stmt *st = sq_stmt(c, sp_sql);
+    int rc = sq_user_profiles(c, u->id, &u->security_profile_ids);
+    sqlite3_stmt *st = rc == STORE_OK ? sq_stmt(c, ch_sql) : NULL;
     if (!st)
-        return STORE_ERROR;
-    sq_bind_text(st, 1, u->id);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        strlist_push(&u->security_profile_ids, (const char *)sqlite3_column_text(st, 0));
-    sqlite3_reset(st);
-    if ((rc = sq_status(c, rc)) != STORE_OK || !(st = sq_stmt(c, ch_sql)))
         return rc != STORE_OK ? rc : STORE_ERROR;
     sq_bind_text(st, 1, u->id);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && u->n_channels < USER_CHANNELS)
