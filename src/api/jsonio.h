@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
-#include "core/model.h"
+#include "model/model.h"
 #include "http/request.h"
 
 int jget_str(rerr *e, json_t *obj, const char *field, int required, const char **out);

@@ -7,7 +7,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "core/model.h"
+#include "model/model.h"
 
 /* The legacy PhoneConfig: the VOICE channel's view. New reference. */
 json_t *user_phone_json(user_record *u, int64_t acw_scale);

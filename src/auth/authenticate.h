@@ -5,7 +5,7 @@
 #include <time.h>
 
 #include "auth/keys.h"
-#include "auth/sigv4.h"
+#include "crypto/sigv4.h"
 #include "core/context.h"
 #include "core/error.h"
 

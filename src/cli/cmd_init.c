@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "auth/keys.h"
-#include "auth/passwords.h"
+#include "crypto/passwords.h"
 #include "cli/cli.h"
 #include "core/instances.h"
 #include "core/users.h"

@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "core/model.h"
+#include "model/model.h"
 #include "store/store.h"
 
 /* Who is acting. An account key may do everything; a user key acts as one user of one

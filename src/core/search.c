@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/model.h"
+#include "model/model.h"
 #include "core/paging.h"
 #include "core/validate.h"
 #include "util/buf.h"

@@ -30,7 +30,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
-#include "core/model.h"
+#include "model/model.h"
 
 #define USER_IDM_SAML "SAML"
 #define USER_IDM_CONNECT_MANAGED "CONNECT_MANAGED"

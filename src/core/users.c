@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth/passwords.h"
+#include "crypto/passwords.h"
 #include "core/audit.h"
 #include "core/instances.h"
 #include "core/paging.h"

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
-#include "core/model.h"
+#include "model/model.h"
 
 /* Number of Unicode code points in the UTF-8 string s (invalid bytes count one each). */
 size_t utf8_count(const char *s);

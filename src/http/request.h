@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "auth/sigv4.h"
+#include "crypto/sigv4.h"
 #include "util/buf.h"
 
 #define REQUEST_BODY_LIMIT (1024 * 1024)

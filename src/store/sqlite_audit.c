@@ -14,17 +14,6 @@
  * negative limit is no limit. */
 #define AUDIT_PAGE "at_ms >= ? AND (at_ms > ? OR (at_ms = ? AND id > ?)) ORDER BY at_ms, id LIMIT ?"
 
-void audit_event_clear(audit_event *e)
-{
-    if (!e)
-        return;
-    free(e->operation);
-    free(e->resource_id);
-    free(e->before_json);
-    free(e->after_json);
-    memset(e, 0, sizeof *e);
-}
-
 int store_audit_insert(store_conn *c, const audit_event *e)
 {
     static const char sql[] = "INSERT INTO audit_events(instance_id, at_ms, key_id, actor_user_id, operation, "

@@ -7,7 +7,7 @@
  * look-up below appends the handles of the users matching one condition to a user_handles
  * list, in no particular order and possibly repeated; core/user_search.c sorts them into sets,
  * intersects and unites them, and finally asks for the page in username order.
- * The clear/free functions of these records are backend-neutral and live in core/user_search.c.
+ * The clear/free functions of these records are backend-neutral and live in store_records.c.
  */
 #ifndef ROSTER_STORE_STORE_USER_SEARCH_H
 #define ROSTER_STORE_STORE_USER_SEARCH_H

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "auth/keys.h"
-#include "auth/passwords.h"
+#include "crypto/passwords.h"
 #include "core/arn.h"
 #include "core/paging.h"
 #include "core/permissions.h"

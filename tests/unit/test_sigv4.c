@@ -19,7 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "auth/sigv4.h"
+#include "crypto/sigv4.h"
 
 #define SECRET "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 #define MAX_HEADERS 64

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth/passwords.h"
+#include "crypto/passwords.h"
 #include "core/hierarchy.h"
 #include "core/instances.h"
 #include "core/security_profiles.h"

@@ -4,8 +4,8 @@
  * hands it the request as received on the wire and the secret (or a derived
  * signing key it has cached) and gets a verdict.
  */
-#ifndef ROSTER_AUTH_SIGV4_H
-#define ROSTER_AUTH_SIGV4_H
+#ifndef ROSTER_CRYPTO_SIGV4_H
+#define ROSTER_CRYPTO_SIGV4_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
-/* passwords.h — password hashing (argon2id through libsodium) and generation. */
-#ifndef ROSTER_AUTH_PASSWORDS_H
-#define ROSTER_AUTH_PASSWORDS_H
+/* passwords.h — a crypto leaf below core: password hashing (argon2id through libsodium) and generation. */
+#ifndef ROSTER_CRYPTO_PASSWORDS_H
+#define ROSTER_CRYPTO_PASSWORDS_H
 
 #include <stddef.h>
 

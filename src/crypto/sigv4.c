@@ -6,7 +6,7 @@
  * sodium_init() once at start-up. Nothing here keeps state, so every function is
  * thread-safe.
  */
-#include "auth/sigv4.h"
+#include "crypto/sigv4.h"
 
 #include <sodium.h>
 #include <stdbool.h>

@@ -1,5 +1,5 @@
 /* passwords.c — argon2id password hashes and generated passwords. */
-#include "auth/passwords.h"
+#include "crypto/passwords.h"
 
 #include <pthread.h>
 #include <sodium.h>

@@ -1,5 +1,5 @@
 /* model.c — constructors and destructors of the plain records in model.h. */
-#include "core/model.h"
+#include "model/model.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,0 +1,54 @@
+/* store_records.c — the records of the store's interface (store_users.h,
+ * store_user_search.h) that any backend fills: their growth and release. Backend-neutral. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+#include "util/buf.h"
+
+void audit_event_clear(audit_event *e)
+{
+    if (!e)
+        return;
+    free(e->operation);
+    free(e->resource_id);
+    free(e->before_json);
+    free(e->after_json);
+    memset(e, 0, sizeof *e);
+}
+
+void user_handles_push(user_handles *h, int64_t v)
+{
+    if (h->n == h->cap) {
+        h->cap = h->cap ? h->cap * 2 : 64;
+        h->v = xrealloc(h->v, h->cap * sizeof *h->v);
+    }
+    h->v[h->n++] = v;
+}
+
+void user_handles_clear(user_handles *h)
+{
+    if (!h)
+        return;
+    free(h->v);
+    memset(h, 0, sizeof *h);
+}
+
+void user_facts_clear(user_facts *f)
+{
+    if (!f)
+        return;
+    free(f->username);
+    free(f->first_name);
+    free(f->last_name);
+    strlist_clear(&f->security_profile_ids);
+    kvlist_clear(&f->tags);
+    memset(f, 0, sizeof *f);
+}
+
+void user_keys_free(user_key *keys, size_t n)
+{
+    for (size_t i = 0; keys && i < n; i++)
+        free(keys[i].username);
+    free(keys);
+}
