@@ -7,16 +7,16 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 run:
 	@scripts/deps.sh run
-	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROSTER_TESTS=OFF >/dev/null
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROSTER_TESTS=OFF -DROSTER_WERROR=ON >/dev/null
 	@cmake --build build -j $(JOBS) --target roster
 	@scripts/run.sh
 
 build:
-	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROSTER_TESTS=ON >/dev/null
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROSTER_TESTS=ON -DROSTER_WERROR=ON >/dev/null
 	@cmake --build build -j $(JOBS)
 
 build-san:
-	@cmake -S . -B build-san -DCMAKE_BUILD_TYPE=Debug -DROSTER_SANITIZE=ON >/dev/null
+	@cmake -S . -B build-san -DCMAKE_BUILD_TYPE=Debug -DROSTER_SANITIZE=ON -DROSTER_WERROR=ON >/dev/null
 	@cmake --build build-san -j $(JOBS)
 
 test:
@@ -29,13 +29,13 @@ test:
 
 bench:
 	@scripts/deps.sh bench
-	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROSTER_WERROR=ON >/dev/null
 	@cmake --build build -j $(JOBS) --target roster
 	@bench/http
 
 bench-users:
 	@scripts/deps.sh bench
-	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROSTER_WERROR=ON >/dev/null
 	@cmake --build build -j $(JOBS) --target roster
 	@bench/users
 

@@ -69,24 +69,31 @@ static channel_config *channel_at(user_record *u, const char *name)
     return c;
 }
 
-/* The settings of a new user (see users.h). */
+/* The settings of a new user (see users.h): one config per channel, built here rather than
+ * through channel_at, so no path of it can meet a full channel table. */
 static void default_channels(user_record *u)
 {
-    for (size_t i = 0; user_channel_names[i]; i++) {
-        channel_config *c = channel_at(u, user_channel_names[i]);
+    u->n_channels = 0;
+    for (size_t i = 0; user_channel_names[i] && u->n_channels < USER_CHANNELS; i++) {
+        channel_config *c = &u->channels[u->n_channels++];
+        memset(c, 0, sizeof *c);
+        snprintf(c->channel, sizeof c->channel, "%s", user_channel_names[i]);
         c->has_auto_accept = 1;
         c->has_acw = 1;
+        if (strcmp(c->channel, "VOICE") == 0) {
+            snprintf(c->phone_type, sizeof c->phone_type, "SOFT_PHONE");
+            c->has_persistent = 1;
+            snprintf(c->voice_enhancement, sizeof c->voice_enhancement, "NONE");
+        }
     }
-    channel_config *v = channel_at(u, "VOICE");
-    snprintf(v->phone_type, sizeof v->phone_type, "SOFT_PHONE");
-    v->has_persistent = 1;
-    snprintf(v->voice_enhancement, sizeof v->voice_enhancement, "NONE");
 }
 
 /* Applies the legacy PhoneConfig: VOICE's settings, and the ACW limit of every channel. */
 static void apply_phone(user_record *u, const user_phone_in *p)
 {
     channel_config *v = channel_at(u, "VOICE");
+    if (!v) /* a record with four channels but no VOICE: nothing the store can hold */
+        return;
     if (p->phone_type)
         snprintf(v->phone_type, sizeof v->phone_type, "%s", p->phone_type);
     if (p->desk_phone_number)
@@ -101,6 +108,8 @@ static void apply_phone(user_record *u, const user_phone_in *p)
     }
     for (size_t i = 0; p->has_acw && user_channel_names[i]; i++) {
         channel_config *c = channel_at(u, user_channel_names[i]);
+        if (!c)
+            continue;
         c->has_acw = 1;
         c->acw_seconds = p->acw_seconds;
     }
