@@ -83,8 +83,11 @@ static int split_path(request *r)
         if (!slash)
             break;
         p = slash + 1;
-        if (!*p) /* a trailing '/' gives a last empty segment */
+        if (!*p) { /* a trailing '/' gives a last empty segment, which must fit as any other */
+            if (r->n_segments == REQUEST_MAX_SEGMENTS)
+                return -1;
             r->segments[r->n_segments++] = xstrdup("");
+        }
     }
     return 0;
 }
