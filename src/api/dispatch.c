@@ -12,16 +12,25 @@
 #include "core/permissions.h"
 #include "util/ids.h"
 #include "util/log.h"
+#include "util/utf8.h"
 
 #define JSON_DEPTH_LIMIT 32
 
 static const char content_json[] = "application/json";
 
-/* Sends e as an AWS error: status, X-Amzn-ErrorType and {"Message": …}. */
-static void respond_error(request *r, const rerr *e)
+/* Sends e as an AWS error: status (the code's, or status when not 0), X-Amzn-ErrorType and
+ * {"Message": …}. The message may quote the request, so bytes that are not UTF-8 become U+FFFD:
+ * jansson takes only valid UTF-8, and an error must never lose its Message. */
+static void respond_error_status(request *r, const rerr *e, int status)
 {
+    buf msg;
+    buf_init(&msg);
+    utf8_repair(&msg, e->message, strlen(e->message));
+    if (msg.len == 0)
+        buf_puts(&msg, err_aws_name(e->code));
     json_t *doc = json_object();
-    json_object_set_new(doc, "Message", json_string(e->message));
+    json_object_set_new(doc, "Message", json_stringn(msg.data, msg.len));
+    buf_free(&msg);
     if (e->resource_type[0])
         json_object_set_new(doc, "ResourceType", json_string(e->resource_type));
     if (e->resource_id[0])
@@ -29,10 +38,24 @@ static void respond_error(request *r, const rerr *e)
     size_t len;
     char *body = jdump(doc, &len);
     json_decref(doc);
-    request_respond_take(r, err_http_status(e->code), content_json, body, len);
+    request_respond_take(r, status ? status : err_http_status(e->code), content_json, body, len);
     request_add_header(r, "X-Amzn-ErrorType", err_aws_name(e->code));
     if (err_http_status(e->code) >= 500)
         log_error("request %s failed: %s: %s", r->id, err_aws_name(e->code), e->message);
+}
+
+static void respond_error(request *r, const rerr *e)
+{
+    respond_error_status(r, e, 0);
+}
+
+/* Answers a request the server refused before dispatch (framing, sizes): 413 is
+ * RequestEntityTooLargeException, every other status an InvalidRequestException. */
+static void respond_refusal(request *r)
+{
+    rerr e;
+    rerr_set(&e, r->refuse_status == 413 ? ERR_TOO_LARGE : ERR_INVALID_REQUEST, NULL, "%s", r->refuse_msg);
+    respond_error_status(r, &e, r->refuse_status);
 }
 
 /* ---- routing ------------------------------------------------------------------------------ */
@@ -214,8 +237,12 @@ void api_dispatch(void *cls, request *r)
     api_call c;
     memset(&c, 0, sizeof c);
     c.r = r;
+    if (r->refuse_status) {
+        respond_refusal(r);
+        return;
+    }
     if (request_parse_uri(r) != 0) {
-        rerr_set(&c.err, ERR_INVALID_REQUEST, NULL, "The request URI has too many path segments or parameters");
+        rerr_set(&c.err, ERR_INVALID_REQUEST, NULL, "%s", r->bad_uri);
         respond_error(r, &c.err);
         return;
     }

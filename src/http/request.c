@@ -66,26 +66,49 @@ static char *decode_piece(const char *s, size_t n)
     return d;
 }
 
+/* A decoded segment that names the current or the parent directory. */
+static int is_dot_segment(const char *seg)
+{
+    return strcmp(seg, ".") == 0 || strcmp(seg, "..") == 0;
+}
+
 static int split_path(request *r)
 {
     const char *p = r->raw_path;
-    if (*p == '/')
-        p++;
+    if (*p != '/') {
+        r->bad_uri = "The request target is not an absolute path";
+        return -1;
+    }
+    p++;
     while (*p) {
         const char *slash = strchr(p, '/');
         size_t n = slash ? (size_t)(slash - p) : strlen(p);
-        if (r->n_segments == REQUEST_MAX_SEGMENTS)
+        if (r->n_segments == REQUEST_MAX_SEGMENTS) {
+            r->bad_uri = "The request path has more than 16 segments";
             return -1;
+        }
+        if (n == 0) {
+            r->bad_uri = "The request path has an empty segment ('//')";
+            return -1;
+        }
         char *seg = decode_piece(p, n);
-        if (!seg)
+        if (!seg) {
+            r->bad_uri = "The request path holds an encoded NUL";
             return -1;
+        }
         r->segments[r->n_segments++] = seg;
+        if (is_dot_segment(seg)) {
+            r->bad_uri = "The request path has a '.' or '..' segment (also percent-encoded), which is not served";
+            return -1;
+        }
         if (!slash)
             break;
         p = slash + 1;
         if (!*p) { /* a trailing '/' gives a last empty segment, which must fit as any other */
-            if (r->n_segments == REQUEST_MAX_SEGMENTS)
+            if (r->n_segments == REQUEST_MAX_SEGMENTS) {
+                r->bad_uri = "The request path has more than 16 segments";
                 return -1;
+            }
             r->segments[r->n_segments++] = xstrdup("");
         }
     }
@@ -99,8 +122,10 @@ static int split_query(request *r)
         const char *amp = strchr(p, '&');
         size_t n = amp ? (size_t)(amp - p) : strlen(p);
         if (n > 0) {
-            if (r->n_params == REQUEST_MAX_PARAMS)
+            if (r->n_params == REQUEST_MAX_PARAMS) {
+                r->bad_uri = "The request has more than 64 query parameters";
                 return -1;
+            }
             const char *eq = memchr(p, '=', n);
             size_t klen = eq ? (size_t)(eq - p) : n;
             qparam *q = &r->params[r->n_params];
@@ -109,6 +134,7 @@ static int split_query(request *r)
             if (!q->key || !q->value) {
                 free(q->key);
                 free(q->value);
+                r->bad_uri = "The query string holds an encoded NUL";
                 return -1;
             }
             r->n_params++;
@@ -123,11 +149,18 @@ int request_parse_uri(request *r)
     const char *q = strchr(r->raw_uri, '?');
     r->raw_path = q ? xstrndup(r->raw_uri, (size_t)(q - r->raw_uri)) : xstrdup(r->raw_uri);
     r->raw_query = q ? xstrdup(q + 1) : NULL;
-    if (split_path(r) != 0 || split_query(r) != 0) {
-        r->bad_uri = 1;
+    if (split_path(r) != 0 || split_query(r) != 0)
         return -1;
-    }
     return 0;
+}
+
+int request_refuse(request *r, int status, const char *msg)
+{
+    if (!r->refuse_status) {
+        r->refuse_status = status;
+        r->refuse_msg = msg;
+    }
+    return -1;
 }
 
 void request_free(request *r)

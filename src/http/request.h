@@ -15,7 +15,9 @@
 #define REQUEST_BODY_LIMIT (1024 * 1024)
 #define REQUEST_MAX_SEGMENTS 16
 #define REQUEST_MAX_PARAMS 64
-#define REQUEST_MAX_HEADERS 64
+#define REQUEST_MAX_HEADERS 64          /* more header fields: 431 */
+#define REQUEST_HEADER_BYTES (16 * 1024) /* names and values together; more: 431 */
+#define REQUEST_URI_LIMIT (8 * 1024)    /* the request target; longer: 414 */
 #define RESPONSE_MAX_HEADERS 4
 
 typedef struct qparam {
@@ -31,13 +33,20 @@ typedef struct request {
     char *raw_query;             /* raw_uri after '?', or NULL */
     char *segments[REQUEST_MAX_SEGMENTS]; /* the path split on '/', each percent-decoded */
     size_t n_segments;
-    int bad_uri;                 /* too many segments or parameters */
+    const char *bad_uri;         /* why the URI cannot be served (static text), or NULL */
     qparam params[REQUEST_MAX_PARAMS];
     size_t n_params;
     sigv4_header headers[REQUEST_MAX_HEADERS]; /* point into the server's own storage */
     size_t n_headers;
+    size_t n_header_fields;      /* every header field, also those past REQUEST_MAX_HEADERS */
+    size_t header_bytes;         /* their names and values */
     buf body;
-    int body_too_large;
+    size_t body_received;        /* bytes of body that arrived, kept or discarded */
+    /* Set by the server when it refuses the request before dispatch (framing, sizes); the
+     * dispatcher then answers this error instead of routing. */
+    int refuse_status;           /* 0, or 400, 413, 414, 431 */
+    const char *refuse_msg;      /* static text */
+    int must_close;              /* the body was not read to its end: close after answering */
     int started;
     int queued;                  /* a response has been handed to the server */
     double t0;                   /* monotonic ms at arrival */
@@ -68,8 +77,15 @@ void request_respond_take(request *r, int status, const char *type, char *body, 
 /* Adds a response header (value copied). Silently ignored past RESPONSE_MAX_HEADERS. */
 void request_add_header(request *r, const char *name, const char *value);
 
+/* Marks r refused with status (400, 413, 414, 431) and msg (static); the first refusal stays.
+ * Returns -1, so that callers write `return request_refuse(…);`. */
+int request_refuse(request *r, int status, const char *msg);
+
 /* Splits raw_uri into raw_path/raw_query, decodes segments and parameters. Returns 0, or -1
- * when the URI is not usable (sets bad_uri). */
+ * when the URI is not usable, with the reason in bad_uri: not an absolute path, an empty
+ * segment ("//") before the last, a dot segment ("." or "..", also percent-encoded: SigV4
+ * verifies the path with dot segments resolved, so routing it raw would route another path
+ * than the one verified), an encoded NUL, too many segments or parameters. */
 int request_parse_uri(request *r);
 
 /* Percent-decodes s (n bytes) into a malloc'd string; '+' stays '+'. Caller frees. */

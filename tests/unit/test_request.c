@@ -80,7 +80,7 @@ static void embedded_nul_refused(void **state)
     int rc;
     request *r = parse("/instance/abc%00def", &rc);
     assert_int_equal(rc, -1);
-    assert_true(r->bad_uri);
+    assert_non_null(r->bad_uri);
     request_free(r);
     r = parse("/instance?x=%00", &rc);
     assert_int_equal(rc, -1);
