@@ -23,7 +23,8 @@ def raw(port, data, timeout=10.0, source=None):
             sock.sendall(data)
         except (BrokenPipeError, ConnectionResetError):
             pass  # refused early: the answer may still be readable
-        resp = http.client.HTTPResponse(sock)
+        method = data.split(b" ", 1)[0].decode("latin-1")  # HEAD: a length but no body
+        resp = http.client.HTTPResponse(sock, method=method)
         try:
             resp.begin()
             body = resp.read()
