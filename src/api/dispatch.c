@@ -267,16 +267,22 @@ void api_dispatch(void *cls, request *r)
         respond_refusal(r);
         return;
     }
+    const http_door *door = r->door ? r->door : http_door_for(NULL);
+    if (!door->built) {
+        rerr_set(&c.err, ERR_UNKNOWN_OPERATION, NULL, "The %s is not served yet", door->name);
+        respond_error(r, &c.err);
+        return;
+    }
     if (request_parse_uri(r) != 0) {
         rerr_set(&c.err, ERR_INVALID_REQUEST, NULL, "%s", r->bad_uri);
         respond_error(r, &c.err);
         return;
     }
-    if (strcmp(r->method, "GET") == 0 && r->n_segments == 1 && strcmp(r->segments[0], "healthz") == 0) {
+    if (door->id == DOOR_HEALTH && strcmp(r->method, "GET") == 0) {
         healthz(env, r);
         return;
     }
-    if (strcmp(r->method, "GET") == 0 && r->n_segments == 0) {
+    if (door->id == DOOR_CONSOLE && strcmp(r->method, "GET") == 0 && r->n_segments == 0) {
         home(r);
         return;
     }

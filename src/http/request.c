@@ -2,6 +2,7 @@
 #include "http/request.h"
 
 #include <microhttpd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -12,6 +13,19 @@ const char *request_header(const request *r, const char *name)
         if (strcasecmp(r->headers[i].name, name) == 0)
             return r->headers[i].value;
     return NULL;
+}
+
+const char *request_cookie(const request *r, const char *name)
+{
+    for (size_t i = 0; i < r->n_cookies; i++)
+        if (strcmp(r->cookies[i].name, name) == 0)
+            return r->cookies[i].value;
+    return NULL;
+}
+
+size_t request_body_limit(const request *r)
+{
+    return (r->door ? r->door : http_door_for(NULL))->body_limit;
 }
 
 const char *request_param(const request *r, const char *key)
@@ -38,8 +52,10 @@ void request_respond(request *r, int status, const char *type, const char *body,
 
 void request_add_header(request *r, const char *name, const char *value)
 {
-    if (r->n_resp_headers >= RESPONSE_MAX_HEADERS)
-        return;
+    if (r->n_resp_headers == r->cap_resp_headers) {
+        r->cap_resp_headers = r->cap_resp_headers ? 2 * r->cap_resp_headers : 4;
+        r->resp_headers = xrealloc(r->resp_headers, r->cap_resp_headers * sizeof *r->resp_headers);
+    }
     r->resp_headers[r->n_resp_headers].name = name;
     r->resp_headers[r->n_resp_headers].value = xstrdup(value);
     r->n_resp_headers++;
@@ -154,6 +170,14 @@ int request_parse_uri(request *r)
     return 0;
 }
 
+int request_refuse_too_large(request *r)
+{
+    if (!r->refuse_status)
+        snprintf(r->refuse_text, sizeof r->refuse_text, "The request body is larger than the limit of %zu bytes",
+                 request_body_limit(r));
+    return request_refuse(r, 413, r->refuse_text);
+}
+
 int request_refuse(request *r, int status, const char *msg)
 {
     if (!r->refuse_status) {
@@ -180,5 +204,6 @@ void request_free(request *r)
     free(r->resp_body);
     for (size_t i = 0; i < r->n_resp_headers; i++)
         free(r->resp_headers[i].value);
+    free(r->resp_headers);
     free(r);
 }

@@ -10,15 +10,15 @@
 #include <stddef.h>
 
 #include "crypto/sigv4.h"
+#include "http/doors.h"
 #include "util/buf.h"
 
-#define REQUEST_BODY_LIMIT (1024 * 1024)
 #define REQUEST_MAX_SEGMENTS 16
 #define REQUEST_MAX_PARAMS 64
 #define REQUEST_MAX_HEADERS 64          /* more header fields: 431 */
 #define REQUEST_HEADER_BYTES (16 * 1024) /* names and values together; more: 431 */
 #define REQUEST_URI_LIMIT (8 * 1024)    /* the request target; longer: 414 */
-#define RESPONSE_MAX_HEADERS 4
+#define REQUEST_MAX_COOKIES 32          /* more are ignored */
 
 typedef struct qparam {
     char *key;                   /* decoded */
@@ -38,6 +38,9 @@ typedef struct request {
     size_t n_params;
     sigv4_header headers[REQUEST_MAX_HEADERS]; /* point into the server's own storage */
     size_t n_headers;
+    sigv4_header cookies[REQUEST_MAX_COOKIES]; /* name/value, parsed by libmicrohttpd; the same */
+    size_t n_cookies;
+    const http_door *door;       /* set by the server once the headers are in; NULL: Connect's */
     size_t n_header_fields;      /* every header field, also those past REQUEST_MAX_HEADERS */
     size_t header_bytes;         /* their names and values */
     buf body;
@@ -45,7 +48,8 @@ typedef struct request {
     /* Set by the server when it refuses the request before dispatch (framing, sizes); the
      * dispatcher then answers this error instead of routing. */
     int refuse_status;           /* 0, or 400, 413, 414, 431 */
-    const char *refuse_msg;      /* static text */
+    const char *refuse_msg;      /* static text, or refuse_text */
+    char refuse_text[96];
     int must_close;              /* the body was not read to its end: close after answering */
     int started;
     int queued;                  /* a response has been handed to the server */
@@ -56,11 +60,11 @@ typedef struct request {
     char *resp_body;             /* malloc'd, or NULL for an empty body */
     size_t resp_len;
     const char *resp_type;       /* Content-Type, static */
-    struct {
+    struct request_header_out {
         const char *name;        /* static */
         char *value;             /* malloc'd */
-    } resp_headers[RESPONSE_MAX_HEADERS];
-    size_t n_resp_headers;
+    } *resp_headers;             /* malloc'd; any number (several Set-Cookie) */
+    size_t n_resp_headers, cap_resp_headers;
     char log_key[24];            /* the access key id for the access log, or "" */
 } request;
 
@@ -74,12 +78,20 @@ const char *request_param(const request *r, const char *key);
 void request_respond(request *r, int status, const char *type, const char *body, size_t len);
 /* Takes ownership of body (malloc'd). */
 void request_respond_take(request *r, int status, const char *type, char *body, size_t len);
-/* Adds a response header (value copied). Silently ignored past RESPONSE_MAX_HEADERS. */
+/* Adds a response header (name static, value copied); a name may repeat (Set-Cookie). */
 void request_add_header(request *r, const char *name, const char *value);
+
+/* The value of cookie name, or NULL. */
+const char *request_cookie(const request *r, const char *name);
+
+/* The limit of r's door (Connect's when the server has not set one). */
+size_t request_body_limit(const request *r);
 
 /* Marks r refused with status (400, 413, 414, 431) and msg (static); the first refusal stays.
  * Returns -1, so that callers write `return request_refuse(…);`. */
 int request_refuse(request *r, int status, const char *msg);
+/* request_refuse with 413 and a message naming r's body limit. Returns -1. */
+int request_refuse_too_large(request *r);
 
 /* Splits raw_uri into raw_path/raw_query, decodes segments and parameters. Returns 0, or -1
  * when the URI is not usable, with the reason in bad_uri: not an absolute path, an empty

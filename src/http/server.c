@@ -251,6 +251,18 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
     return MHD_YES;
 }
 
+static enum MHD_Result collect_cookie(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    request *r = cls;
+    if (r->n_cookies < REQUEST_MAX_COOKIES) {
+        r->cookies[r->n_cookies].name = key;
+        r->cookies[r->n_cookies].value = value ? value : "";
+        r->n_cookies++;
+    }
+    return MHD_YES;
+}
+
 static enum MHD_Result send_response(struct MHD_Connection *con, request *r)
 {
     struct MHD_Response *resp =
@@ -366,8 +378,8 @@ static int check_framing(request *r, const char *version)
     int64_t declared;
     if (cl && parse_int64(cl, 0, INT64_MAX, &declared) != 0)
         return request_refuse(r, 400, "The Content-Length header is not a number");
-    if (cl && declared > REQUEST_BODY_LIMIT)
-        return request_refuse(r, 413, "The request body is larger than the limit of 1048576 bytes");
+    if (cl && (uint64_t)declared > request_body_limit(r))
+        return request_refuse_too_large(r);
     return 0;
 }
 
@@ -380,8 +392,17 @@ static enum MHD_Result begin(http_server *s, struct MHD_Connection *con, request
     watch_set(con, s->lim.body_timeout_s, 0);
     snprintf(r->method, sizeof r->method, "%s", method);
     MHD_get_connection_values(con, MHD_HEADER_KIND, collect_header, r);
+    MHD_get_connection_values(con, MHD_COOKIE_KIND, collect_cookie, r);
+    const char *q = strchr(r->raw_uri, '?');
+    char *path = q ? xstrndup(r->raw_uri, (size_t)(q - r->raw_uri)) : NULL;
+    r->door = http_door_for(path ? path : r->raw_uri);
+    free(path);
     if (check_framing(r, version) != 0) {
         r->must_close = 1; /* the body (if any) is not read: nothing after it can be trusted */
+        return answer(s, con, r);
+    }
+    if (!r->door->built) { /* refused at its headers: a streamed door's body is never buffered */
+        r->must_close = request_header(r, "content-length") || request_header(r, "transfer-encoding");
         return answer(s, con, r);
     }
     return MHD_YES;
@@ -393,13 +414,13 @@ static enum MHD_Result body_piece(http_server *s, struct MHD_Connection *con, re
                                   size_t n)
 {
     r->body_received += n;
-    if (r->body_received <= REQUEST_BODY_LIMIT) {
+    if (r->body_received <= request_body_limit(r)) {
         buf_append(&r->body, data, n);
         return MHD_YES;
     }
     buf_free(&r->body);
     buf_init(&r->body);
-    request_refuse(r, 413, "The request body is larger than the limit of 1048576 bytes");
+    request_refuse_too_large(r);
     r->must_close = 1;
     watch_set(con, 0, 0);
     s->fn(s->cls, r);

@@ -1,5 +1,5 @@
 /* server.h — the HTTP server (libmicrohttpd): accepts connections, gathers each request
- * with its raw URI, headers and body (limited to REQUEST_BODY_LIMIT), hands it to one
+ * with its raw URI, headers and body (limited by the request's door, doors.h), hands it to one
  * dispatch function, sends what that function put in the request, and writes one access-log
  * line per request. It knows nothing of AWS, JSON or the store. */
 #ifndef ROSTER_HTTP_SERVER_H
