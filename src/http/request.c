@@ -50,6 +50,17 @@ void request_respond(request *r, int status, const char *type, const char *body,
     request_respond_take(r, status, type, body ? xstrndup(body, len) : NULL, len);
 }
 
+void request_respond_stream(request *r, int status, const char *type, request_stream_fn fn, void *cls,
+                            void (*free_cls)(void *))
+{
+    request_respond_take(r, status, type, NULL, 0);
+    if (r->resp_stream_free)
+        r->resp_stream_free(r->resp_stream_cls);
+    r->resp_stream = fn;
+    r->resp_stream_cls = cls;
+    r->resp_stream_free = free_cls;
+}
+
 void request_add_header(request *r, const char *name, const char *value)
 {
     if (r->n_resp_headers == r->cap_resp_headers) {
@@ -205,5 +216,7 @@ void request_free(request *r)
     for (size_t i = 0; i < r->n_resp_headers; i++)
         free(r->resp_headers[i].value);
     free(r->resp_headers);
+    if (r->resp_stream_free) /* never handed to the server */
+        r->resp_stream_free(r->resp_stream_cls);
     free(r);
 }

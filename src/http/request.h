@@ -25,6 +25,10 @@ typedef struct qparam {
     char *value;                 /* decoded; "" when the item had no '=' */
 } qparam;
 
+/* A streamed response body: called again and again for the next bytes, at most max into out;
+ * returns how many (> 0), 0 at the end, -1 on failure (the connection is then cut short). */
+typedef long (*request_stream_fn)(void *cls, char *out, size_t max);
+
 typedef struct request {
     char id[37];                 /* request id, a UUID, sent back as x-amzn-RequestId */
     char method[16];
@@ -60,6 +64,9 @@ typedef struct request {
     char *resp_body;             /* malloc'd, or NULL for an empty body */
     size_t resp_len;
     const char *resp_type;       /* Content-Type, static */
+    request_stream_fn resp_stream; /* or a body produced while it is sent (chunked), never whole */
+    void *resp_stream_cls;
+    void (*resp_stream_free)(void *cls); /* called once the response is done (may be NULL) */
     struct request_header_out {
         const char *name;        /* static */
         char *value;             /* malloc'd */
@@ -78,6 +85,11 @@ const char *request_param(const request *r, const char *key);
 void request_respond(request *r, int status, const char *type, const char *body, size_t len);
 /* Takes ownership of body (malloc'd). */
 void request_respond_take(request *r, int status, const char *type, char *body, size_t len);
+/* Sets a streamed response: status, content type, and fn called for the body as it is sent;
+ * free_cls(cls) runs when the response is done or abandoned. Replaces any body set before. */
+void request_respond_stream(request *r, int status, const char *type, request_stream_fn fn, void *cls,
+                            void (*free_cls)(void *));
+
 /* Adds a response header (name static, value copied); a name may repeat (Set-Cookie). */
 void request_add_header(request *r, const char *name, const char *value);
 

@@ -263,10 +263,53 @@ static enum MHD_Result collect_cookie(void *cls, enum MHD_ValueKind kind, const 
     return MHD_YES;
 }
 
+/* A streamed body, as MHD asks for it; lives in the MHD response, so that it outlives r. */
+typedef struct stream_ctx {
+    request_stream_fn fn;
+    void *cls;
+    void (*free_cls)(void *);
+} stream_ctx;
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+    (void)pos;
+    stream_ctx *sc = cls;
+    long n = sc->fn(sc->cls, out, max);
+    if (n < 0)
+        return MHD_CONTENT_READER_END_WITH_ERROR;
+    if (n == 0)
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    return (ssize_t)((size_t)n > max ? max : (size_t)n);
+}
+
+static void stream_free(void *cls)
+{
+    stream_ctx *sc = cls;
+    if (sc->free_cls)
+        sc->free_cls(sc->cls);
+    free(sc);
+}
+
+/* The MHD response for r's body: a copy of it, or r's stream (which it takes from r). */
+static struct MHD_Response *make_response(request *r)
+{
+    if (!r->resp_stream)
+        return MHD_create_response_from_buffer(r->resp_len, r->resp_body ? r->resp_body : (void *)"",
+                                               MHD_RESPMEM_MUST_COPY);
+    stream_ctx *sc = xmalloc(sizeof *sc);
+    *sc = (stream_ctx){r->resp_stream, r->resp_stream_cls, r->resp_stream_free};
+    r->resp_stream = NULL;
+    r->resp_stream_free = NULL;
+    struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read, sc,
+                                                                  stream_free);
+    if (!resp)
+        stream_free(sc);
+    return resp;
+}
+
 static enum MHD_Result send_response(struct MHD_Connection *con, request *r)
 {
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(r->resp_len, r->resp_body ? r->resp_body : (void *)"", MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *resp = make_response(r);
     if (!resp)
         return MHD_NO;
     MHD_add_response_header(resp, "x-amzn-RequestId", r->id);
