@@ -10,6 +10,7 @@
 #include "auth/authenticate.h"
 #include "core/instances.h"
 #include "core/permissions.h"
+#include "http/assets.h"
 #include "util/ids.h"
 #include "util/log.h"
 #include "util/utf8.h"
@@ -248,13 +249,14 @@ static void healthz(const api_env *env, request *r)
     request_respond(r, ok ? 200 : 503, content_json, body, strlen(body));
 }
 
-static void home(request *r)
+/* The console's embedded files: "/" is index.html. Returns 1 when one answered r. */
+static int console_file(request *r)
 {
-    static const char page[] =
-        "<!doctype html><meta charset=utf-8><title>roster</title>"
-        "<h1>roster</h1><p>The server is running. The web console is not built yet; "
-        "use the Amazon Connect API (aws connect … --endpoint-url) meanwhile.</p>";
-    request_respond(r, 200, "text/html; charset=utf-8", page, sizeof page - 1);
+    const http_asset *a = http_asset_find(r->n_segments == 0 ? "/index.html" : r->raw_path);
+    if (!a)
+        return 0;
+    request_respond(r, 200, a->type, (const char *)a->data, a->len);
+    return 1;
 }
 
 void api_dispatch(void *cls, request *r)
@@ -282,10 +284,8 @@ void api_dispatch(void *cls, request *r)
         healthz(env, r);
         return;
     }
-    if (door->id == DOOR_CONSOLE && strcmp(r->method, "GET") == 0 && r->n_segments == 0) {
-        home(r);
+    if (door->id == DOOR_CONSOLE && strcmp(r->method, "GET") == 0 && console_file(r))
         return;
-    }
     char *greedy = NULL;
     size_t n_labels = 0;
     const api_op *op = route(r, c.labels, &n_labels, &greedy);

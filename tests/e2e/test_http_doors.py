@@ -2,11 +2,14 @@
 and the doors not built yet answered in roster's error shape at their headers, their body unread
 (so an upload of any size is never buffered) while the client still reads the answer.
 """
+import os
+
 from harness import RosterTestCase
 from httpraw import assert_error_shape, raw
 from signing import call, send
 
 MIB = 1024 * 1024
+WEB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "web")
 
 
 class DoorsTest(RosterTestCase):
@@ -44,8 +47,17 @@ class DoorsTest(RosterTestCase):
         resp = raw(port, b"PUT /instance HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % MIB + b" " * MIB)
         self.assertEqual(resp.status, 403, resp)  # read whole, then refused for its missing signature
 
-    def test_console_home_page(self):
-        resp = send(self.roster.port, "GET", "/")
+    def test_console_files_are_embedded(self):
+        port = self.roster.port
+        resp = send(port, "GET", "/")
         self.assertEqual(resp.status, 200)
         self.assertTrue(resp.header("Content-Type").startswith("text/html"))
-        assert_error_shape(self, send(self.roster.port, "GET", "/static/app.js"), 404, "UnknownOperationException")
+        with open(os.path.join(WEB, "index.html"), "rb") as f:
+            self.assertEqual(resp.body, f.read())
+        resp = send(port, "GET", "/static/roster.css")
+        self.assertEqual(resp.status, 200, resp)
+        self.assertTrue(resp.header("Content-Type").startswith("text/css"))
+        with open(os.path.join(WEB, "static", "roster.css"), "rb") as f:
+            self.assertEqual(resp.body, f.read())
+        assert_error_shape(self, send(port, "GET", "/static/nope.js"), 404, "UnknownOperationException")
+        assert_error_shape(self, send(port, "GET", "/static/../index.html"), 400, "InvalidRequestException")
