@@ -259,6 +259,17 @@ static int console_file(request *r)
     return 1;
 }
 
+void api_prepare(void *cls, request *r)
+{
+    (void)cls;
+    const http_door *door = r->door ? r->door : http_door_for(NULL);
+    if (door->id == DOOR_ROSTER || door->id == DOOR_ROSTER_UPLOAD || door->id == DOOR_SCIM) {
+        rerr e;
+        rerr_set(&e, ERR_UNKNOWN_OPERATION, NULL, "The %s is not served yet", door->name);
+        respond_error(r, &e);
+    }
+}
+
 void api_dispatch(void *cls, request *r)
 {
     const api_env *env = cls;
@@ -270,11 +281,6 @@ void api_dispatch(void *cls, request *r)
         return;
     }
     const http_door *door = r->door ? r->door : http_door_for(NULL);
-    if (!door->built) {
-        rerr_set(&c.err, ERR_UNKNOWN_OPERATION, NULL, "The %s is not served yet", door->name);
-        respond_error(r, &c.err);
-        return;
-    }
     if (request_parse_uri(r) != 0) {
         rerr_set(&c.err, ERR_INVALID_REQUEST, NULL, "%s", r->bad_uri);
         respond_error(r, &c.err);

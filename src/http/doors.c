@@ -6,12 +6,12 @@
 #define MIB ((size_t)1024 * 1024)
 
 static const http_door doors[] = {
-    [DOOR_CONNECT] = {DOOR_CONNECT, "Amazon Connect API", DOOR_AUTH_SIGV4, MIB, 0, 1},
-    [DOOR_ROSTER] = {DOOR_ROSTER, "roster API", DOOR_AUTH_SIGV4_OR_SESSION, MIB, 0, 0},
-    [DOOR_ROSTER_UPLOAD] = {DOOR_ROSTER_UPLOAD, "roster API (uploads)", DOOR_AUTH_SIGV4_OR_SESSION, 256 * MIB, 1, 0},
-    [DOOR_SCIM] = {DOOR_SCIM, "SCIM 2.0", DOOR_AUTH_BEARER, MIB, 0, 0},
-    [DOOR_CONSOLE] = {DOOR_CONSOLE, "console", DOOR_AUTH_SESSION, 64 * 1024, 0, 1},
-    [DOOR_HEALTH] = {DOOR_HEALTH, "health", DOOR_AUTH_NONE, 0, 0, 1},
+    [DOOR_CONNECT] = {DOOR_CONNECT, "Amazon Connect API", DOOR_AUTH_SIGV4, MIB, 0},
+    [DOOR_ROSTER] = {DOOR_ROSTER, "roster API", DOOR_AUTH_SIGV4_OR_SESSION, MIB, 0},
+    [DOOR_ROSTER_UPLOAD] = {DOOR_ROSTER_UPLOAD, "roster API (uploads)", DOOR_AUTH_SIGV4_OR_SESSION, 256 * MIB, 1},
+    [DOOR_SCIM] = {DOOR_SCIM, "SCIM 2.0", DOOR_AUTH_BEARER, MIB, 0},
+    [DOOR_CONSOLE] = {DOOR_CONSOLE, "console", DOOR_AUTH_SESSION, 64 * 1024, 0},
+    [DOOR_HEALTH] = {DOOR_HEALTH, "health", DOOR_AUTH_NONE, 0, 0},
 };
 
 /* 1 when path is prefix itself or continues it with '/' (so "/scim/v2x" is not SCIM's). */

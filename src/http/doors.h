@@ -1,8 +1,8 @@
 /* doors.h — roster's doors: which part of the URL space a request belongs to, how that part
  * authenticates and how large a body it takes. The server looks the door up as soon as the
- * headers are in, so that a body is measured against its own door's limit while it arrives and
- * a door that is not built yet is answered before its body is read; the dispatcher hands each
- * door to its adapter. Table in doors.c; see DESIGN.md, "Doors and principals". */
+ * headers are in, so that a body is measured against its own door's limit while it arrives (and
+ * a streamed door's body goes to its handler in chunks); the dispatcher hands each door to its
+ * adapter, and answers a door that has none yet before its body is read. Table in doors.c; see DESIGN.md, "Doors and principals". */
 #ifndef ROSTER_HTTP_DOORS_H
 #define ROSTER_HTTP_DOORS_H
 
@@ -30,9 +30,7 @@ typedef struct http_door {
     const char *name;       /* for messages: "Amazon Connect API", "SCIM 2.0", … */
     http_door_auth auth;
     size_t body_limit;      /* bytes; a body past it is refused with 413 as it arrives */
-    int streamed;           /* the body goes to the handler in chunks, never whole in memory (the
-                             * server does not hand out chunks yet: a streamed door stays unbuilt) */
-    int built;              /* 0: answered 404 at its headers, body unread */
+    int streamed;           /* the body goes to a sink in chunks (request.h), never whole in memory */
 } http_door;
 
 /* The door of a raw path (before '?'; NULL or "" is the Connect door's). Never NULL; static. */

@@ -216,6 +216,8 @@ void request_free(request *r)
     for (size_t i = 0; i < r->n_resp_headers; i++)
         free(r->resp_headers[i].value);
     free(r->resp_headers);
+    if (r->body_sink_free)
+        r->body_sink_free(r->body_sink_cls);
     if (r->resp_stream_free) /* never handed to the server */
         r->resp_stream_free(r->resp_stream_cls);
     free(r);

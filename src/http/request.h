@@ -29,6 +29,10 @@ typedef struct qparam {
  * returns how many (> 0), 0 at the end, -1 on failure (the connection is then cut short). */
 typedef long (*request_stream_fn)(void *cls, char *out, size_t max);
 
+/* Where a streamed door's body goes, piece by piece, as it arrives: returns 0, or -1 to stop
+ * (what follows is discarded; the dispatcher still answers once the body has ended). */
+typedef int (*request_body_sink_fn)(void *cls, const char *data, size_t n);
+
 typedef struct request {
     char id[37];                 /* request id, a UUID, sent back as x-amzn-RequestId */
     char method[16];
@@ -47,7 +51,11 @@ typedef struct request {
     const http_door *door;       /* set by the server once the headers are in; NULL: Connect's */
     size_t n_header_fields;      /* every header field, also those past REQUEST_MAX_HEADERS */
     size_t header_bytes;         /* their names and values */
-    buf body;
+    buf body;                    /* the body, except for a streamed door (always empty there) */
+    request_body_sink_fn body_sink; /* a streamed door's body goes here (set by the prepare step) */
+    void *body_sink_cls;
+    void (*body_sink_free)(void *cls); /* run by request_free (may be NULL) */
+    int body_sink_failed;        /* the sink returned -1 */
     size_t body_received;        /* bytes of body that arrived, kept or discarded */
     /* Set by the server when it refuses the request before dispatch (framing, sizes); the
      * dispatcher then answers this error instead of routing. */

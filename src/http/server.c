@@ -47,6 +47,7 @@ typedef struct conn_watch {
 
 struct http_server {
     struct MHD_Daemon *d;
+    http_prepare_fn prepare; /* may be NULL */
     http_dispatch_fn fn;
     void *cls;
     http_limits lim;
@@ -444,9 +445,13 @@ static enum MHD_Result begin(http_server *s, struct MHD_Connection *con, request
         r->must_close = 1; /* the body (if any) is not read: nothing after it can be trusted */
         return answer(s, con, r);
     }
-    if (!r->door->built) { /* refused at its headers: a streamed door's body is never buffered */
-        r->must_close = request_header(r, "content-length") || request_header(r, "transfer-encoding");
-        return answer(s, con, r);
+    if (s->prepare) {
+        s->prepare(s->cls, r);
+        if (r->status) { /* answered at its headers: the body (if any) is not read */
+            watch_set(con, 0, 0);
+            r->must_close = request_header(r, "content-length") || request_header(r, "transfer-encoding");
+            return send_response(con, r);
+        }
     }
     return MHD_YES;
 }
@@ -458,7 +463,10 @@ static enum MHD_Result body_piece(http_server *s, struct MHD_Connection *con, re
 {
     r->body_received += n;
     if (r->body_received <= request_body_limit(r)) {
-        buf_append(&r->body, data, n);
+        if (!r->door->streamed)
+            buf_append(&r->body, data, n);
+        else if (r->body_sink && !r->body_sink_failed && r->body_sink(r->body_sink_cls, data, n) != 0)
+            r->body_sink_failed = 1;
         return MHD_YES;
     }
     buf_free(&r->body);
@@ -542,7 +550,8 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, char *e
     return 0;
 }
 
-http_server *http_start(const char *listen, http_dispatch_fn fn, void *cls, char *err, size_t errlen)
+http_server *http_start(const char *listen, http_prepare_fn prepare, http_dispatch_fn fn, void *cls, char *err,
+                        size_t errlen)
 {
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
@@ -550,6 +559,7 @@ http_server *http_start(const char *listen, http_dispatch_fn fn, void *cls, char
     if (http_limits_from_env(&lim, err, errlen) != 0 || parse_listen(listen, &ss, err, errlen) != 0)
         return NULL;
     http_server *s = xcalloc(1, sizeof *s);
+    s->prepare = prepare;
     s->fn = fn;
     s->cls = cls;
     s->lim = lim;

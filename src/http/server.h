@@ -9,8 +9,14 @@
 
 #include "http/request.h"
 
-/* Fills r's response. Called on a server thread once the whole request has arrived. */
+/* Fills r's response. Called on a server thread once the whole request has arrived (or at once
+ * for a request the server refused: r->refuse_status). */
 typedef void (*http_dispatch_fn)(void *cls, request *r);
+
+/* Called once the headers are in and pass the server's checks, before any body: may answer at
+ * once (set r's response: the body is then not read), or set r->body_sink for a streamed door.
+ * A streamed door without a sink has its body discarded, never buffered. */
+typedef void (*http_prepare_fn)(void *cls, request *r);
 
 typedef struct http_server http_server;
 
@@ -49,7 +55,8 @@ int http_limits_from_env(http_limits *l, char *err, size_t errlen);
 /* Listens on listen ("HOST:PORT", "[V6]:PORT"; port 0 picks a free one), one thread per
  * connection, with the limits of http_limits_from_env. Returns NULL with a message in err on
  * failure. */
-http_server *http_start(const char *listen, http_dispatch_fn fn, void *cls, char *err, size_t errlen);
+http_server *http_start(const char *listen, http_prepare_fn prepare, http_dispatch_fn fn, void *cls, char *err,
+                        size_t errlen);
 /* The port actually bound. */
 int http_port(const http_server *s);
 void http_stop(http_server *s);
