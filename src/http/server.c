@@ -410,7 +410,7 @@ static int check_framing(request *r, const char *version)
     size_t n_te = count_header(r, "transfer-encoding", &te);
     if (n_host > 1)
         return request_refuse(r, 400, "The request has more than one Host header");
-    if (n_host == 0 && strcmp(version, MHD_HTTP_VERSION_1_1) == 0)
+    if (n_host == 0 && strncmp(version, "HTTP/1.", 7) == 0 && strcmp(version, MHD_HTTP_VERSION_1_0) != 0)
         return request_refuse(r, 400, "An HTTP/1.1 request needs a Host header");
     for (size_t i = 0; i < r->n_headers; i++)
         if (strcasecmp(r->headers[i].name, "content-length") == 0 && strcmp(r->headers[i].value, cl) != 0)

@@ -113,6 +113,7 @@ class BadInputTest(unittest.TestCase):
             ("TE xchunked", put + b"Transfer-Encoding: xchunked\r\n\r\n0\r\n\r\n"),
             ("TE identity", put + b"Transfer-Encoding: identity\r\n\r\n"),
             ("no Host", b"GET /instance HTTP/1.1\r\n\r\n"),
+            ("no Host, HTTP/1.2", b"GET /instance HTTP/1.2\r\n\r\n"),
             ("no Host, PUT", b"PUT /instance HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}"),
             ("two Host", b"GET /instance HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"),
             ("two Host, same", b"GET /instance HTTP/1.1\r\nHost: a\r\nHost: a\r\n\r\n"),
