@@ -25,8 +25,11 @@ typedef struct qparam {
     char *value;                 /* decoded; "" when the item had no '=' */
 } qparam;
 
-/* A streamed response body: called again and again for the next bytes, at most max into out;
- * returns how many (> 0), 0 at the end, -1 on failure (the connection is then cut short). */
+/* A streamed response body: called again and again for the next bytes, at most max into out
+ * (max is at least REQUEST_STREAM_MIN unless libmicrohttpd offers less; the server fills each
+ * chunk it sends with as many calls as fit); returns how many (> 0), 0 at the end, -1 on
+ * failure (the connection is then cut short). */
+#define REQUEST_STREAM_MIN 4096
 typedef long (*request_stream_fn)(void *cls, char *out, size_t max);
 
 /* Where a streamed door's body goes, piece by piece, as it arrives: returns 0, or -1 to stop

@@ -269,18 +269,31 @@ typedef struct stream_ctx {
     request_stream_fn fn;
     void *cls;
     void (*free_cls)(void *);
+    int ended, failed;
 } stream_ctx;
 
+#define STREAM_BLOCK (64 * 1024)
+
+/* Fills one chunk of up to max bytes (64 KiB as asked of MHD) with as many calls of the producer
+ * as leave it at least REQUEST_STREAM_MIN bytes each (the first call takes what MHD offers); the
+ * end or a failure after some bytes is reported on the next call. */
 static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
 {
     (void)pos;
     stream_ctx *sc = cls;
-    long n = sc->fn(sc->cls, out, max);
-    if (n < 0)
-        return MHD_CONTENT_READER_END_WITH_ERROR;
-    if (n == 0)
-        return MHD_CONTENT_READER_END_OF_STREAM;
-    return (ssize_t)((size_t)n > max ? max : (size_t)n);
+    size_t filled = 0;
+    while (!sc->ended && !sc->failed && (filled == 0 || max - filled >= REQUEST_STREAM_MIN)) {
+        long n = sc->fn(sc->cls, out + filled, max - filled);
+        if (n < 0)
+            sc->failed = 1;
+        else if (n == 0)
+            sc->ended = 1;
+        else
+            filled += (size_t)n > max - filled ? max - filled : (size_t)n;
+    }
+    if (filled)
+        return (ssize_t)filled;
+    return sc->failed ? MHD_CONTENT_READER_END_WITH_ERROR : MHD_CONTENT_READER_END_OF_STREAM;
 }
 
 static void stream_free(void *cls)
@@ -298,10 +311,10 @@ static struct MHD_Response *make_response(request *r)
         return MHD_create_response_from_buffer(r->resp_len, r->resp_body ? r->resp_body : (void *)"",
                                                MHD_RESPMEM_MUST_COPY);
     stream_ctx *sc = xmalloc(sizeof *sc);
-    *sc = (stream_ctx){r->resp_stream, r->resp_stream_cls, r->resp_stream_free};
+    *sc = (stream_ctx){r->resp_stream, r->resp_stream_cls, r->resp_stream_free, 0, 0};
     r->resp_stream = NULL;
     r->resp_stream_free = NULL;
-    struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read, sc,
+    struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_BLOCK, stream_read, sc,
                                                                   stream_free);
     if (!resp)
         stream_free(sc);
