@@ -332,8 +332,8 @@ int hierarchy_group_describe(core_ctx *cx, const char *instance_id, const char *
         return -1;
     }
     int level = out->group.level;
-    if (level >= 1 && level <= HIERARCHY_LEVELS)
-        snprintf(out->level_id, sizeof out->level_id, "%s", s.levels[level - 1].id);
+    if (level >= 1 && level <= HIERARCHY_LEVELS && s.levels[level - 1].level)
+        snprintf(out->level_id, sizeof out->level_id, "%d", level);
     hierarchy_structure_clear(&s);
     store_lookup l = {cx, instance_id};
     int rc = fill_path(out, lookup_in_store, &l);
@@ -542,9 +542,15 @@ static int group_leaf(const void *item, const search_node *leaf, void *cls)
         hay = g->name;
     else if (strcmp(leaf->field, "parentId") == 0)
         hay = g->parent_id;
-    else if (strcmp(leaf->field, "levelId") == 0)
-        hay = level_id_of(lc->set, g->level);
-    else
+    else if (strcmp(leaf->field, "levelId") == 0) {
+        /* The level as HierarchyGroup.LevelId shows it ("1" … "5"), or the level's own Id from
+         * DescribeUserHierarchyStructure, which a client may hold instead. */
+        char num[4];
+        snprintf(num, sizeof num, "%d", g->level);
+        const char *level_id = level_id_of(lc->set, g->level);
+        return search_text(leaf->cmp, num, leaf->value) ||
+               (leaf->cmp == CMP_EXACT && *level_id && strcmp(level_id, leaf->value) == 0);
+    } else
         hay = g->id; /* resourceID / resourceId */
     return hay && *hay && search_text(leaf->cmp, hay, leaf->value);
 }
@@ -563,7 +569,8 @@ static int view_of(const search_set *s, size_t i, hierarchy_group_view *v)
 {
     memset(v, 0, sizeof *v);
     group_copy(&v->group, &s->groups[i]);
-    snprintf(v->level_id, sizeof v->level_id, "%s", level_id_of(s, v->group.level));
+    if (*level_id_of(s, v->group.level))
+        snprintf(v->level_id, sizeof v->level_id, "%d", v->group.level);
     const kvlist *t = &s->tags[i];
     for (size_t k = 0; k < t->keys.n; k++)
         kvlist_set(&v->tags, t->keys.items[k], t->values.items[k]);
