@@ -8,6 +8,7 @@
 #include "api/common.h"
 #include "api/jsonio.h"
 #include "api/search_json.h"
+#include "core/authorize.h"
 #include "core/arn.h"
 #include "core/hierarchy.h"
 
@@ -223,22 +224,22 @@ static int search_groups(api_call *c)
 }
 
 static const api_op ops[] = {
-    {"DescribeUserHierarchyStructure", "GET", "/user-hierarchy-structure/{InstanceId}", "AgentGrouping.View", 0,
-     describe_structure},
-    {"UpdateUserHierarchyStructure", "POST", "/user-hierarchy-structure/{InstanceId}", "AgentGrouping.Edit", 0,
-     update_structure},
-    {"CreateUserHierarchyGroup", "PUT", "/user-hierarchy-groups/{InstanceId}", "AgentGrouping.Create", 0,
+    {"DescribeUserHierarchyStructure", "GET", "/user-hierarchy-structure/{InstanceId}",
+     CORE_HIERARCHY_STRUCTURE_DESCRIBE, 0, describe_structure},
+    {"UpdateUserHierarchyStructure", "POST", "/user-hierarchy-structure/{InstanceId}", CORE_HIERARCHY_STRUCTURE_UPDATE,
+     0, update_structure},
+    {"CreateUserHierarchyGroup", "PUT", "/user-hierarchy-groups/{InstanceId}", CORE_HIERARCHY_GROUPS_CREATE, 0,
      create_group},
     {"DescribeUserHierarchyGroup", "GET", "/user-hierarchy-groups/{InstanceId}/{HierarchyGroupId}",
-     "AgentGrouping.View", 0, describe_group},
-    {"ListUserHierarchyGroups", "GET", "/user-hierarchy-groups-summary/{InstanceId}", "AgentGrouping.View", 0,
+     CORE_HIERARCHY_GROUPS_DESCRIBE, 0, describe_group},
+    {"ListUserHierarchyGroups", "GET", "/user-hierarchy-groups-summary/{InstanceId}", CORE_HIERARCHY_GROUPS_LIST, 0,
      list_groups},
     {"UpdateUserHierarchyGroupName", "POST", "/user-hierarchy-groups/{InstanceId}/{HierarchyGroupId}/name",
-     "AgentGrouping.Edit", 0, rename_group},
+     CORE_HIERARCHY_GROUPS_RENAME, 0, rename_group},
     {"DeleteUserHierarchyGroup", "DELETE", "/user-hierarchy-groups/{InstanceId}/{HierarchyGroupId}",
-     "AgentGrouping.Delete", 0, delete_group},
-    {"SearchUserHierarchyGroups", "POST", "/search-user-hierarchy-groups", "AgentGrouping.View", OP_BODY_INSTANCE,
-     search_groups},
+     CORE_HIERARCHY_GROUPS_DELETE, 0, delete_group},
+    {"SearchUserHierarchyGroups", "POST", "/search-user-hierarchy-groups", CORE_HIERARCHY_GROUPS_SEARCH,
+     OP_BODY_INSTANCE, search_groups},
 };
 
 const api_op *connect_hierarchy_ops(size_t *n)

@@ -9,6 +9,7 @@
 #include "api/jsonio.h"
 #include "api/member_json.h"
 #include "api/search_json.h"
+#include "core/authorize.h"
 #include "core/arn.h"
 #include "core/paging.h"
 #include "core/resources.h"
@@ -341,25 +342,26 @@ static int search_routing_profiles(api_call *c)
 #define RP_PATH "/routing-profiles/{InstanceId}/{RoutingProfileId}"
 
 static const api_op ops[] = {
-    {"ListRoutingProfiles", "GET", "/routing-profiles-summary/{InstanceId}", "RoutingPolicies.View", 0,
+    {"ListRoutingProfiles", "GET", "/routing-profiles-summary/{InstanceId}", CORE_ROUTING_PROFILES_LIST, 0,
      list_routing_profiles},
-    {"DescribeRoutingProfile", "GET", RP_PATH, "RoutingPolicies.View", 0, describe_routing_profile},
-    {"CreateRoutingProfile", "PUT", "/routing-profiles/{InstanceId}", "RoutingPolicies.Create", 0,
+    {"DescribeRoutingProfile", "GET", RP_PATH, CORE_ROUTING_PROFILES_DESCRIBE, 0, describe_routing_profile},
+    {"CreateRoutingProfile", "PUT", "/routing-profiles/{InstanceId}", CORE_ROUTING_PROFILES_CREATE, 0,
      create_routing_profile},
-    {"SearchRoutingProfiles", "POST", "/search-routing-profiles", "RoutingPolicies.View", OP_BODY_INSTANCE,
+    {"SearchRoutingProfiles", "POST", "/search-routing-profiles", CORE_ROUTING_PROFILES_SEARCH, OP_BODY_INSTANCE,
      search_routing_profiles},
-    {"UpdateRoutingProfileName", "POST", RP_PATH "/name", "RoutingPolicies.Edit", 0, update_name},
-    {"UpdateRoutingProfileDefaultOutboundQueue", "POST", RP_PATH "/default-outbound-queue", "RoutingPolicies.Edit",
-     0, update_outbound_queue},
-    {"UpdateRoutingProfileConcurrency", "POST", RP_PATH "/concurrency", "RoutingPolicies.Edit", 0,
+    {"UpdateRoutingProfileName", "POST", RP_PATH "/name", CORE_ROUTING_PROFILES_UPDATE_NAME, 0, update_name},
+    {"UpdateRoutingProfileDefaultOutboundQueue", "POST", RP_PATH "/default-outbound-queue",
+     CORE_ROUTING_PROFILES_UPDATE_OUTBOUND_QUEUE, 0, update_outbound_queue},
+    {"UpdateRoutingProfileConcurrency", "POST", RP_PATH "/concurrency", CORE_ROUTING_PROFILES_UPDATE_CONCURRENCY, 0,
      update_concurrency},
-    {"UpdateRoutingProfileQueues", "POST", RP_PATH "/queues", "RoutingPolicies.Edit", 0, update_queues},
-    {"AssociateRoutingProfileQueues", "POST", RP_PATH "/associate-queues", "RoutingPolicies.Edit", 0,
+    {"UpdateRoutingProfileQueues", "POST", RP_PATH "/queues", CORE_ROUTING_PROFILES_UPDATE_QUEUES, 0, update_queues},
+    {"AssociateRoutingProfileQueues", "POST", RP_PATH "/associate-queues", CORE_ROUTING_PROFILES_ASSOCIATE, 0,
      associate_queues},
-    {"DisassociateRoutingProfileQueues", "POST", RP_PATH "/disassociate-queues", "RoutingPolicies.Edit", 0,
+    {"DisassociateRoutingProfileQueues", "POST", RP_PATH "/disassociate-queues", CORE_ROUTING_PROFILES_DISASSOCIATE, 0,
      disassociate_queues},
-    {"ListRoutingProfileQueues", "GET", RP_PATH "/queues", "RoutingPolicies.View", 0, list_routing_profile_queues},
-    {"DeleteRoutingProfile", "DELETE", RP_PATH, "RoutingPolicies.Delete", 0, delete_routing_profile},
+    {"ListRoutingProfileQueues", "GET", RP_PATH "/queues", CORE_ROUTING_PROFILES_LIST_QUEUES, 0,
+     list_routing_profile_queues},
+    {"DeleteRoutingProfile", "DELETE", RP_PATH, CORE_ROUTING_PROFILES_DELETE, 0, delete_routing_profile},
 };
 
 const api_op *connect_routing_ops(size_t *n)

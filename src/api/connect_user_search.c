@@ -16,6 +16,7 @@
 #include "api/jsonio.h"
 #include "api/user_json.h"
 #include "api/search_json.h"
+#include "core/authorize.h"
 #include "core/arn.h"
 #include "core/user_rules.h"
 #include "core/user_search.h"
@@ -95,7 +96,7 @@ static int search_users(api_call *c)
 }
 
 static const api_op ops[] = {
-    {"SearchUsers", "POST", "/search-users", USERS_PERM_VIEW, OP_BODY_INSTANCE, search_users},
+    {"SearchUsers", "POST", "/search-users", CORE_USERS_SEARCH, OP_BODY_INSTANCE, search_users},
 };
 
 const api_op *connect_user_search_ops(size_t *n)

@@ -11,6 +11,7 @@
 #include "api/user_cache.h"
 #include "api/user_json.h"
 #include "api/member_json.h"
+#include "core/authorize.h"
 #include "core/arn.h"
 #include "core/users.h"
 #include "util/buf.h"
@@ -333,19 +334,19 @@ static int delete_user(api_call *c)
 }
 
 static const api_op ops[] = {
-    {"CreateUser", "PUT", "/users/{InstanceId}", USERS_PERM_CREATE, 0, create_user},
-    {"DescribeUser", "GET", "/users/{InstanceId}/{UserId}", USERS_PERM_VIEW, 0, describe_user},
-    {"ListUsers", "GET", "/users-summary/{InstanceId}", USERS_PERM_VIEW, 0, list_users},
-    {"DeleteUser", "DELETE", "/users/{InstanceId}/{UserId}", USERS_PERM_DELETE, 0, delete_user},
-    {"UpdateUserIdentityInfo", "POST", "/users/{InstanceId}/{UserId}/identity-info", USERS_PERM_EDIT, 0,
+    {"CreateUser", "PUT", "/users/{InstanceId}", CORE_USERS_CREATE, 0, create_user},
+    {"DescribeUser", "GET", "/users/{InstanceId}/{UserId}", CORE_USERS_DESCRIBE, 0, describe_user},
+    {"ListUsers", "GET", "/users-summary/{InstanceId}", CORE_USERS_LIST, 0, list_users},
+    {"DeleteUser", "DELETE", "/users/{InstanceId}/{UserId}", CORE_USERS_DELETE, 0, delete_user},
+    {"UpdateUserIdentityInfo", "POST", "/users/{InstanceId}/{UserId}/identity-info", CORE_USERS_UPDATE, 0,
      update_identity},
-    {"UpdateUserPhoneConfig", "POST", "/users/{InstanceId}/{UserId}/phone-config", USERS_PERM_EDIT, 0, update_phone},
-    {"UpdateUserConfig", "POST", "/users/{InstanceId}/{UserId}/config", USERS_PERM_EDIT, 0, update_config},
-    {"UpdateUserRoutingProfile", "POST", "/users/{InstanceId}/{UserId}/routing-profile", USERS_PERM_EDIT, 0,
+    {"UpdateUserPhoneConfig", "POST", "/users/{InstanceId}/{UserId}/phone-config", CORE_USERS_UPDATE, 0, update_phone},
+    {"UpdateUserConfig", "POST", "/users/{InstanceId}/{UserId}/config", CORE_USERS_UPDATE, 0, update_config},
+    {"UpdateUserRoutingProfile", "POST", "/users/{InstanceId}/{UserId}/routing-profile", CORE_USERS_UPDATE, 0,
      update_routing_profile},
     {"UpdateUserSecurityProfiles", "POST", "/users/{InstanceId}/{UserId}/security-profiles",
-     USERS_PERM_EDIT_PERMISSION, 0, update_security_profiles},
-    {"UpdateUserHierarchy", "POST", "/users/{InstanceId}/{UserId}/hierarchy", USERS_PERM_EDIT, 0, update_hierarchy},
+     CORE_USERS_UPDATE_SECURITY_PROFILES, 0, update_security_profiles},
+    {"UpdateUserHierarchy", "POST", "/users/{InstanceId}/{UserId}/hierarchy", CORE_USERS_UPDATE, 0, update_hierarchy},
 };
 
 const api_op *connect_user_ops(size_t *n)

@@ -9,7 +9,6 @@
 #include "api/jsonio.h"
 #include "auth/authenticate.h"
 #include "core/instances.h"
-#include "core/permissions.h"
 #include "util/ids.h"
 #include "util/log.h"
 
@@ -114,18 +113,11 @@ static int parse_body(api_call *c)
     return 0;
 }
 
+/* The operation's core action, checked before the body is read (the instance is checked by the
+ * core entry point): a caller that may not send a body never has it parsed. */
 static int check_permission(api_call *c, const api_op *op)
 {
-    if (principal_has(&c->who, op->permission))
-        return 0;
-    if (op->permission && strcmp(op->permission, PERM_ACCOUNT) == 0)
-        return rerr_set(&c->err, ERR_ACCESS_DENIED, NULL,
-                        "%s needs an account access key; key %s acts as user %s of one instance", op->name,
-                        c->who.key_id, c->who.username ? c->who.username : "?");
-    return rerr_set(&c->err, ERR_ACCESS_DENIED, NULL,
-                    "User %s (key %s) is not authorized to perform %s: it needs the permission %s, which none "
-                    "of its security profiles grants",
-                    c->who.username ? c->who.username : "?", c->who.key_id, op->name, op->permission);
+    return core_allow_op(&c->cx, op->action, NULL, op->name, &c->err);
 }
 
 static int resolve_instance(api_call *c, const api_op *op)
@@ -165,7 +157,7 @@ static int run(api_call *c, const api_env *env, const api_op *op)
     if (rc)
         return -1;
     c->cx.who = &c->who;
-    if (parse_body(c) || check_permission(c, op) || resolve_instance(c, op))
+    if (check_permission(c, op) || parse_body(c) || resolve_instance(c, op))
         rc = -1;
     else
         rc = op->fn(c);

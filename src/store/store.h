@@ -51,6 +51,14 @@ int store_commit(store_conn *c);
 int store_rollback(store_conn *c);
 int store_ping(store_conn *c);
 
+/* Items of a batch inside one write transaction (sqlite_savepoint.c): store_item_begin marks
+ * the start of an item; store_item_end(c, 1) keeps what the item wrote, store_item_end(c, 0)
+ * undoes it and nothing else. Only between store_begin(c, 1) and its commit or rollback; items
+ * do not nest. Each returns STORE_OK, or STORE_ERROR outside a write transaction, inside an open
+ * item (begin) or outside one (end), or when the transaction is lost (then roll it back). */
+int store_item_begin(store_conn *c);
+int store_item_end(store_conn *c, int keep);
+
 /* Settings kept in the store (account id, region). *out is malloc'd; caller frees. */
 int store_meta_get(store_conn *c, const char *key, char **out);
 int store_meta_set(store_conn *c, const char *key, const char *value);

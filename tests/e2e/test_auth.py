@@ -221,6 +221,18 @@ class AuthTest(RosterTestCase):
                                                   creds=self.agent_key), "AccessDeniedException")
         self.assertIn("SecurityProfiles.View", err)
 
+    def test_permission_is_checked_before_the_body_is_read(self):
+        # A key that may not create users is refused before its body is parsed: the answer is
+        # the same whether or not the body is valid JSON, and never a SerializationException.
+        for body in (b"{not json", b'{"Username": "x"}', b"[" * 100):
+            with self.subTest(body=body[:12]):
+                resp = call(self.roster, "PUT", f"/users/{self.iid}", body=body, creds=self.agent_key)
+                self.assertRaw(resp, 403, "AccessDeniedException")
+                self.assertIn("Users.Create", resp.json()["Message"])
+        # A permitted caller's bad body is still a SerializationException.
+        resp = call(self.roster, "PUT", f"/users/{self.iid}", body=b"{not json", creds=self.admin_key)
+        self.assertRaw(resp, 400, "SerializationException")
+
     def test_user_keys_cannot_create_instances(self):
         for key in (self.agent_key, self.admin_key):
             with self.subTest(key=key.key_id):
