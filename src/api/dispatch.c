@@ -9,6 +9,7 @@
 #include "api/jsonio.h"
 #include "auth/authenticate.h"
 #include "core/instances.h"
+#include "core/tags.h"
 #include "util/ids.h"
 #include "util/log.h"
 
@@ -115,8 +116,12 @@ static int parse_body(api_call *c)
 
 /* The operation's core action, checked before the body is read (the instance is checked by the
  * core entry point): a caller that may not send a body never has it parsed. */
+/* Refuses a principal that may not call op before its body is parsed. Tag operations need the
+ * permission of the kind of resource their ARN (a path label) names. */
 static int check_permission(api_call *c, const api_op *op)
 {
+    if (op->action == CORE_TAGS_ADD || op->action == CORE_TAGS_REMOVE || op->action == CORE_TAGS_LIST)
+        return tags_allowed(&c->cx, op->action, c->labels[0], &c->err);
     return core_allow_op(&c->cx, op->action, NULL, op->name, &c->err);
 }
 

@@ -53,30 +53,39 @@ static void target_clear(target *t)
     }
 }
 
-/* Resolves arn into t, checking that the principal may act on the ARN's instance for action a. */
-static int parse_target(core_ctx *cx, core_action a, const char *arn, target *t, rerr *e)
+/* Reads the form of arn: its instance id, the index of its kind in kinds, and the resource id
+ * (the instance id for an instance). Touches no store. Returns 0 or -1 with *e set. */
+static int parse_arn(core_ctx *cx, const char *arn, char iid[ID_LEN], size_t *kind_idx, char id[ID_LEN], rerr *e)
 {
-    char iid[ID_LEN], kind[32], id[ID_LEN];
-    memset(t, 0, sizeof *t);
+    char kind[32], rid[ID_LEN];
     if (validate_length(e, "resourceArn", arn, 1, 1024))
         return -1;
     if (strncmp(arn, "arn:", 4) != 0)
         return rerr_set(e, ERR_INVALID_PARAMETER, "resourceArn",
                         "resourceArn '%.300s' is not an ARN (arn:aws:connect:REGION:ACCOUNT:instance/…)", arn);
-    if (arn_parse(cx->cfg, arn, iid, kind, id) != 0)
+    if (arn_parse(cx->cfg, arn, iid, kind, rid) != 0)
         return rerr_set(e, ERR_NOT_FOUND, "resourceArn",
                         "resourceArn '%.300s' names no resource of this roster (region %s, account %s, "
                         "instance/<id>[/<kind>/<id>])",
                         arn, cx->cfg->region, cx->cfg->account);
-    for (t->kind = 0; t->kind < sizeof kinds / sizeof kinds[0]; t->kind++)
-        if (strcmp(kinds[t->kind].arn_kind, kind) == 0)
+    for (*kind_idx = 0; *kind_idx < sizeof kinds / sizeof kinds[0]; (*kind_idx)++)
+        if (strcmp(kinds[*kind_idx].arn_kind, kind) == 0)
             break;
-    if (t->kind == sizeof kinds / sizeof kinds[0])
+    if (*kind_idx == sizeof kinds / sizeof kinds[0])
         return rerr_set(e, ERR_INVALID_PARAMETER, "resourceArn",
                         "resources of kind '%s' cannot be tagged in roster", kind);
-    if (core_allow(cx, a, iid, e) || instances_resolve(cx, iid, 0, &t->inst, e))
+    snprintf(id, ID_LEN, "%s", kind[0] ? rid : iid);
+    return 0;
+}
+
+/* Resolves arn into t, checking that the principal may act on the ARN's instance for action a. */
+static int parse_target(core_ctx *cx, core_action a, const char *arn, target *t, rerr *e)
+{
+    char iid[ID_LEN];
+    memset(t, 0, sizeof *t);
+    if (parse_arn(cx, arn, iid, &t->kind, t->id, e) || core_allow(cx, a, iid, e) ||
+        instances_resolve(cx, iid, 0, &t->inst, e))
         return -1;
-    snprintf(t->id, sizeof t->id, "%s", kind[0] ? id : iid);
     int rc = store_resource_exists(cx->conn, kinds[t->kind].kind, t->inst.id, t->id);
     if (rc == STORE_OK)
         return 0;
@@ -86,14 +95,26 @@ static int parse_target(core_ctx *cx, core_action a, const char *arn, target *t,
     return core_store_error(cx, rc, "find the tagged resource", e);
 }
 
-/* The permission over the tags of t's kind of resource, for action a. */
-static int allowed(core_ctx *cx, core_action a, const target *t, int edit, rerr *e)
+/* The permission over the tags of kind kinds[kind], for action a. */
+static int allowed(core_ctx *cx, core_action a, size_t kind, int edit, rerr *e)
 {
-    const char *perm = edit ? kinds[t->kind].edit : kinds[t->kind].view;
+    const char *perm = edit ? kinds[kind].edit : kinds[kind].view;
     char why[96];
     snprintf(why, sizeof why, "%s the tags of a%s %s", edit ? "changing" : "reading",
-             perm && strcmp(perm, PERM_ACCOUNT) == 0 ? "n" : "", kinds[t->kind].noun);
+             perm && strcmp(perm, PERM_ACCOUNT) == 0 ? "n" : "", kinds[kind].noun);
     return core_allow_permission(cx, a, perm, why, "resourceArn", e);
+}
+
+int tags_allowed(core_ctx *cx, core_action a, const char *arn, rerr *e)
+{
+    char iid[ID_LEN], id[ID_LEN];
+    size_t kind;
+    if (a != CORE_TAGS_ADD && a != CORE_TAGS_REMOVE && a != CORE_TAGS_LIST)
+        return rerr_set(e, ERR_INTERNAL, NULL, "tags_allowed: not a tag action");
+    return core_allow(cx, a, NULL, e) || parse_arn(cx, arn, iid, &kind, id, e) || core_allow(cx, a, iid, e) ||
+                   allowed(cx, a, kind, a != CORE_TAGS_LIST, e)
+               ? -1
+               : 0;
 }
 
 /* For a user: reads it and its tags into t (to audit the change) and checks that it may be
@@ -153,7 +174,7 @@ static int tag_change(core_ctx *cx, void *arg, rerr *e)
 {
     struct change_args *c = arg;
     target t;
-    int rc = parse_target(cx, c->action, c->arn, &t, e) == 0 && allowed(cx, c->action, &t, 1, e) == 0 &&
+    int rc = parse_target(cx, c->action, c->arn, &t, e) == 0 && allowed(cx, c->action, t.kind, 1, e) == 0 &&
                      load_user(cx, &t, e) == 0 && c->fn(cx, &t, c->arg, e) == 0 &&
                      user_changed(cx, &t, c->operation, e) == 0
                  ? 0
@@ -189,7 +210,7 @@ static int remove_tags(core_ctx *cx, const target *t, const void *arg, rerr *e)
 
 int tags_add(core_ctx *cx, const char *arn, const kvlist *tags, rerr *e)
 {
-    if (core_allow(cx, CORE_TAGS_ADD, NULL, e) || validate_tags(e, "tags", tags))
+    if (tags_allowed(cx, CORE_TAGS_ADD, arn, e) || validate_tags(e, "tags", tags))
         return -1;
     struct change_args c = {CORE_TAGS_ADD, arn, "TagResource", add_tags, tags};
     return core_write(cx, tag_change, &c, e);
@@ -197,7 +218,7 @@ int tags_add(core_ctx *cx, const char *arn, const kvlist *tags, rerr *e)
 
 int tags_remove(core_ctx *cx, const char *arn, const strlist *keys, rerr *e)
 {
-    if (core_allow(cx, CORE_TAGS_REMOVE, NULL, e))
+    if (tags_allowed(cx, CORE_TAGS_REMOVE, arn, e))
         return -1;
     if (keys->n < 1 || keys->n > TAGS_MAX)
         return rerr_set(e, ERR_INVALID_PARAMETER, "tagKeys", "tagKeys must hold 1 to %d keys (got %zu)", TAGS_MAX,
@@ -215,7 +236,7 @@ int tags_list(core_ctx *cx, const char *arn, kvlist *out, rerr *e)
     memset(&t, 0, sizeof t);
     if (core_allow(cx, CORE_TAGS_LIST, NULL, e) || parse_target(cx, CORE_TAGS_LIST, arn, &t, e))
         return -1;
-    int result = allowed(cx, CORE_TAGS_LIST, &t, 0, e);
+    int result = allowed(cx, CORE_TAGS_LIST, t.kind, 0, e);
     if (result == 0) {
         int rc = store_tags_get(cx->conn, t.id, out);
         if (rc != STORE_OK)

@@ -57,7 +57,8 @@ class AuthTest(RosterTestCase):
         self.assertIn(self.iid, [s["Id"] for s in out["InstanceSummaryList"]])
 
     def test_wrong_secret(self):
-        bad = Credentials(self.roster.account.key_id, self.roster.account.secret[:-1] + "x")
+        secret = self.roster.account.secret
+        bad = Credentials(self.roster.account.key_id, secret[:-1] + ("y" if secret.endswith("x") else "x"))
         err = self.assertAwsError(self.roster.aws("list-instances", creds=bad), "InvalidSignatureException")
         self.assertIn("signature", err.lower())
         self.assertBotoError("InvalidSignatureException", self.roster.boto(bad).describe_instance, InstanceId=self.iid)

@@ -102,9 +102,12 @@ class TagsTest(RosterTestCase):
         # server time). The reader now refuses a map over 50 entries before copying any of it.
         huge = {f"{i:x}": "" for i in range(70000)}
         agent = self.roster.boto(self.agent_key)
+        # A key that may not tag the resource is refused before the body is even parsed.
+        e = self.assertBotoError("AccessDeniedException", agent.tag_resource, resourceArn=self.arns["queue"],
+                                 tags=huge)
+        self.assertIn("Queues.Edit", e.response["Error"]["Message"])
         cases = [
             (self.b.tag_resource, dict(resourceArn=self.arns["queue"], tags=huge), "tags"),
-            (agent.tag_resource, dict(resourceArn=self.arns["queue"], tags=huge), "tags"),
             (self.b.create_user, dict(InstanceId=self.iid, Username="huge-map", SecurityProfileIds=["x"],
                                       RoutingProfileId="x", PhoneConfig={"PhoneType": "SOFT_PHONE"}, Tags=huge),
              "Tags"),
