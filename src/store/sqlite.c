@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "store/migrations.h"
+#include "store/sqlite_migrations.h"
 #include "util/buf.h"
 
 /* WAL so readers never block the writer; NORMAL sync (durable at each checkpoint, safe in WAL);
@@ -85,6 +85,10 @@ static int migrate(store_conn *c, char *err, size_t errlen)
             continue;
         if (store_begin(c, 1) != STORE_OK)
             goto fail;
+        if (m[i].check && m[i].check(c->db, err, errlen) != 0) {
+            store_rollback(c);
+            return -1;
+        }
         rc = sqlite3_exec(c->db, m[i].sql, NULL, NULL, NULL);
         if (rc == SQLITE_OK) {
             sqlite3_stmt *st = sq_stmt(c, "INSERT INTO schema_migrations(version, summary, applied_ms) "

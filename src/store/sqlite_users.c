@@ -352,8 +352,8 @@ static int one_user_ref(store_conn *c, sqlite3_stmt *st, user_ref *out)
 int store_user_lookalike(store_conn *c, const char *instance_id, const char *username, user_ref *out)
 {
     /* No ORDER BY: sorting by username made SQLite walk the whole (instance, username) index
-     * instead of looking the folded name up; at most one look-alike can exist anyway, since
-     * creating a second one is refused. */
+     * instead of looking the folded name up; at most one look-alike can exist anyway: the
+     * unique index users_fold (migration 5) refuses a second. */
     static const char sql[] = "SELECT id, instance_id, username FROM users INDEXED BY users_fold "
                               "WHERE instance_id = ? AND username_fold = ? LIMIT 1";
     sqlite3_stmt *st = sq_stmt(c, sql);

@@ -13,6 +13,16 @@
  *   is dangling or still in use), STORE_BUSY (lock timeout), STORE_ERROR (anything else;
  *   store_errmsg says what).
  * Records filled by the store are owned by the caller and released with their *_clear.
+ *
+ * Unique names. The store itself refuses (STORE_UNIQUE, on any connection, process or node) a
+ * second row with the same key, whatever core checked before:
+ *   instance alias                         ignoring ASCII case
+ *   username, per instance                 ignoring ASCII case (and so also byte-exact)
+ *   security profile, routing profile, hierarchy group, hours of operation and (STANDARD)
+ *   queue names, per instance              byte-exact
+ * A backend holds the ASCII-case rules with a unique index over a folded key: a stored column
+ * folded with the ASCII rule (users.username_fold), or an index on lower(col) where lower folds
+ * ASCII only (SQLite's lower(); PostgreSQL would index a column folded the same way).
  */
 #ifndef ROSTER_STORE_STORE_H
 #define ROSTER_STORE_STORE_H

@@ -6,8 +6,9 @@
 /* ---- users (sqlite_users.c) ---------------------------------------------------------------- */
 
 /* Inserts u with its security profiles and channel configs (and the user's AGENT queue, whose
- * id is the user's id). STORE_UNIQUE: the username is taken in that instance; STORE_FOREIGN: a
- * referenced profile or group does not exist. */
+ * id is the user's id). STORE_UNIQUE: the username, or one equal to it ignoring ASCII case, is
+ * taken in that instance (store_user_lookalike names the holder); STORE_FOREIGN: a referenced
+ * profile or group does not exist. */
 int store_user_create(store_conn *c, const user_record *u);
 /* Reads the whole user (profiles and channels included). STORE_NOTFOUND when absent. */
 int store_user_get(store_conn *c, const char *instance_id, const char *id, user_record *out);
@@ -16,7 +17,7 @@ int store_user_by_name(store_conn *c, const char *instance_id, const char *usern
  * check), or STORE_NOTFOUND. */
 int store_user_lookalike(store_conn *c, const char *instance_id, const char *username, user_ref *out);
 /* Rewrites every column and child row of u->id from u (the caller read, changed and now writes
- * it inside one write transaction). STORE_NOTFOUND when absent. */
+ * it inside one write transaction). STORE_NOTFOUND when absent; STORE_UNIQUE as for create. */
 int store_user_update(store_conn *c, const user_record *u);
 int store_user_delete(store_conn *c, const char *instance_id, const char *id);
 /* The user's version (it grows with every change to what DescribeUser shows). */

@@ -1,9 +1,19 @@
-/* migrations.c — the numbered schema migrations, applied in order and recorded in the store.
+/* sqlite_migrations.c — the SQLite backend's numbered schema migrations (SQLite DDL), applied
+ * in order by sqlite.c and recorded in the store's schema_migrations table.
  *
  * A migration is never edited once released: a schema change is a new entry at the end.
  * Times are milliseconds since the epoch; identifiers are lowercase UUIDs.
+ *
+ * The unique names of store.h are held here by: instances.alias UNIQUE COLLATE NOCASE (SQLite's
+ * NOCASE folds ASCII only) since 1; UNIQUE(instance_id, name) on security profiles, routing
+ * profiles, hierarchy groups, hours of operation, and the partial unique index queues_name,
+ * since 1; users' UNIQUE(instance_id, username) since 1 and, ignoring ASCII case, the unique
+ * index users_fold on the stored folded column username_fold since 5.
  */
-#include "store/migrations.h"
+#include "store/sqlite_migrations.h"
+
+#include <stdio.h>
+#include <string.h>
 
 static const char *const m001_foundation =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
@@ -189,11 +199,59 @@ static const char *const m003_users =
 static const char *const m004_users_index =
     "DROP INDEX users_instance_name;\n";
 
+/* Usernames unique per instance ignoring ASCII case, held by the store itself: users_fold
+ * becomes a unique index over the stored folded name (username_fold, written by sqlite_users.c
+ * with the ASCII rule of SQLite's lower()), so a look-alike insert or rename fails with
+ * STORE_UNIQUE on any connection or process, whatever core checked before. */
+static const char *const m005_username_fold_unique =
+    "DROP INDEX users_fold;\n"
+    "CREATE UNIQUE INDEX users_fold ON users(instance_id, username_fold);\n";
+
+/* The most look-alike groups named in the refusal of migration 5. */
+enum { LOOKALIKES_SHOWN = 10 };
+
+/* Migration 5 refuses (rather than failing on a bare constraint, or renaming anybody's sign-in
+ * name behind their back) a store whose instances already hold usernames that differ only in
+ * ASCII case: it names them, and the store stays at version 4 until an operator renames or
+ * deletes all but one of each group. Returns 0 when there are none. */
+static int check_no_lookalikes(sqlite3 *db, char *err, size_t errlen)
+{
+    static const char sql[] = "SELECT instance_id, group_concat(quote(username) || ' (' || id || ')', ', '), "
+                              "count(*) OVER () FROM users GROUP BY instance_id, username_fold "
+                              "HAVING count(*) > 1 ORDER BY instance_id, username_fold LIMIT ?";
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "migration 5: cannot look for look-alike usernames: %s", sqlite3_errmsg(db));
+        return -1;
+    }
+    sqlite3_bind_int(st, 1, LOOKALIKES_SHOWN);
+    size_t used = 0;
+    int rc, groups = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (groups++ == 0)
+            used = (size_t)snprintf(err, errlen,
+                                    "migration 5 (usernames unique ignoring case) refused: %d group(s) of "
+                                    "usernames differ only in case; rename or delete all but one of each, "
+                                    "then open the store again:",
+                                    sqlite3_column_int(st, 2));
+        if (used < errlen)
+            used += (size_t)snprintf(err + used, errlen - used, " instance %s: %s;",
+                                     (const char *)sqlite3_column_text(st, 0),
+                                     (const char *)sqlite3_column_text(st, 1));
+    }
+    if (rc != SQLITE_DONE && groups == 0)
+        snprintf(err, errlen, "migration 5: cannot look for look-alike usernames: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    return groups > 0 || rc != SQLITE_DONE ? -1 : 0;
+}
+
 static const migration all[] = {
-    {1, "foundation: instances, resources, users, keys, audit", m001_foundation},
-    {2, "resources: queue outbound caller, security profile access controls", m002_resources},
-    {3, "users: agent-first-callback settings, tag and audit indexes", m003_users},
-    {4, "users: drop an index that repeated the unique username index", m004_users_index},
+    {1, "foundation: instances, resources, users, keys, audit", m001_foundation, NULL},
+    {2, "resources: queue outbound caller, security profile access controls", m002_resources, NULL},
+    {3, "users: agent-first-callback settings, tag and audit indexes", m003_users, NULL},
+    {4, "users: drop an index that repeated the unique username index", m004_users_index, NULL},
+    {5, "users: usernames unique per instance ignoring ASCII case, by a unique index", m005_username_fold_unique,
+     check_no_lookalikes},
 };
 
 const migration *migrations_all(size_t *n)
