@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "store/sqlite_migrations.h"
+#include "store/store_testing.h"
 #include "util/buf.h"
 
 /* WAL so readers never block the writer; NORMAL sync (durable at each checkpoint, safe in WAL);
@@ -119,6 +120,14 @@ store *store_open(const char *path, int create, char *err, size_t errlen)
     store *s = xcalloc(1, sizeof *s);
     s->path = xstrdup(path);
     pthread_mutex_init(&s->lock, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->pool_free, &ca);
+    pthread_condattr_destroy(&ca);
+    s->pool_max = STORE_POOL_MAX;
+    s->pool_wait_ms = STORE_POOL_WAIT_MS;
+    s->pool_open = 1; /* the migrating connection, given back below */
     sq_writer_init(s);
     store_conn *c = sq_conn_open(s, create, err, errlen);
     if (!c || migrate(c, err, errlen) != 0) {
@@ -141,26 +150,83 @@ void store_close(store *s)
         sq_conn_close(c);
     }
     sq_writer_destroy(s);
+    pthread_cond_destroy(&s->pool_free);
     pthread_mutex_destroy(&s->lock);
     free(s->path);
     free(s);
 }
 
+void store_pool_limit(store *s, size_t max, int wait_ms)
+{
+    pthread_mutex_lock(&s->lock);
+    if (max > 0)
+        s->pool_max = max;
+    if (wait_ms >= 0)
+        s->pool_wait_ms = wait_ms;
+    pthread_cond_broadcast(&s->pool_free);
+    pthread_mutex_unlock(&s->lock);
+}
+
+void store_pool_counts(store *s, size_t *open, size_t *waiting)
+{
+    pthread_mutex_lock(&s->lock);
+    *open = s->pool_open;
+    *waiting = s->pool_waiting;
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* The time wait_ms from now on CLOCK_MONOTONIC (the clock of pool_free). */
+static struct timespec deadline_after(int wait_ms)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    t.tv_sec += wait_ms / 1000;
+    t.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
+}
+
 store_conn *store_conn_get(store *s)
 {
     pthread_mutex_lock(&s->lock);
+    struct timespec until = deadline_after(s->pool_wait_ms);
+    int timed_out = 0;
+    while (!s->idle && s->pool_open >= s->pool_max && !timed_out) {
+        s->pool_waiting++;
+        timed_out = pthread_cond_timedwait(&s->pool_free, &s->lock, &until) != 0;
+        s->pool_waiting--;
+    }
     store_conn *c = s->idle;
-    if (c)
+    int slot = 0;
+    if (c) {
         s->idle = c->next_idle;
+    } else if (s->pool_open < s->pool_max) {
+        s->pool_open++; /* the slot of the connection opened below */
+        slot = 1;
+    }
+    size_t open = s->pool_open;
+    int waited = s->pool_wait_ms;
     pthread_mutex_unlock(&s->lock);
     if (c) {
         c->next_idle = NULL;
         return c;
     }
+    if (!slot) {
+        fprintf(stderr, "roster: store: all %zu connections stayed in use for %d ms\n", open, waited);
+        return NULL;
+    }
     char err[256];
     c = sq_conn_open(s, 0, err, sizeof err);
-    if (!c)
+    if (!c) {
         fprintf(stderr, "roster: %s\n", err);
+        pthread_mutex_lock(&s->lock);
+        s->pool_open--;
+        pthread_cond_signal(&s->pool_free);
+        pthread_mutex_unlock(&s->lock);
+    }
     return c;
 }
 
@@ -174,6 +240,7 @@ void store_conn_put(store_conn *c)
     pthread_mutex_lock(&s->lock);
     c->next_idle = s->idle;
     s->idle = c;
+    pthread_cond_signal(&s->pool_free);
     pthread_mutex_unlock(&s->lock);
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "store/sqlite_int.h"
+#include "store/store_testing.h"
 #include "util/buf.h"
 
 #define AUDIT_COLS "id, instance_id, at_ms, key_id, actor_user_id, operation, resource_id, before_json, after_json"

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "store/sqlite_int.h"
+#include "store/store_testing.h"
 #include "util/buf.h"
 
 /* ---- the structure ------------------------------------------------------------------------ */

@@ -20,11 +20,16 @@ typedef struct checkpointer checkpointer;
 /* WAL pages after which a checkpoint copies them back into the database (32 MiB). */
 enum { SQ_CHECKPOINT_PAGES = 8192 };
 
-/* The database: its path, the pool of idle connections, and the writer (sqlite_writer.c). */
+/* The database: its path, the pool of connections, and the writer (sqlite_writer.c). */
 struct store {
     char *path;
-    pthread_mutex_t lock;        /* guards idle */
+    pthread_mutex_t lock;        /* guards idle and the pool's counts and limits */
+    pthread_cond_t pool_free;    /* signalled when a connection is given back or a slot frees */
     store_conn *idle;
+    size_t pool_open;            /* connections open (idle or taken), the writer not counted */
+    size_t pool_waiting;         /* threads waiting in store_conn_get */
+    size_t pool_max;             /* at most this many open */
+    int pool_wait_ms;            /* how long store_conn_get waits for one */
     /* the writer: all below but waiting are guarded by write_lock */
     pthread_mutex_t write_lock;  /* held by the connection borrowing the writer handle */
     atomic_int waiting;          /* threads waiting for write_lock */

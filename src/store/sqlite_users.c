@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "store/sqlite_int.h"
+#include "store/store_testing.h"
 #include "util/buf.h"
 
 /* ASCII lower-case copy of s, for the look-alike index. Caller frees. */

@@ -69,9 +69,5 @@ int store_group_all(store_conn *c, const char *instance_id, hierarchy_group **ou
 /* The tags of every group of the instance, ordered by (group id, key), as three parallel
  * lists: tag i is keys->items[i] = values->items[i] on group ids->items[i]. */
 int store_group_all_tags(store_conn *c, const char *instance_id, strlist *ids, strlist *keys, strlist *values);
-/* Puts user_id of the instance in group_id (NULL: in no group). STORE_NOTFOUND when the
- * instance has no such user; STORE_FOREIGN when no group has that id. */
-int store_group_assign_user(store_conn *c, const char *instance_id, const char *user_id, const char *group_id,
-                            int64_t now_ms);
 
 #endif
