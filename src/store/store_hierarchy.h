@@ -1,8 +1,8 @@
 /* store_hierarchy.h — the agent hierarchy in the store (part of store.h; see its contract):
  * the structure (levels one..five of an instance, each with a stable UUID) and the groups
  * (a tree: a level-one group has no parent, any other sits one level below its parent).
- * The store keeps rows; the rules (contiguous levels, names, "in use") live in core/hierarchy.c,
- * which also implements the *_clear functions of these records (backend-neutral).
+ * The store keeps rows; the rules (contiguous levels, names, "in use") live in core/hierarchy.c.
+ * The *_clear functions of these records are backend-neutral, in store_records.c.
  * Include store/store.h, never this file alone. */
 #ifndef ROSTER_STORE_STORE_HIERARCHY_H
 #define ROSTER_STORE_STORE_HIERARCHY_H
