@@ -68,51 +68,90 @@ void sq_conn_close(store_conn *c)
     free(c);
 }
 
+/* Runs sql on c's own handle; returns SQLite's result code. */
+static int exec_sql(store_conn *c, const char *sql)
+{
+    return sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+}
+
+/* Whether a row of the store refers to one that does not exist (PRAGMA foreign_key_check):
+ * returns 0 when none does, else 1 with the first such reference, or the failure, in err. */
+static int dangling_references(store_conn *c, int version, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(c->db, "PRAGMA foreign_key_check", -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(err, errlen, "migration %d refused: a row of %s (rowid %lld) refers to a row of %s that does not "
+                 "exist", version, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
+                 (const char *)sqlite3_column_text(st, 2));
+    else if (rc != SQLITE_DONE)
+        snprintf(err, errlen, "migration %d failed: %s", version, sqlite3_errmsg(c->db));
+    sqlite3_finalize(st);
+    return rc != SQLITE_DONE;
+}
+
+/* Applies m in one IMMEDIATE transaction on c's own handle (at store_open, before this process
+ * uses the store otherwise; another process may be migrating too, so the version is read again
+ * inside the transaction). A migration that rebuilds tables runs with foreign keys off (dropping
+ * the old table would otherwise delete the rows that refer to it) and commits only when every
+ * reference still holds. Returns 0, or -1 with a message in err. */
+static int apply(store_conn *c, const migration *m, char *err, size_t errlen)
+{
+    static const char record[] = "INSERT INTO schema_migrations(version, summary, applied_ms) VALUES (?, ?, ?)";
+    if (m->rebuilds && exec_sql(c, "PRAGMA foreign_keys=OFF") != SQLITE_OK) {
+        snprintf(err, errlen, "migration %d failed: %s", m->version, sqlite3_errmsg(c->db));
+        return -1;
+    }
+    int failed = exec_sql(c, "BEGIN IMMEDIATE") != SQLITE_OK;
+    int have = failed ? -1 : store_schema_version(c);
+    failed = failed || have < 0;
+    if (!failed && have < m->version) {
+        if (m->check && m->check(c->db, err, errlen) != 0)
+            failed = 2; /* err says why */
+        else if (exec_sql(c, m->sql) != SQLITE_OK)
+            failed = 1;
+        else if (m->rebuilds && dangling_references(c, m->version, err, errlen))
+            failed = 2;
+    }
+    if (!failed && have < m->version) {
+        sqlite3_stmt *st = sq_stmt(c, record);
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        if (st) {
+            sqlite3_bind_int(st, 1, m->version);
+            sq_bind_text(st, 2, m->summary);
+            sqlite3_bind_int64(st, 3, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+        }
+        failed = sq_exec_stmt(c, st) != STORE_OK;
+    }
+    if (!failed)
+        failed = exec_sql(c, "COMMIT") != SQLITE_OK;
+    if (failed == 1)
+        snprintf(err, errlen, "migration %d failed: %s", m->version, sqlite3_errmsg(c->db));
+    if (failed && !sqlite3_get_autocommit(c->db))
+        exec_sql(c, "ROLLBACK");
+    if (m->rebuilds)
+        exec_sql(c, "PRAGMA foreign_keys=ON");
+    return failed ? -1 : 0;
+}
+
 static int migrate(store_conn *c, char *err, size_t errlen)
 {
-    int rc = sqlite3_exec(c->db,
-                          "CREATE TABLE IF NOT EXISTS schema_migrations("
-                          "version INTEGER PRIMARY KEY, summary TEXT NOT NULL, applied_ms INTEGER NOT NULL)",
-                          NULL, NULL, NULL);
-    if (rc != SQLITE_OK)
-        goto fail;
+    int rc = exec_sql(c, "CREATE TABLE IF NOT EXISTS schema_migrations("
+                         "version INTEGER PRIMARY KEY, summary TEXT NOT NULL, applied_ms INTEGER NOT NULL)");
+    int have = rc == SQLITE_OK ? store_schema_version(c) : -1;
+    if (have < 0) {
+        snprintf(err, errlen, "migrations failed: %s", sqlite3_errmsg(c->db));
+        return -1;
+    }
     size_t n;
     const migration *m = migrations_all(&n);
-    int have = store_schema_version(c);
-    if (have < 0)
-        goto fail;
-    for (size_t i = 0; i < n; i++) {
-        if (m[i].version <= have)
-            continue;
-        if (store_begin(c, 1) != STORE_OK)
-            goto fail;
-        if (m[i].check && m[i].check(c->db, err, errlen) != 0) {
-            store_rollback(c);
+    for (size_t i = 0; i < n; i++)
+        if (m[i].version > have && apply(c, &m[i], err, errlen) != 0)
             return -1;
-        }
-        rc = sqlite3_exec(c->db, m[i].sql, NULL, NULL, NULL);
-        if (rc == SQLITE_OK) {
-            sqlite3_stmt *st = sq_stmt(c, "INSERT INTO schema_migrations(version, summary, applied_ms) "
-                                          "VALUES (?, ?, ?)");
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            sqlite3_bind_int(st, 1, m[i].version);
-            sq_bind_text(st, 2, m[i].summary);
-            sqlite3_bind_int64(st, 3, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-            rc = sq_exec_stmt(c, st) == STORE_OK ? SQLITE_OK : SQLITE_ERROR;
-        }
-        if (rc != SQLITE_OK) {
-            snprintf(err, errlen, "migration %d failed: %s", m[i].version, sqlite3_errmsg(c->db));
-            store_rollback(c);
-            return -1;
-        }
-        if (store_commit(c) != STORE_OK)
-            goto fail;
-    }
     return 0;
-fail:
-    snprintf(err, errlen, "migrations failed: %s", sqlite3_errmsg(c->db));
-    return -1;
 }
 
 store *store_open(const char *path, int create, char *err, size_t errlen)

@@ -1,12 +1,14 @@
 /* sqlite_user_search.c — the look-ups behind SearchUsers in the SQLite backend.
  *
- * A user's handle is its rowid. Every leaf is one static statement with bound parameters that
- * yields rowids, straight from an index wherever one helps (no table row is read then):
+ * A user's handle is its seq column (migration 6: INTEGER PRIMARY KEY, SQLite's alias of the
+ * rowid, which every index entry carries). Every leaf is one static statement with bound
+ * parameters that yields seqs, straight from an index wherever one helps (no table row is read
+ * then):
  *   Username EXACT      users(instance_id, username)               (unique index)
  *   Username PREFIX     users_fold(instance_id, username_fold) range [fold(p), fold(p)+1)
  *   Username CONTAINS   users_fold scanned, instr(username_fold, fold(v))
  *   names, id CONTAINS  a scan with = or LIKE (ASCII case only, wildcards escaped): of the whole
- *                       table in rowid order when the instance holds most of it (sequential
+ *                       table in seq order when the instance holds most of it (sequential
  *                       reads), else of the instance's rows through its index
  *   id EXACT / PREFIX   the primary key (ids are lowercase UUIDs), a range for PREFIX
  *   routing profile     users_routing_profile(routing_profile_id)
@@ -16,7 +18,7 @@
  * SQLite's lower() and LIKE fold ASCII only (no ICU), as search_text does; values are folded
  * here with the same ASCII rule that fills username_fold.
  * The page walks the (instance_id, username) index in order over given username ranges and
- * keeps the rows whose rowid is in the result, so a large result costs only the page it shows.
+ * keeps the rows whose seq is in the result, so a large result costs only the page it shows.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -68,11 +70,11 @@ static int collect_handles(store_conn *c, sqlite3_stmt *st, user_handles *out)
 static int match_username(store_conn *c, const char *instance_id, store_match m, const char *value,
                           user_handles *out)
 {
-    static const char exact[] = "SELECT rowid FROM users WHERE instance_id = ? AND username = ?";
-    static const char range[] = "SELECT rowid FROM users WHERE instance_id = ? AND username_fold >= ? "
+    static const char exact[] = "SELECT seq FROM users WHERE instance_id = ? AND username = ?";
+    static const char range[] = "SELECT seq FROM users WHERE instance_id = ? AND username_fold >= ? "
                                 "AND username_fold < ?";
-    static const char scan[] = "SELECT rowid FROM users WHERE instance_id = ? AND instr(username_fold, ?) > 0";
-    static const char starts[] = "SELECT rowid FROM users WHERE instance_id = ? AND instr(username_fold, ?) = 1";
+    static const char scan[] = "SELECT seq FROM users WHERE instance_id = ? AND instr(username_fold, ?) > 0";
+    static const char starts[] = "SELECT seq FROM users WHERE instance_id = ? AND instr(username_fold, ?) = 1";
     char *folded = fold_ascii(value), *upper = m == STORE_MATCH_PREFIX ? prefix_upper_bound(folded) : NULL;
     const char *sql = m == STORE_MATCH_EXACT ? exact : m == STORE_MATCH_CONTAINS ? scan : upper ? range : starts;
     sqlite3_stmt *st = sq_stmt(c, sql);
@@ -90,11 +92,11 @@ static int match_username(store_conn *c, const char *instance_id, store_match m,
 }
 
 /* The SQL of a scan for field (FirstName, LastName or the id) under m: over the instance's
- * rows found through its index (whole = 0), or over the whole table in rowid order (1).
+ * rows found through its index (whole = 0), or over the whole table in seq order (1).
  * PREFIX and CONTAINS use LIKE, which ignores ASCII case only (SQLite without ICU) and is
  * cheaper per row than instr(lower(…)); the pattern is bound, its wildcards escaped. */
-#define SCAN_IDX "SELECT rowid FROM users WHERE instance_id = ? AND "
-#define SCAN_ALL "SELECT rowid FROM users NOT INDEXED WHERE instance_id = ? AND "
+#define SCAN_IDX "SELECT seq FROM users WHERE instance_id = ? AND "
+#define SCAN_ALL "SELECT seq FROM users NOT INDEXED WHERE instance_id = ? AND "
 #define LIKE_ESC " LIKE ? ESCAPE '\\'"
 static const char *scan_sql(store_user_field field, store_match m, int whole)
 {
@@ -169,8 +171,8 @@ static int match_scan(store_conn *c, const char *instance_id, store_user_field f
  * is a range), CONTAINS by a scan. */
 static int match_id(store_conn *c, const char *instance_id, store_match m, const char *value, user_handles *out)
 {
-    static const char exact[] = "SELECT rowid FROM users WHERE id = ?2 AND instance_id = ?1";
-    static const char range[] = "SELECT rowid FROM users WHERE id >= ?2 AND id < ?3 AND +instance_id = ?1";
+    static const char exact[] = "SELECT seq FROM users WHERE id = ?2 AND instance_id = ?1";
+    static const char range[] = "SELECT seq FROM users WHERE id >= ?2 AND id < ?3 AND +instance_id = ?1";
     char *folded = fold_ascii(value), *upper = m == STORE_MATCH_PREFIX ? prefix_upper_bound(folded) : NULL;
     if (m == STORE_MATCH_CONTAINS || (m == STORE_MATCH_PREFIX && !upper)) {
         free(folded);
@@ -205,7 +207,7 @@ int store_user_match_text(store_conn *c, const char *instance_id, store_user_fie
 int store_user_with_routing_profile(store_conn *c, const char *instance_id, const char *profile_id,
                                     user_handles *out)
 {
-    static const char sql[] = "SELECT u.rowid FROM routing_profiles p JOIN users u ON u.routing_profile_id = p.id "
+    static const char sql[] = "SELECT u.seq FROM routing_profiles p JOIN users u ON u.routing_profile_id = p.id "
                               "WHERE p.id = ? AND p.instance_id = ?";
     sqlite3_stmt *st = sq_stmt(c, sql);
     if (!st)
@@ -218,7 +220,7 @@ int store_user_with_routing_profile(store_conn *c, const char *instance_id, cons
 int store_user_with_security_profile(store_conn *c, const char *instance_id, const char *profile_id,
                                      user_handles *out)
 {
-    static const char sql[] = "SELECT u.rowid FROM security_profiles p "
+    static const char sql[] = "SELECT u.seq FROM security_profiles p "
                               "JOIN user_security_profiles s ON s.profile_id = p.id "
                               "JOIN users u ON u.id = s.user_id WHERE p.id = ? AND p.instance_id = ?";
     sqlite3_stmt *st = sq_stmt(c, sql);
@@ -232,12 +234,12 @@ int store_user_with_security_profile(store_conn *c, const char *instance_id, con
 int store_user_in_group(store_conn *c, const char *instance_id, const char *group_id, int with_children,
                         user_handles *out)
 {
-    static const char exact[] = "SELECT u.rowid FROM hierarchy_groups g JOIN users u ON u.hierarchy_group_id = g.id "
+    static const char exact[] = "SELECT u.seq FROM hierarchy_groups g JOIN users u ON u.hierarchy_group_id = g.id "
                                 "WHERE g.id = ? AND g.instance_id = ?";
     static const char tree[] = "WITH RECURSIVE sub(id) AS ("
                                " SELECT id FROM hierarchy_groups WHERE id = ?1 AND instance_id = ?2"
                                " UNION ALL SELECT g.id FROM hierarchy_groups g JOIN sub ON g.parent_id = sub.id) "
-                               "SELECT u.rowid FROM sub JOIN users u ON u.hierarchy_group_id = sub.id";
+                               "SELECT u.seq FROM sub JOIN users u ON u.hierarchy_group_id = sub.id";
     sqlite3_stmt *st = sq_stmt(c, with_children ? tree : exact);
     if (!st)
         return STORE_ERROR;
@@ -249,9 +251,9 @@ int store_user_in_group(store_conn *c, const char *instance_id, const char *grou
 int store_user_with_tag(store_conn *c, const char *instance_id, const char *key, const char *value,
                         user_handles *out)
 {
-    static const char any[] = "SELECT u.rowid FROM tags t JOIN users u ON u.id = t.resource_id "
+    static const char any[] = "SELECT u.seq FROM tags t JOIN users u ON u.id = t.resource_id "
                               "WHERE t.instance_id = ? AND t.key = ?";
-    static const char exact[] = "SELECT u.rowid FROM tags t JOIN users u ON u.id = t.resource_id "
+    static const char exact[] = "SELECT u.seq FROM tags t JOIN users u ON u.id = t.resource_id "
                                 "WHERE t.instance_id = ? AND t.key = ? AND t.value = ?";
     sqlite3_stmt *st = sq_stmt(c, value ? exact : any);
     if (!st)
@@ -293,7 +295,7 @@ int store_user_count(store_conn *c, const char *instance_id, int64_t *n)
 
 int store_user_rows_estimate(store_conn *c, int64_t *n)
 {
-    static const char sql[] = "SELECT max(rowid) FROM users"; /* rowids grow from 1; O(log n) */
+    static const char sql[] = "SELECT max(seq) FROM users"; /* seq grows from 1 (the rowid); O(log n) */
     sqlite3_stmt *st = sq_stmt(c, sql);
     if (!st)
         return STORE_ERROR;
@@ -308,7 +310,7 @@ int store_user_rows_estimate(store_conn *c, int64_t *n)
 int store_user_facts(store_conn *c, int64_t h, int profiles, int tags, user_facts *out)
 {
     static const char sql[] = "SELECT id, username, first_name, last_name, routing_profile_id, hierarchy_group_id "
-                              "FROM users WHERE rowid = ?";
+                              "FROM users WHERE seq = ?";
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st = sq_stmt(c, sql);
     if (!st)
@@ -337,7 +339,7 @@ int store_user_facts(store_conn *c, int64_t h, int profiles, int tags, user_fact
 /* Reads one handle's key into *k. */
 static int read_key(store_conn *c, int64_t h, user_key *k)
 {
-    static const char sql[] = "SELECT username, id FROM users WHERE rowid = ?";
+    static const char sql[] = "SELECT username, id FROM users WHERE seq = ?";
     sqlite3_stmt *st = sq_stmt(c, sql);
     if (!st)
         return STORE_ERROR;
@@ -382,9 +384,9 @@ static int handle_in(const user_handles *s, int64_t h)
 static int walk_usernames(store_conn *c, const char *instance_id, const user_handles *within, const char *from,
                           const char *to, size_t want, user_key *keys, size_t *n)
 {
-    static const char open_end[] = "SELECT rowid, username FROM users WHERE instance_id = ? AND username >= ? "
+    static const char open_end[] = "SELECT seq, username FROM users WHERE instance_id = ? AND username >= ? "
                                    "ORDER BY username";
-    static const char bounded[] = "SELECT rowid, username FROM users WHERE instance_id = ? AND username >= ? "
+    static const char bounded[] = "SELECT seq, username FROM users WHERE instance_id = ? AND username >= ? "
                                   "AND username < ? ORDER BY username";
     *n = 0;
     sqlite3_stmt *st = sq_stmt(c, to ? bounded : open_end);
@@ -410,7 +412,7 @@ static int walk_usernames(store_conn *c, const char *instance_id, const user_han
 
 static int key_id(store_conn *c, user_key *k)
 {
-    static const char sql[] = "SELECT id FROM users WHERE rowid = ?";
+    static const char sql[] = "SELECT id FROM users WHERE seq = ?";
     sqlite3_stmt *st = sq_stmt(c, sql);
     if (!st)
         return STORE_ERROR;
