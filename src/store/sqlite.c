@@ -116,15 +116,10 @@ static int apply(store_conn *c, const migration *m, char *err, size_t errlen)
             failed = 2;
     }
     if (!failed && have < m->version) {
-        sqlite3_stmt *st = sq_stmt(c, record);
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
-        if (st) {
-            sqlite3_bind_int(st, 1, m->version);
-            sq_bind_text(st, 2, m->summary);
-            sqlite3_bind_int64(st, 3, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-        }
-        failed = sq_exec_stmt(c, st) != STORE_OK;
+        int64_t now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+        failed = sq_exec(c, record, SQ_ARGS(SQ_INT(m->version), SQ_TEXT(m->summary), SQ_INT(now_ms))) != STORE_OK;
     }
     if (!failed)
         failed = exec_sql(c, "COMMIT") != SQLITE_OK;
@@ -333,151 +328,30 @@ sqlite3_stmt *sq_stmt(store_conn *c, const char *sql)
     return st;
 }
 
-int sq_status(store_conn *c, int rc)
-{
-    (void)c;
-    switch (rc & 0xff) {
-    case SQLITE_OK:
-    case SQLITE_ROW:
-    case SQLITE_DONE:
-        return STORE_OK;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return STORE_BUSY;
-    case SQLITE_CONSTRAINT:
-        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-            return STORE_FOREIGN;
-        if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
-            return STORE_UNIQUE;
-        return STORE_ERROR;
-    default:
-        return STORE_ERROR;
-    }
-}
-
-int sq_exec_stmt(store_conn *c, sqlite3_stmt *st)
-{
-    if (!st)
-        return STORE_ERROR;
-    int rc = sqlite3_step(st);
-    int out = sq_status(c, rc);
-    sqlite3_reset(st);
-    return out;
-}
-
-void sq_bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-    if (s)
-        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(st, i);
-}
-
-char *sq_col_dup(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? xstrndup((const char *)t, (size_t)sqlite3_column_bytes(st, i)) : NULL;
-}
-
-void sq_col_copy(sqlite3_stmt *st, int i, char *dst, size_t cap)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    snprintf(dst, cap, "%s", t ? (const char *)t : "");
-}
-
 int store_ping(store_conn *c)
 {
     static const char sql[] = "SELECT count(*) FROM schema_migrations";
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? STORE_OK : sq_status(c, rc) ? sq_status(c, rc) : STORE_ERROR;
+    int64_t n;
+    int rc = sq_row(c, sql, sq_read_int64, &n, SQ_NO_ARGS);
+    return rc == STORE_NOTFOUND ? STORE_ERROR : rc;
 }
 
 int store_schema_version(store_conn *c)
 {
     static const char sql[] = "SELECT coalesce(max(version), 0) FROM schema_migrations";
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st || sqlite3_step(st) != SQLITE_ROW)
-        return -1;
-    int v = sqlite3_column_int(st, 0);
-    sqlite3_reset(st);
-    return v;
+    int64_t v = -1;
+    return sq_row(c, sql, sq_read_int64, &v, SQ_NO_ARGS) == STORE_OK ? (int)v : -1;
 }
 
 int store_meta_get(store_conn *c, const char *key, char **out)
 {
     static const char sql[] = "SELECT value FROM meta WHERE key = ?";
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
-    sq_bind_text(st, 1, key);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sq_col_dup(st, 0);
-    int out_rc = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOTFOUND : sq_status(c, rc);
-    sqlite3_reset(st);
-    return out_rc;
+    return sq_row(c, sql, sq_read_text, out, SQ_ARGS(SQ_TEXT(key)));
 }
 
 int store_meta_set(store_conn *c, const char *key, const char *value)
 {
     static const char sql[] = "INSERT INTO meta(key, value) VALUES (?, ?) "
                               "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
-    sq_bind_text(st, 1, key);
-    sq_bind_text(st, 2, value);
-    return sq_exec_stmt(c, st);
-}
-
-/* Runs a keyset page query whose parameters are (instance, after_name, after_name, after_id,
- * limit) and whose columns are (id, name, modified_ms[, kind]); appends to out. */
-int sq_page_summaries(store_conn *c, sqlite3_stmt *st, const page_req *pr, summary_list *out)
-{
-    if (!st)
-        return STORE_ERROR;
-    sq_bind_text(st, 1, pr->instance_id);
-    sq_bind_text(st, 2, pr->after_name ? pr->after_name : "");
-    sq_bind_text(st, 3, pr->after_name ? pr->after_name : "");
-    sq_bind_text(st, 4, pr->after_id ? pr->after_id : "");
-    sqlite3_bind_int64(st, 5, (sqlite3_int64)pr->limit);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        summary *s = summary_list_add(out);
-        sq_col_copy(st, 0, s->id, sizeof s->id);
-        s->name = sq_col_dup(st, 1);
-        s->modified_ms = sqlite3_column_int64(st, 2);
-        if (sqlite3_column_count(st) > 3)
-            sq_col_copy(st, 3, s->kind, sizeof s->kind);
-    }
-    sqlite3_reset(st);
-    return sq_status(c, rc);
-}
-
-
-int sq_collect(store_conn *c, sqlite3_stmt *st, void **arr, size_t *n, size_t elem,
-               void (*read)(sqlite3_stmt *st, void *item))
-{
-    *arr = NULL;
-    *n = 0;
-    if (!st)
-        return STORE_ERROR;
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            *arr = xrealloc(*arr, cap * elem);
-        }
-        void *item = (char *)*arr + *n * elem;
-        memset(item, 0, elem);
-        read(st, item);
-        (*n)++;
-    }
-    sqlite3_reset(st);
-    return sq_status(c, rc);
+    return sq_exec(c, sql, SQ_ARGS(SQ_TEXT(key), SQ_TEXT(value)));
 }
