@@ -112,6 +112,10 @@ typedef struct sq_arg {
 
 typedef void (*sq_reader)(sqlite3_stmt *st, void *out);
 
+/* The cached statement for sql with args bound, or NULL (store_errmsg says why): for the few
+ * queries that stop reading before their last row (they step it themselves, then reset it). */
+sqlite3_stmt *sq_prepare(store_conn *c, const char *sql, size_t n, const sq_arg *args);
+
 /* Runs sql, which returns no rows. Returns a STORE_* value. */
 int sq_exec(store_conn *c, const char *sql, size_t n, const sq_arg *args);
 /* The same, and STORE_NOTFOUND when it changed no row. */
@@ -143,9 +147,6 @@ int sq_status(store_conn *c, int rc);
 /* Steps a statement that returns no rows (NULL: STORE_ERROR) and resets it; returns a STORE_*
  * value. For the few statements not run through sq_exec (transaction control). */
 int sq_exec_stmt(store_conn *c, sqlite3_stmt *st);
-
-/* Binds text (NULL binds SQL NULL). Index is 1-based. */
-void sq_bind_text(sqlite3_stmt *st, int i, const char *s);
 
 /* Copies column i as a malloc'd string, or NULL for SQL NULL. Caller frees. */
 char *sq_col_dup(sqlite3_stmt *st, int i);

@@ -40,7 +40,8 @@ int sq_exec_stmt(store_conn *c, sqlite3_stmt *st)
     return out;
 }
 
-void sq_bind_text(sqlite3_stmt *st, int i, const char *s)
+/* Binds text (NULL binds SQL NULL) to parameter i (1-based). */
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
 {
     if (s)
         sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
@@ -67,8 +68,8 @@ static void bind_args(sqlite3_stmt *st, size_t n, const sq_arg *args)
         int at = (int)i + 1;
         const sq_arg *a = &args[i];
         switch (a->type) {
-        case SQ_T_TEXT: sq_bind_text(st, at, a->p); break;
-        case SQ_T_TEXT_OPT: sq_bind_text(st, at, a->p && *(const char *)a->p ? a->p : NULL); break;
+        case SQ_T_TEXT: bind_text(st, at, a->p); break;
+        case SQ_T_TEXT_OPT: bind_text(st, at, a->p && *(const char *)a->p ? a->p : NULL); break;
         case SQ_T_INT: sqlite3_bind_int64(st, at, a->i); break;
         case SQ_T_BLOB: sqlite3_bind_blob(st, at, a->p, (int)a->i, SQLITE_TRANSIENT); break;
         default: sqlite3_bind_null(st, at); break;
@@ -76,8 +77,7 @@ static void bind_args(sqlite3_stmt *st, size_t n, const sq_arg *args)
     }
 }
 
-/* The statement for sql with args bound, or NULL (store_errmsg says why). */
-static sqlite3_stmt *prepare(store_conn *c, const char *sql, size_t n, const sq_arg *args)
+sqlite3_stmt *sq_prepare(store_conn *c, const char *sql, size_t n, const sq_arg *args)
 {
     sqlite3_stmt *st = sq_stmt(c, sql);
     if (st)
@@ -87,7 +87,7 @@ static sqlite3_stmt *prepare(store_conn *c, const char *sql, size_t n, const sq_
 
 int sq_exec(store_conn *c, const char *sql, size_t n, const sq_arg *args)
 {
-    return sq_exec_stmt(c, prepare(c, sql, n, args));
+    return sq_exec_stmt(c, sq_prepare(c, sql, n, args));
 }
 
 int sq_exec_found(store_conn *c, const char *sql, size_t n, const sq_arg *args)
@@ -98,7 +98,7 @@ int sq_exec_found(store_conn *c, const char *sql, size_t n, const sq_arg *args)
 
 int sq_rows(store_conn *c, const char *sql, sq_reader read, void *out, size_t n, const sq_arg *args)
 {
-    sqlite3_stmt *st = prepare(c, sql, n, args);
+    sqlite3_stmt *st = sq_prepare(c, sql, n, args);
     if (!st)
         return STORE_ERROR;
     int rc;
@@ -110,7 +110,7 @@ int sq_rows(store_conn *c, const char *sql, sq_reader read, void *out, size_t n,
 
 int sq_row(store_conn *c, const char *sql, sq_reader read, void *out, size_t n, const sq_arg *args)
 {
-    sqlite3_stmt *st = prepare(c, sql, n, args);
+    sqlite3_stmt *st = sq_prepare(c, sql, n, args);
     if (!st)
         return STORE_ERROR;
     int rc = sqlite3_step(st);
