@@ -49,9 +49,11 @@ typedef struct store_conn store_conn;
 store *store_open(const char *path, int create, char *err, size_t errlen);
 void store_close(store *s);
 
-/* The pool holds at most max connections (STORE_POOL_MAX by default) and store_conn_get waits
- * up to wait_ms (STORE_POOL_WAIT_MS by default) for one when all are taken. max 0 or wait_ms < 0
- * keep the current value. Set it before the store is shared between threads. */
+/* The pool holds at most max connections (STORE_POOL_MAX by default; the connection all writes
+ * of the process share is not counted) and store_conn_get waits up to wait_ms
+ * (STORE_POOL_WAIT_MS by default) for one when all are taken. max 0 or wait_ms < 0 keep the
+ * current value. May be called at any time; connections already open above a lowered max stay
+ * open, and a raised max wakes the waiters. */
 enum { STORE_POOL_MAX = 64, STORE_POOL_WAIT_MS = 5000 };
 void store_pool_limit(store *s, size_t max, int wait_ms);
 
