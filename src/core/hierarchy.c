@@ -30,23 +30,6 @@ const char *hierarchy_level_member(int level)
 
 /* ---- records ------------------------------------------------------------------------------- */
 
-void hierarchy_structure_clear(hierarchy_structure *s)
-{
-    if (!s)
-        return;
-    for (int i = 0; i < HIERARCHY_LEVELS; i++)
-        free(s->levels[i].name);
-    memset(s, 0, sizeof *s);
-}
-
-void hierarchy_group_clear(hierarchy_group *g)
-{
-    if (!g)
-        return;
-    free(g->name);
-    memset(g, 0, sizeof *g);
-}
-
 void hierarchy_group_view_clear(hierarchy_group_view *v)
 {
     if (!v)

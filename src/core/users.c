@@ -261,9 +261,13 @@ static int check_unique(core_ctx *cx, const char *instance_id, const char *usern
     return -1;
 }
 
-/* Maps a failed write of user records. */
-static int write_error(core_ctx *cx, int rc, const char *username, rerr *e)
+/* Maps a failed write of user records. A unique key refused by the store (a look-alike that
+ * came between check_unique and the write, on a backend where that can happen) is named as
+ * check_unique names it. */
+static int write_error(core_ctx *cx, int rc, const char *instance_id, const char *username, rerr *e)
 {
+    if (rc == STORE_UNIQUE && username && check_unique(cx, instance_id, username, e))
+        return -1;
     if (rc == STORE_UNIQUE)
         return rerr_set(e, ERR_DUPLICATE, "Username", "A user named '%s' already exists in this instance",
                         username ? username : "");
@@ -373,7 +377,7 @@ int users_create_tx(core_ctx *cx, const char *instance_id, const user_new *in, c
     if (rc == STORE_OK && in->tags)
         rc = store_tags_set(cx->conn, instance_id, u.id, in->tags);
     if (rc != STORE_OK) {
-        write_error(cx, rc, in->username, e);
+        write_error(cx, rc, instance_id, in->username, e);
         goto done;
     }
     if (audit(cx, "CreateUser", NULL, NULL, &u, in->tags, e) == 0) {
@@ -485,7 +489,7 @@ int users_update_tx(core_ctx *cx, const char *instance_id, const char *id, const
     after.modified_ms = cx->now_ms;
     rc = store_user_update(cx->conn, &after);
     if (rc != STORE_OK)
-        write_error(cx, rc, after.username, e);
+        write_error(cx, rc, instance_id, after.username, e);
     else
         result = audit(cx, ch->operation ? ch->operation : "UpdateUser", &before, NULL, &after, NULL, e);
 done:

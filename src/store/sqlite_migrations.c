@@ -1,9 +1,20 @@
-/* migrations.c — the numbered schema migrations, applied in order and recorded in the store.
+/* sqlite_migrations.c — the SQLite backend's numbered schema migrations (SQLite DDL), applied
+ * in order by sqlite.c and recorded in the store's schema_migrations table.
  *
  * A migration is never edited once released: a schema change is a new entry at the end.
  * Times are milliseconds since the epoch; identifiers are lowercase UUIDs.
+ *
+ * The unique names of store.h are held here by: instances.alias UNIQUE COLLATE NOCASE (SQLite's
+ * NOCASE folds ASCII only) since 1; UNIQUE(instance_id, name) on security profiles, routing
+ * profiles, hierarchy groups, hours of operation, and the partial unique index queues_name,
+ * since 1; users' UNIQUE(instance_id, username) since 1 and, ignoring ASCII case, the unique
+ * index users_fold on the stored folded column username_fold since 5.
+ * Migration 6 rebuilt the users table; its constraints and indexes are as described above.
  */
-#include "store/migrations.h"
+#include "store/sqlite_migrations.h"
+
+#include <stdio.h>
+#include <string.h>
 
 static const char *const m001_foundation =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
@@ -189,11 +200,101 @@ static const char *const m003_users =
 static const char *const m004_users_index =
     "DROP INDEX users_instance_name;\n";
 
+/* Usernames unique per instance ignoring ASCII case, held by the store itself: users_fold
+ * becomes a unique index over the stored folded name (username_fold, written by sqlite_users.c
+ * with the ASCII rule of SQLite's lower()), so a look-alike insert or rename fails with
+ * STORE_UNIQUE on any connection or process, whatever core checked before. */
+static const char *const m005_username_fold_unique =
+    "DROP INDEX users_fold;\n"
+    "CREATE UNIQUE INDEX users_fold ON users(instance_id, username_fold);\n";
+
+/* SearchUsers works on sets of user handles. They were the implicit rowid; now the users table
+ * declares them: seq INTEGER PRIMARY KEY (SQLite's alias of the rowid, so every index entry
+ * still carries it and nothing reads more than before; a row's seq is the rowid it had, and a
+ * new row gets one at insert). PostgreSQL would use a bigint identity column with a unique
+ * index. The table is rebuilt (SQLite cannot add a primary key), with the same columns,
+ * constraints and indexes; id stays unique (UNIQUE instead of PRIMARY KEY) for the references. */
+static const char *const m006_users_seq =
+    "CREATE TABLE users_v6(\n"
+    "  seq INTEGER PRIMARY KEY,\n"
+    "  id TEXT NOT NULL UNIQUE,\n"
+    "  instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,\n"
+    "  username TEXT NOT NULL,\n"
+    "  username_fold TEXT NOT NULL,\n"
+    "  first_name TEXT,\n"
+    "  last_name TEXT,\n"
+    "  email TEXT,\n"
+    "  secondary_email TEXT,\n"
+    "  mobile TEXT,\n"
+    "  password_hash TEXT,\n"
+    "  directory_user_id TEXT,\n"
+    "  routing_profile_id TEXT NOT NULL REFERENCES routing_profiles(id),\n"
+    "  hierarchy_group_id TEXT REFERENCES hierarchy_groups(id),\n"
+    "  externally_managed INTEGER NOT NULL DEFAULT 0,\n"
+    "  external_id TEXT,\n"
+    "  disabled INTEGER NOT NULL DEFAULT 0,\n"
+    "  version INTEGER NOT NULL DEFAULT 1,\n"
+    "  created_ms INTEGER NOT NULL,\n"
+    "  modified_ms INTEGER NOT NULL,\n"
+    "  UNIQUE(instance_id, username));\n"
+    "INSERT INTO users_v6(seq, id, instance_id, username, username_fold, first_name, last_name, email,\n"
+    "  secondary_email, mobile, password_hash, directory_user_id, routing_profile_id, hierarchy_group_id,\n"
+    "  externally_managed, external_id, disabled, version, created_ms, modified_ms)\n"
+    "SELECT rowid, id, instance_id, username, username_fold, first_name, last_name, email,\n"
+    "  secondary_email, mobile, password_hash, directory_user_id, routing_profile_id, hierarchy_group_id,\n"
+    "  externally_managed, external_id, disabled, version, created_ms, modified_ms FROM users;\n"
+    "DROP TABLE users;\n"
+    "ALTER TABLE users_v6 RENAME TO users;\n"
+    "CREATE UNIQUE INDEX users_fold ON users(instance_id, username_fold);\n"
+    "CREATE INDEX users_routing_profile ON users(routing_profile_id);\n"
+    "CREATE INDEX users_hierarchy_group ON users(hierarchy_group_id);\n";
+
+/* The most look-alike groups named in the refusal of migration 5. */
+enum { LOOKALIKES_SHOWN = 10 };
+
+/* Migration 5 refuses (rather than failing on a bare constraint, or renaming anybody's sign-in
+ * name behind their back) a store whose instances already hold usernames that differ only in
+ * ASCII case: it names them, and the store stays at version 4 until an operator renames or
+ * deletes all but one of each group. Returns 0 when there are none. */
+static int check_no_lookalikes(sqlite3 *db, char *err, size_t errlen)
+{
+    static const char sql[] = "SELECT instance_id, group_concat(quote(username) || ' (' || id || ')', ', '), "
+                              "count(*) OVER () FROM users GROUP BY instance_id, username_fold "
+                              "HAVING count(*) > 1 ORDER BY instance_id, username_fold LIMIT ?";
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "migration 5: cannot look for look-alike usernames: %s", sqlite3_errmsg(db));
+        return -1;
+    }
+    sqlite3_bind_int(st, 1, LOOKALIKES_SHOWN);
+    size_t used = 0;
+    int rc, groups = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (groups++ == 0)
+            used = (size_t)snprintf(err, errlen,
+                                    "migration 5 (usernames unique ignoring case) refused: %d group(s) of "
+                                    "usernames differ only in case; rename or delete all but one of each, "
+                                    "then open the store again:",
+                                    sqlite3_column_int(st, 2));
+        if (used < errlen)
+            used += (size_t)snprintf(err + used, errlen - used, " instance %s: %s;",
+                                     (const char *)sqlite3_column_text(st, 0),
+                                     (const char *)sqlite3_column_text(st, 1));
+    }
+    if (rc != SQLITE_DONE && groups == 0)
+        snprintf(err, errlen, "migration 5: cannot look for look-alike usernames: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    return groups > 0 || rc != SQLITE_DONE ? -1 : 0;
+}
+
 static const migration all[] = {
-    {1, "foundation: instances, resources, users, keys, audit", m001_foundation},
-    {2, "resources: queue outbound caller, security profile access controls", m002_resources},
-    {3, "users: agent-first-callback settings, tag and audit indexes", m003_users},
-    {4, "users: drop an index that repeated the unique username index", m004_users_index},
+    {1, "foundation: instances, resources, users, keys, audit", m001_foundation, NULL, 0},
+    {2, "resources: queue outbound caller, security profile access controls", m002_resources, NULL, 0},
+    {3, "users: agent-first-callback settings, tag and audit indexes", m003_users, NULL, 0},
+    {4, "users: drop an index that repeated the unique username index", m004_users_index, NULL, 0},
+    {5, "users: usernames unique per instance ignoring ASCII case, by a unique index", m005_username_fold_unique,
+     check_no_lookalikes, 0},
+    {6, "users: a declared row number (seq) for the search handles", m006_users_seq, NULL, 1},
 };
 
 const migration *migrations_all(size_t *n)
