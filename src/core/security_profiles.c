@@ -181,15 +181,22 @@ struct update_args {
     const sp_change *in;
 };
 
+/* Reads profile id of the instance into *p (the caller clears it). Returns 0, or -1 with *e set:
+ * ERR_NOT_FOUND, or the store's error. */
+static int read_profile(core_ctx *cx, const char *instance_id, const char *id, security_profile *p, rerr *e)
+{
+    int rc = store_security_profile_get(cx->conn, instance_id, id, p);
+    if (rc == STORE_NOTFOUND)
+        return rerr_set(e, ERR_NOT_FOUND, "SecurityProfileId", "Security profile not found: %.256s", id);
+    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "read the security profile", e);
+}
+
 static int do_update(core_ctx *cx, void *arg, rerr *e)
 {
     struct update_args *a = arg;
     security_profile p;
-    int rc = store_security_profile_get(cx->conn, a->instance_id, a->id, &p);
-    if (rc == STORE_NOTFOUND)
-        return rerr_set(e, ERR_NOT_FOUND, "SecurityProfileId", "Security profile not found: %.256s", a->id);
-    if (rc != STORE_OK)
-        return core_store_error(cx, rc, "read the security profile", e);
+    if (read_profile(cx, a->instance_id, a->id, &p, e))
+        return -1;
     int result = -1;
     if (p.builtin && strcmp(p.name, SECURITY_PROFILE_ADMIN) == 0 && a->in->permissions) {
         size_t n;
@@ -225,17 +232,15 @@ static int do_delete(core_ctx *cx, void *arg, rerr *e)
 {
     struct update_args *a = arg;
     security_profile p;
-    int rc = store_security_profile_get(cx->conn, a->instance_id, a->id, &p);
-    if (rc == STORE_NOTFOUND)
-        return rerr_set(e, ERR_NOT_FOUND, "SecurityProfileId", "Security profile not found: %.256s", a->id);
-    if (rc != STORE_OK)
-        return core_store_error(cx, rc, "read the security profile", e);
+    if (read_profile(cx, a->instance_id, a->id, &p, e))
+        return -1;
     int admin = p.builtin && strcmp(p.name, SECURITY_PROFILE_ADMIN) == 0;
     security_profile_clear(&p);
     if (admin)
         return rerr_set(e, ERR_ACCESS_DENIED, "SecurityProfileId", "The Admin security profile cannot be deleted");
     int64_t holders = 0;
     char user_id[ID_LEN] = "";
+    int rc;
     if ((rc = store_security_profile_holders(cx->conn, a->id, &holders, user_id)) != STORE_OK)
         return core_store_error(cx, rc, "count the profile's users", e);
     if (holders > 0) {
