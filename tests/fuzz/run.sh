@@ -43,7 +43,8 @@ for n in $names; do
         # inputs): only libFuzzer's own names are 40 hex digits.
         new=$(mktemp -d)
         ./build-fuzz/fuzz_"$n" -merge=1 "$new" tests/fuzz/corpus/"$n" "$work" 2>>build-fuzz/fuzz_"$n".log
-        find tests/fuzz/corpus/"$n" -type f ! -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$new"/ \;
+        find tests/fuzz/corpus/"$n" -type f -regextype posix-extended ! -regex '.*/[0-9a-f]{40}' \
+            -exec cp {} "$new"/ \;
         rm -rf tests/fuzz/corpus/"$n"
         mkdir -p tests/fuzz/corpus/"$n"
         cp "$new"/* tests/fuzz/corpus/"$n"/
