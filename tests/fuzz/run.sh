@@ -45,6 +45,9 @@ for n in $names; do
         ./build-fuzz/fuzz_"$n" -merge=1 "$new" tests/fuzz/corpus/"$n" "$work" 2>>build-fuzz/fuzz_"$n".log
         find tests/fuzz/corpus/"$n" -type f -regextype posix-extended ! -regex '.*/[0-9a-f]{40}' \
             -exec cp {} "$new"/ \;
+        for f in $(find "$new" -type f -regextype posix-extended ! -regex '.*/[0-9a-f]{40}'); do
+            rm -f "$new/$(sha1sum <"$f" | cut -c1-40)" # the same input under libFuzzer's name
+        done
         rm -rf tests/fuzz/corpus/"$n"
         mkdir -p tests/fuzz/corpus/"$n"
         cp "$new"/* tests/fuzz/corpus/"$n"/
