@@ -6,6 +6,7 @@
 
 #include "api/api.h"
 #include "api/common.h"
+#include "api/connect_readers.h"
 #include "api/jsonio.h"
 #include "api/search_json.h"
 #include "core/authorize.h"
@@ -68,7 +69,7 @@ static int describe_structure(api_call *c)
 }
 
 /* Reads HierarchyStructure {LevelOne: {Name}, …} into names (NULL: level absent). */
-static int read_structure(api_call *c, const char *names[HIERARCHY_LEVELS])
+int read_structure(api_call *c, const char *names[HIERARCHY_LEVELS])
 {
     json_t *hs = json_object_get(c->in, "HierarchyStructure");
     if (!hs || json_is_null(hs))
@@ -182,7 +183,7 @@ static int delete_group(api_call *c)
 }
 
 /* Builds the search tree of SearchCriteria and SearchFilter.AttributeFilter under root. */
-static int read_search(api_call *c, search_node *root)
+int read_search(api_call *c, search_node *root)
 {
     json_t *filter = json_object_get(c->in, "SearchFilter");
     if (filter && !json_is_null(filter) && !json_is_object(filter))

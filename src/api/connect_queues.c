@@ -5,6 +5,7 @@
 
 #include "api/api.h"
 #include "api/common.h"
+#include "api/connect_readers.h"
 #include "api/jsonio.h"
 #include "api/member_json.h"
 #include "core/authorize.h"
@@ -73,7 +74,7 @@ static int describe_queue(api_call *c)
     return 0;
 }
 
-static int parse_outbound_caller(api_call *c, queue_create *in)
+int parse_outbound_caller(api_call *c, queue_create *in)
 {
     json_t *oc;
     const char *p = "OutboundCallerConfig";
@@ -138,7 +139,7 @@ static int parse_config_item(rerr *e, json_t *list, size_t i, hours_slot_in *s)
 }
 
 /* Reads Config (required) into in; *storage (caller frees) holds the entries. */
-static int parse_config(api_call *c, hours_create *in, hours_slot_in **storage)
+int parse_config(api_call *c, hours_create *in, hours_slot_in **storage)
 {
     json_t *list;
     *storage = NULL;

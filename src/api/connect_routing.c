@@ -6,6 +6,7 @@
 
 #include "api/api.h"
 #include "api/common.h"
+#include "api/connect_readers.h"
 #include "api/jsonio.h"
 #include "api/member_json.h"
 #include "api/search_json.h"
@@ -18,7 +19,7 @@
 
 /* ---- reading request shapes ------------------------------------------------------------------ */
 
-enum { LIST_CONFIGS, LIST_MANUAL_CONFIGS, LIST_REFERENCES };
+/* LIST_CONFIGS, LIST_MANUAL_CONFIGS, LIST_REFERENCES: api/connect_readers.h. */
 
 /* Reads {QueueId, Channel} of ref (a RoutingProfileQueueReference at path) into q. */
 static int parse_reference(rerr *e, json_t *ref, const char *path, rp_queue_in *q)
@@ -44,7 +45,7 @@ static int parse_queue_item(rerr *e, json_t *item, const char *name, size_t i, i
 }
 
 /* Reads list member `name` of the body into *set; *storage (caller frees) holds the items. */
-static int parse_queue_list(api_call *c, const char *name, int kind, rp_queue_set *set, rp_queue_in **storage)
+int parse_queue_list(api_call *c, const char *name, int kind, rp_queue_set *set, rp_queue_in **storage)
 {
     json_t *list;
     memset(set, 0, sizeof *set);
@@ -80,7 +81,7 @@ static int parse_media_item(rerr *e, json_t *item, size_t i, rp_media_in *m)
 }
 
 /* Reads MediaConcurrencies (required) into *set; *storage (caller frees) holds the items. */
-static int parse_media(api_call *c, rp_media_set *set, rp_media_in **storage)
+int parse_media(api_call *c, rp_media_set *set, rp_media_in **storage)
 {
     json_t *list;
     memset(set, 0, sizeof *set);
@@ -304,7 +305,7 @@ static int list_routing_profile_queues(api_call *c)
 }
 
 /* Builds the search tree of SearchCriteria and SearchFilter.TagFilter under root. */
-static int search_tree(api_call *c, search_node *root)
+int search_tree(api_call *c, search_node *root)
 {
     json_t *filter, *tag_filter = NULL;
     if (mj_obj(&c->err, c->in, NULL, "SearchFilter", 0, &filter) ||

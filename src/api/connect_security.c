@@ -4,6 +4,7 @@
 
 #include "api/api.h"
 #include "api/common.h"
+#include "api/connect_readers.h"
 #include "api/jsonio.h"
 #include "core/authorize.h"
 #include "core/arn.h"
@@ -45,15 +46,10 @@ static int describe_security_profile(api_call *c)
     return 0;
 }
 
-/* The body members of CreateSecurityProfile / UpdateSecurityProfile, read into lists that
- * the caller clears with change_clear. */
-typedef struct change_body {
-    sp_change ch;
-    strlist perms, tag_restricted, hierarchy_restricted;
-    kvlist allowed_tags, tags;
-} change_body;
+/* The body members of CreateSecurityProfile / UpdateSecurityProfile: struct change_body in
+ * api/connect_readers.h. */
 
-static void change_clear(change_body *b)
+void change_clear(change_body *b)
 {
     strlist_clear(&b->perms);
     strlist_clear(&b->tag_restricted);
@@ -62,7 +58,7 @@ static void change_clear(change_body *b)
     kvlist_clear(&b->tags);
 }
 
-static int read_change(api_call *c, change_body *b, int create)
+int read_change(api_call *c, change_body *b, int create)
 {
     int has_perms, has_tr, has_hr, has_at, has_tags = 0;
     memset(b, 0, sizeof *b);

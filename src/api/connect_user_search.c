@@ -13,6 +13,7 @@
 
 #include "api/api.h"
 #include "api/common.h"
+#include "api/connect_readers.h"
 #include "api/jsonio.h"
 #include "api/user_json.h"
 #include "api/search_json.h"
@@ -25,7 +26,7 @@
 /* ---- the request -------------------------------------------------------------------------- */
 
 /* Reads SearchFilter into filter (an AND root). */
-static int read_filter(api_call *c, search_node *filter, int *present)
+int read_filter(api_call *c, search_node *filter, int *present)
 {
     json_t *f = json_object_get(c->in, "SearchFilter");
     *present = 0;

@@ -13,8 +13,6 @@
 #include "util/ids.h"
 #include "util/log.h"
 
-#define JSON_DEPTH_LIMIT 32
-
 static const char content_json[] = "application/json";
 
 /* Sends e as an AWS error: status, X-Amzn-ErrorType and {"Message": …}. */

@@ -47,6 +47,9 @@ void jset_str(json_t *obj, const char *key, const char *s, int skip_empty);
 /* Serialises a response document (compact, timestamps exact to the millisecond). Caller frees. */
 char *jdump(const json_t *doc, size_t *len);
 
+/* The deepest nesting of arrays/objects a request body may have (the dispatcher refuses more). */
+#define JSON_DEPTH_LIMIT 32
+
 /* Depth of nested arrays/objects in v (a scalar is 0). */
 int jdepth(const json_t *v, int limit);
 
