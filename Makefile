@@ -43,9 +43,11 @@ bench-users:
 	@bench/users
 
 fuzz:
+	@scripts/deps.sh fuzz
 	@tests/fuzz/run.sh
 
 fuzz-merge:
+	@scripts/deps.sh fuzz
 	@tests/fuzz/run.sh --merge
 
 clean:
