@@ -1,7 +1,10 @@
 # roster — the two newcomer commands.
 #   make run   install what is missing, build, initialise a store on first use, serve
 #   make test  install what the tests need, build (plain and ASan+UBSan), run every test
-.PHONY: run test build build-san bench bench-users clean
+#              (the fuzz corpora in tests/fuzz/corpus/ are replayed as unit tests)
+#   make fuzz  build the libFuzzer harnesses with clang and run each (FUZZ_RUNS, FUZZ_TIME);
+#              make fuzz-merge also minimises what they found into tests/fuzz/corpus/
+.PHONY: run test build build-san bench bench-users fuzz fuzz-merge clean
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
@@ -39,5 +42,13 @@ bench-users:
 	@cmake --build build -j $(JOBS) --target roster
 	@bench/users
 
+fuzz:
+	@scripts/deps.sh fuzz
+	@tests/fuzz/run.sh
+
+fuzz-merge:
+	@scripts/deps.sh fuzz
+	@tests/fuzz/run.sh --merge
+
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # deps.sh — install the Debian packages roster needs, and only those that are missing.
-# usage: scripts/deps.sh run|test|bench
+# usage: scripts/deps.sh run|test|bench|fuzz
 #   run   what building and running roster needs
 #   test  that plus what the test suite needs (cmocka, the aws CLI, boto3)
 #   bench that plus wrk and nginx for the benchmarks
+#   fuzz  what building runs with plus clang and its fuzzing runtime (make fuzz)
 set -euo pipefail
 
 want=(gcc make cmake pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev)
@@ -11,7 +12,8 @@ case "${1:-run}" in
   run) ;;
   test) want+=(libcmocka-dev) ;;
   bench) want+=(libcmocka-dev wrk nginx-light) ;;
-  *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
+  fuzz) want+=(libcmocka-dev clang libclang-rt-dev) ;;
+  *) echo "usage: $0 run|test|bench|fuzz" >&2; exit 2 ;;
 esac
 
 missing=()
@@ -19,7 +21,7 @@ for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 # The test suite drives the real aws CLI and boto3; take Debian's if the machine has none.
-if [ "${1:-run}" != run ]; then
+if [ "${1:-run}" = test ] || [ "${1:-run}" = bench ]; then
   command -v aws >/dev/null 2>&1 || missing+=(awscli)
   python3 -c 'import boto3' >/dev/null 2>&1 || missing+=(python3-boto3)
 fi

@@ -2,8 +2,9 @@
  * HTTP request into a call of one operation handler.
  *
  * The dispatcher does, for every operation, in this order: route (method + path), authenticate
- * (SigV4), parse the JSON body, check the operation's permission, resolve the instance named by
- * the path or body, then call the handler. Handlers translate wire shapes to core calls and
+ * (SigV4), check the operation's core action (core_allow_op: the permission, before the body is
+ * read), parse the JSON body, resolve the instance named by the path or body, then call the
+ * handler; the core entry point the handler calls checks the action again with the instance. Handlers translate wire shapes to core calls and
  * back; they hold no business rules.
  */
 #ifndef ROSTER_API_API_H
@@ -12,6 +13,7 @@
 #include <jansson.h>
 
 #include "auth/keys.h"
+#include "core/authorize.h"
 #include "core/context.h"
 #include "core/error.h"
 #include "http/request.h"
@@ -45,7 +47,7 @@ typedef struct api_op {
     const char *name;
     const char *method;
     const char *path;        /* e.g. "/instance/{InstanceId}" */
-    const char *permission;  /* NULL: any authenticated principal; PERM_ACCOUNT: account keys */
+    core_action action;      /* what it needs: the core action of the entry point it calls */
     unsigned flags;
     api_handler fn;
 } api_op;

@@ -6,8 +6,10 @@
 
 #include "api/api.h"
 #include "api/common.h"
+#include "api/connect_readers.h"
 #include "api/jsonio.h"
 #include "api/search_json.h"
+#include "core/authorize.h"
 #include "core/arn.h"
 #include "core/hierarchy.h"
 
@@ -67,7 +69,7 @@ static int describe_structure(api_call *c)
 }
 
 /* Reads HierarchyStructure {LevelOne: {Name}, …} into names (NULL: level absent). */
-static int read_structure(api_call *c, const char *names[HIERARCHY_LEVELS])
+int read_structure(api_call *c, const char *names[HIERARCHY_LEVELS])
 {
     json_t *hs = json_object_get(c->in, "HierarchyStructure");
     if (!hs || json_is_null(hs))
@@ -181,7 +183,7 @@ static int delete_group(api_call *c)
 }
 
 /* Builds the search tree of SearchCriteria and SearchFilter.AttributeFilter under root. */
-static int read_search(api_call *c, search_node *root)
+int read_search(api_call *c, search_node *root)
 {
     json_t *filter = json_object_get(c->in, "SearchFilter");
     if (filter && !json_is_null(filter) && !json_is_object(filter))
@@ -223,22 +225,22 @@ static int search_groups(api_call *c)
 }
 
 static const api_op ops[] = {
-    {"DescribeUserHierarchyStructure", "GET", "/user-hierarchy-structure/{InstanceId}", "AgentGrouping.View", 0,
-     describe_structure},
-    {"UpdateUserHierarchyStructure", "POST", "/user-hierarchy-structure/{InstanceId}", "AgentGrouping.Edit", 0,
-     update_structure},
-    {"CreateUserHierarchyGroup", "PUT", "/user-hierarchy-groups/{InstanceId}", "AgentGrouping.Create", 0,
+    {"DescribeUserHierarchyStructure", "GET", "/user-hierarchy-structure/{InstanceId}",
+     CORE_HIERARCHY_STRUCTURE_DESCRIBE, 0, describe_structure},
+    {"UpdateUserHierarchyStructure", "POST", "/user-hierarchy-structure/{InstanceId}", CORE_HIERARCHY_STRUCTURE_UPDATE,
+     0, update_structure},
+    {"CreateUserHierarchyGroup", "PUT", "/user-hierarchy-groups/{InstanceId}", CORE_HIERARCHY_GROUPS_CREATE, 0,
      create_group},
     {"DescribeUserHierarchyGroup", "GET", "/user-hierarchy-groups/{InstanceId}/{HierarchyGroupId}",
-     "AgentGrouping.View", 0, describe_group},
-    {"ListUserHierarchyGroups", "GET", "/user-hierarchy-groups-summary/{InstanceId}", "AgentGrouping.View", 0,
+     CORE_HIERARCHY_GROUPS_DESCRIBE, 0, describe_group},
+    {"ListUserHierarchyGroups", "GET", "/user-hierarchy-groups-summary/{InstanceId}", CORE_HIERARCHY_GROUPS_LIST, 0,
      list_groups},
     {"UpdateUserHierarchyGroupName", "POST", "/user-hierarchy-groups/{InstanceId}/{HierarchyGroupId}/name",
-     "AgentGrouping.Edit", 0, rename_group},
+     CORE_HIERARCHY_GROUPS_RENAME, 0, rename_group},
     {"DeleteUserHierarchyGroup", "DELETE", "/user-hierarchy-groups/{InstanceId}/{HierarchyGroupId}",
-     "AgentGrouping.Delete", 0, delete_group},
-    {"SearchUserHierarchyGroups", "POST", "/search-user-hierarchy-groups", "AgentGrouping.View", OP_BODY_INSTANCE,
-     search_groups},
+     CORE_HIERARCHY_GROUPS_DELETE, 0, delete_group},
+    {"SearchUserHierarchyGroups", "POST", "/search-user-hierarchy-groups", CORE_HIERARCHY_GROUPS_SEARCH,
+     OP_BODY_INSTANCE, search_groups},
 };
 
 const api_op *connect_hierarchy_ops(size_t *n)

@@ -5,10 +5,10 @@
 
 #include "api/api.h"
 #include "api/jsonio.h"
+#include "core/authorize.h"
 #include "core/arn.h"
 #include "core/instances.h"
 #include "core/paging.h"
-#include "core/permissions.h"
 
 static json_t *instance_json(api_call *c, const instance *in, int full)
 {
@@ -102,10 +102,10 @@ static int delete_instance(api_call *c)
 }
 
 static const api_op ops[] = {
-    {"CreateInstance", "PUT", "/instance", PERM_ACCOUNT, 0, create_instance},
-    {"ListInstances", "GET", "/instance", NULL, 0, list_instances},
-    {"DescribeInstance", "GET", "/instance/{InstanceId}", NULL, 0, describe_instance},
-    {"DeleteInstance", "DELETE", "/instance/{InstanceId}", PERM_ACCOUNT, OP_NO_INSTANCE, delete_instance},
+    {"CreateInstance", "PUT", "/instance", CORE_INSTANCES_CREATE, 0, create_instance},
+    {"ListInstances", "GET", "/instance", CORE_INSTANCES_LIST, 0, list_instances},
+    {"DescribeInstance", "GET", "/instance/{InstanceId}", CORE_INSTANCES_RESOLVE, 0, describe_instance},
+    {"DeleteInstance", "DELETE", "/instance/{InstanceId}", CORE_INSTANCES_DELETE, OP_NO_INSTANCE, delete_instance},
 };
 
 const api_op *connect_instance_ops(size_t *n)

@@ -5,8 +5,10 @@
 
 #include "api/api.h"
 #include "api/common.h"
+#include "api/connect_readers.h"
 #include "api/jsonio.h"
 #include "api/member_json.h"
+#include "core/authorize.h"
 #include "core/arn.h"
 #include "core/paging.h"
 #include "core/queues.h"
@@ -72,7 +74,7 @@ static int describe_queue(api_call *c)
     return 0;
 }
 
-static int parse_outbound_caller(api_call *c, queue_create *in)
+int parse_outbound_caller(api_call *c, queue_create *in)
 {
     json_t *oc;
     const char *p = "OutboundCallerConfig";
@@ -137,7 +139,7 @@ static int parse_config_item(rerr *e, json_t *list, size_t i, hours_slot_in *s)
 }
 
 /* Reads Config (required) into in; *storage (caller frees) holds the entries. */
-static int parse_config(api_call *c, hours_create *in, hours_slot_in **storage)
+int parse_config(api_call *c, hours_create *in, hours_slot_in **storage)
 {
     json_t *list;
     *storage = NULL;
@@ -211,15 +213,13 @@ static int describe_hours(api_call *c)
 }
 
 static const api_op ops[] = {
-    {"CreateQueue", "PUT", "/queues/{InstanceId}", "Queues.Create", 0, create_queue},
-    {"CreateHoursOfOperation", "PUT", "/hours-of-operations/{InstanceId}", "HoursOfOperation.Create", 0,
-     create_hours},
-    {"ListQueues", "GET", "/queues-summary/{InstanceId}", "Queues.View", 0, list_queues},
-    {"DescribeQueue", "GET", "/queues/{InstanceId}/{QueueId}", "Queues.View", 0, describe_queue},
-    {"ListHoursOfOperations", "GET", "/hours-of-operations-summary/{InstanceId}", "HoursOfOperation.View", 0,
-     list_hours},
-    {"DescribeHoursOfOperation", "GET", "/hours-of-operations/{InstanceId}/{HoursOfOperationId}",
-     "HoursOfOperation.View", 0, describe_hours},
+    {"CreateQueue", "PUT", "/queues/{InstanceId}", CORE_QUEUES_CREATE, 0, create_queue},
+    {"CreateHoursOfOperation", "PUT", "/hours-of-operations/{InstanceId}", CORE_HOURS_CREATE, 0, create_hours},
+    {"ListQueues", "GET", "/queues-summary/{InstanceId}", CORE_QUEUES_LIST, 0, list_queues},
+    {"DescribeQueue", "GET", "/queues/{InstanceId}/{QueueId}", CORE_QUEUES_DESCRIBE, 0, describe_queue},
+    {"ListHoursOfOperations", "GET", "/hours-of-operations-summary/{InstanceId}", CORE_HOURS_LIST, 0, list_hours},
+    {"DescribeHoursOfOperation", "GET", "/hours-of-operations/{InstanceId}/{HoursOfOperationId}", CORE_HOURS_DESCRIBE,
+     0, describe_hours},
 };
 
 const api_op *connect_queue_ops(size_t *n)

@@ -6,9 +6,11 @@
 
 #include "api/api.h"
 #include "api/common.h"
+#include "api/connect_readers.h"
 #include "api/jsonio.h"
 #include "api/member_json.h"
 #include "api/search_json.h"
+#include "core/authorize.h"
 #include "core/arn.h"
 #include "core/paging.h"
 #include "core/resources.h"
@@ -17,7 +19,7 @@
 
 /* ---- reading request shapes ------------------------------------------------------------------ */
 
-enum { LIST_CONFIGS, LIST_MANUAL_CONFIGS, LIST_REFERENCES };
+/* LIST_CONFIGS, LIST_MANUAL_CONFIGS, LIST_REFERENCES: api/connect_readers.h. */
 
 /* Reads {QueueId, Channel} of ref (a RoutingProfileQueueReference at path) into q. */
 static int parse_reference(rerr *e, json_t *ref, const char *path, rp_queue_in *q)
@@ -43,7 +45,7 @@ static int parse_queue_item(rerr *e, json_t *item, const char *name, size_t i, i
 }
 
 /* Reads list member `name` of the body into *set; *storage (caller frees) holds the items. */
-static int parse_queue_list(api_call *c, const char *name, int kind, rp_queue_set *set, rp_queue_in **storage)
+int parse_queue_list(api_call *c, const char *name, int kind, rp_queue_set *set, rp_queue_in **storage)
 {
     json_t *list;
     memset(set, 0, sizeof *set);
@@ -79,7 +81,7 @@ static int parse_media_item(rerr *e, json_t *item, size_t i, rp_media_in *m)
 }
 
 /* Reads MediaConcurrencies (required) into *set; *storage (caller frees) holds the items. */
-static int parse_media(api_call *c, rp_media_set *set, rp_media_in **storage)
+int parse_media(api_call *c, rp_media_set *set, rp_media_in **storage)
 {
     json_t *list;
     memset(set, 0, sizeof *set);
@@ -303,7 +305,7 @@ static int list_routing_profile_queues(api_call *c)
 }
 
 /* Builds the search tree of SearchCriteria and SearchFilter.TagFilter under root. */
-static int search_tree(api_call *c, search_node *root)
+int search_tree(api_call *c, search_node *root)
 {
     json_t *filter, *tag_filter = NULL;
     if (mj_obj(&c->err, c->in, NULL, "SearchFilter", 0, &filter) ||
@@ -341,25 +343,26 @@ static int search_routing_profiles(api_call *c)
 #define RP_PATH "/routing-profiles/{InstanceId}/{RoutingProfileId}"
 
 static const api_op ops[] = {
-    {"ListRoutingProfiles", "GET", "/routing-profiles-summary/{InstanceId}", "RoutingPolicies.View", 0,
+    {"ListRoutingProfiles", "GET", "/routing-profiles-summary/{InstanceId}", CORE_ROUTING_PROFILES_LIST, 0,
      list_routing_profiles},
-    {"DescribeRoutingProfile", "GET", RP_PATH, "RoutingPolicies.View", 0, describe_routing_profile},
-    {"CreateRoutingProfile", "PUT", "/routing-profiles/{InstanceId}", "RoutingPolicies.Create", 0,
+    {"DescribeRoutingProfile", "GET", RP_PATH, CORE_ROUTING_PROFILES_DESCRIBE, 0, describe_routing_profile},
+    {"CreateRoutingProfile", "PUT", "/routing-profiles/{InstanceId}", CORE_ROUTING_PROFILES_CREATE, 0,
      create_routing_profile},
-    {"SearchRoutingProfiles", "POST", "/search-routing-profiles", "RoutingPolicies.View", OP_BODY_INSTANCE,
+    {"SearchRoutingProfiles", "POST", "/search-routing-profiles", CORE_ROUTING_PROFILES_SEARCH, OP_BODY_INSTANCE,
      search_routing_profiles},
-    {"UpdateRoutingProfileName", "POST", RP_PATH "/name", "RoutingPolicies.Edit", 0, update_name},
-    {"UpdateRoutingProfileDefaultOutboundQueue", "POST", RP_PATH "/default-outbound-queue", "RoutingPolicies.Edit",
-     0, update_outbound_queue},
-    {"UpdateRoutingProfileConcurrency", "POST", RP_PATH "/concurrency", "RoutingPolicies.Edit", 0,
+    {"UpdateRoutingProfileName", "POST", RP_PATH "/name", CORE_ROUTING_PROFILES_UPDATE_NAME, 0, update_name},
+    {"UpdateRoutingProfileDefaultOutboundQueue", "POST", RP_PATH "/default-outbound-queue",
+     CORE_ROUTING_PROFILES_UPDATE_OUTBOUND_QUEUE, 0, update_outbound_queue},
+    {"UpdateRoutingProfileConcurrency", "POST", RP_PATH "/concurrency", CORE_ROUTING_PROFILES_UPDATE_CONCURRENCY, 0,
      update_concurrency},
-    {"UpdateRoutingProfileQueues", "POST", RP_PATH "/queues", "RoutingPolicies.Edit", 0, update_queues},
-    {"AssociateRoutingProfileQueues", "POST", RP_PATH "/associate-queues", "RoutingPolicies.Edit", 0,
+    {"UpdateRoutingProfileQueues", "POST", RP_PATH "/queues", CORE_ROUTING_PROFILES_UPDATE_QUEUES, 0, update_queues},
+    {"AssociateRoutingProfileQueues", "POST", RP_PATH "/associate-queues", CORE_ROUTING_PROFILES_ASSOCIATE, 0,
      associate_queues},
-    {"DisassociateRoutingProfileQueues", "POST", RP_PATH "/disassociate-queues", "RoutingPolicies.Edit", 0,
+    {"DisassociateRoutingProfileQueues", "POST", RP_PATH "/disassociate-queues", CORE_ROUTING_PROFILES_DISASSOCIATE, 0,
      disassociate_queues},
-    {"ListRoutingProfileQueues", "GET", RP_PATH "/queues", "RoutingPolicies.View", 0, list_routing_profile_queues},
-    {"DeleteRoutingProfile", "DELETE", RP_PATH, "RoutingPolicies.Delete", 0, delete_routing_profile},
+    {"ListRoutingProfileQueues", "GET", RP_PATH "/queues", CORE_ROUTING_PROFILES_LIST_QUEUES, 0,
+     list_routing_profile_queues},
+    {"DeleteRoutingProfile", "DELETE", RP_PATH, CORE_ROUTING_PROFILES_DELETE, 0, delete_routing_profile},
 };
 
 const api_op *connect_routing_ops(size_t *n)

@@ -4,7 +4,9 @@
 
 #include "api/api.h"
 #include "api/common.h"
+#include "api/connect_readers.h"
 #include "api/jsonio.h"
+#include "core/authorize.h"
 #include "core/arn.h"
 #include "core/paging.h"
 #include "api/search_json.h"
@@ -44,15 +46,10 @@ static int describe_security_profile(api_call *c)
     return 0;
 }
 
-/* The body members of CreateSecurityProfile / UpdateSecurityProfile, read into lists that
- * the caller clears with change_clear. */
-typedef struct change_body {
-    sp_change ch;
-    strlist perms, tag_restricted, hierarchy_restricted;
-    kvlist allowed_tags, tags;
-} change_body;
+/* The body members of CreateSecurityProfile / UpdateSecurityProfile: struct change_body in
+ * api/connect_readers.h. */
 
-static void change_clear(change_body *b)
+void change_clear(change_body *b)
 {
     strlist_clear(&b->perms);
     strlist_clear(&b->tag_restricted);
@@ -61,7 +58,7 @@ static void change_clear(change_body *b)
     kvlist_clear(&b->tags);
 }
 
-static int read_change(api_call *c, change_body *b, int create)
+int read_change(api_call *c, change_body *b, int create)
 {
     int has_perms, has_tr, has_hr, has_at, has_tags = 0;
     memset(b, 0, sizeof *b);
@@ -172,20 +169,20 @@ static int list_security_profile_permissions(api_call *c)
 }
 
 static const api_op ops[] = {
-    {"CreateSecurityProfile", "PUT", "/security-profiles/{InstanceId}", "SecurityProfiles.Create", 0,
+    {"CreateSecurityProfile", "PUT", "/security-profiles/{InstanceId}", CORE_SECURITY_PROFILES_CREATE, 0,
      create_security_profile},
-    {"UpdateSecurityProfile", "POST", "/security-profiles/{InstanceId}/{SecurityProfileId}", "SecurityProfiles.Edit",
-     0, update_security_profile},
+    {"UpdateSecurityProfile", "POST", "/security-profiles/{InstanceId}/{SecurityProfileId}",
+     CORE_SECURITY_PROFILES_UPDATE, 0, update_security_profile},
     {"DeleteSecurityProfile", "DELETE", "/security-profiles/{InstanceId}/{SecurityProfileId}",
-     "SecurityProfiles.Delete", 0, delete_security_profile},
-    {"SearchSecurityProfiles", "POST", "/search-security-profiles", "SecurityProfiles.View", OP_BODY_INSTANCE,
+     CORE_SECURITY_PROFILES_DELETE, 0, delete_security_profile},
+    {"SearchSecurityProfiles", "POST", "/search-security-profiles", CORE_SECURITY_PROFILES_SEARCH, OP_BODY_INSTANCE,
      search_security_profiles},
-    {"ListSecurityProfiles", "GET", "/security-profiles-summary/{InstanceId}", "SecurityProfiles.View", 0,
+    {"ListSecurityProfiles", "GET", "/security-profiles-summary/{InstanceId}", CORE_SECURITY_PROFILES_LIST, 0,
      list_security_profiles},
     {"DescribeSecurityProfile", "GET", "/security-profiles/{InstanceId}/{SecurityProfileId}",
-     "SecurityProfiles.View", 0, describe_security_profile},
+     CORE_SECURITY_PROFILES_DESCRIBE, 0, describe_security_profile},
     {"ListSecurityProfilePermissions", "GET", "/security-profiles-permissions/{InstanceId}/{SecurityProfileId}",
-     "SecurityProfiles.View", 0, list_security_profile_permissions},
+     CORE_SECURITY_PROFILES_PERMISSIONS, 0, list_security_profile_permissions},
 };
 
 const api_op *connect_security_ops(size_t *n)

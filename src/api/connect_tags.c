@@ -6,6 +6,7 @@
 
 #include "api/api.h"
 #include "api/jsonio.h"
+#include "core/authorize.h"
 #include "core/tags.h"
 
 static int tag_resource(api_call *c)
@@ -46,9 +47,9 @@ static int list_tags(api_call *c)
 
 /* Permissions depend on the kind of resource the ARN names; the core checks them. */
 static const api_op ops[] = {
-    {"TagResource", "POST", "/tags/{resourceArn}", NULL, OP_GREEDY_LABEL, tag_resource},
-    {"UntagResource", "DELETE", "/tags/{resourceArn}", NULL, OP_GREEDY_LABEL, untag_resource},
-    {"ListTagsForResource", "GET", "/tags/{resourceArn}", NULL, OP_GREEDY_LABEL, list_tags},
+    {"TagResource", "POST", "/tags/{resourceArn}", CORE_TAGS_ADD, OP_GREEDY_LABEL, tag_resource},
+    {"UntagResource", "DELETE", "/tags/{resourceArn}", CORE_TAGS_REMOVE, OP_GREEDY_LABEL, untag_resource},
+    {"ListTagsForResource", "GET", "/tags/{resourceArn}", CORE_TAGS_LIST, OP_GREEDY_LABEL, list_tags},
 };
 
 const api_op *connect_tag_ops(size_t *n)

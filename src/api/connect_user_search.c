@@ -13,9 +13,11 @@
 
 #include "api/api.h"
 #include "api/common.h"
+#include "api/connect_readers.h"
 #include "api/jsonio.h"
 #include "api/user_json.h"
 #include "api/search_json.h"
+#include "core/authorize.h"
 #include "core/arn.h"
 #include "core/user_rules.h"
 #include "core/user_search.h"
@@ -24,7 +26,7 @@
 /* ---- the request -------------------------------------------------------------------------- */
 
 /* Reads SearchFilter into filter (an AND root). */
-static int read_filter(api_call *c, search_node *filter, int *present)
+int read_filter(api_call *c, search_node *filter, int *present)
 {
     json_t *f = json_object_get(c->in, "SearchFilter");
     *present = 0;
@@ -95,7 +97,7 @@ static int search_users(api_call *c)
 }
 
 static const api_op ops[] = {
-    {"SearchUsers", "POST", "/search-users", USERS_PERM_VIEW, OP_BODY_INSTANCE, search_users},
+    {"SearchUsers", "POST", "/search-users", CORE_USERS_SEARCH, OP_BODY_INSTANCE, search_users},
 };
 
 const api_op *connect_user_search_ops(size_t *n)

@@ -7,10 +7,12 @@
 
 #include "api/api.h"
 #include "api/common.h"
+#include "api/connect_readers.h"
 #include "api/jsonio.h"
 #include "api/user_cache.h"
 #include "api/user_json.h"
 #include "api/member_json.h"
+#include "core/authorize.h"
 #include "core/arn.h"
 #include "core/users.h"
 #include "util/buf.h"
@@ -41,7 +43,7 @@ static int member_int(rerr *e, json_t *obj, const char *path, const char *member
     return mj_int(e, obj, path, member, 0, out);
 }
 
-static int read_identity(rerr *e, json_t *obj, user_identity_in *id)
+int read_identity(rerr *e, json_t *obj, user_identity_in *id)
 {
     const char *p = "IdentityInfo";
     memset(id, 0, sizeof *id);
@@ -53,7 +55,7 @@ static int read_identity(rerr *e, json_t *obj, user_identity_in *id)
                : 0;
 }
 
-static int read_phone(rerr *e, json_t *obj, user_phone_in *ph)
+int read_phone(rerr *e, json_t *obj, user_phone_in *ph)
 {
     const char *p = "PhoneConfig";
     memset(ph, 0, sizeof *ph);
@@ -104,7 +106,7 @@ static int read_entry(rerr *e, json_t *item, const char *path, user_config_kind 
 }
 
 /* The per-channel lists of the body. items[k] (malloc'd; the caller frees each) holds items. */
-static int read_config(rerr *e, json_t *body, user_config_in *cfg, user_channel_in *items[UCFG__COUNT])
+int read_config(rerr *e, json_t *body, user_config_in *cfg, user_channel_in *items[UCFG__COUNT])
 {
     memset(cfg, 0, sizeof *cfg);
     for (int k = 0; k < UCFG__COUNT; k++)
@@ -129,7 +131,7 @@ static int read_config(rerr *e, json_t *body, user_config_in *cfg, user_channel_
     return 0;
 }
 
-static void free_config(user_channel_in *items[UCFG__COUNT])
+void free_config(user_channel_in *items[UCFG__COUNT])
 {
     for (int k = 0; k < UCFG__COUNT; k++)
         free(items[k]);
@@ -164,24 +166,16 @@ static json_t *user_json(api_call *c, user_record *u)
 
 /* ---- operations ------------------------------------------------------------------------------ */
 
-/* The body of CreateUser, read into n (borrowing from the document); the caller frees the
- * storage with create_body_clear. */
-typedef struct create_body {
-    user_new n;
-    user_phone_in phone;
-    strlist profiles;
-    kvlist tags;
-    user_channel_in *items[UCFG__COUNT];
-} create_body;
+/* The body of CreateUser: struct create_body in api/connect_readers.h. */
 
-static void create_body_clear(create_body *b)
+void create_body_clear(create_body *b)
 {
     strlist_clear(&b->profiles);
     kvlist_clear(&b->tags);
     free_config(b->items);
 }
 
-static int read_create(api_call *c, create_body *b)
+int read_create(api_call *c, create_body *b)
 {
     rerr *e = &c->err;
     json_t *identity, *phone;
@@ -333,19 +327,19 @@ static int delete_user(api_call *c)
 }
 
 static const api_op ops[] = {
-    {"CreateUser", "PUT", "/users/{InstanceId}", USERS_PERM_CREATE, 0, create_user},
-    {"DescribeUser", "GET", "/users/{InstanceId}/{UserId}", USERS_PERM_VIEW, 0, describe_user},
-    {"ListUsers", "GET", "/users-summary/{InstanceId}", USERS_PERM_VIEW, 0, list_users},
-    {"DeleteUser", "DELETE", "/users/{InstanceId}/{UserId}", USERS_PERM_DELETE, 0, delete_user},
-    {"UpdateUserIdentityInfo", "POST", "/users/{InstanceId}/{UserId}/identity-info", USERS_PERM_EDIT, 0,
+    {"CreateUser", "PUT", "/users/{InstanceId}", CORE_USERS_CREATE, 0, create_user},
+    {"DescribeUser", "GET", "/users/{InstanceId}/{UserId}", CORE_USERS_DESCRIBE, 0, describe_user},
+    {"ListUsers", "GET", "/users-summary/{InstanceId}", CORE_USERS_LIST, 0, list_users},
+    {"DeleteUser", "DELETE", "/users/{InstanceId}/{UserId}", CORE_USERS_DELETE, 0, delete_user},
+    {"UpdateUserIdentityInfo", "POST", "/users/{InstanceId}/{UserId}/identity-info", CORE_USERS_UPDATE, 0,
      update_identity},
-    {"UpdateUserPhoneConfig", "POST", "/users/{InstanceId}/{UserId}/phone-config", USERS_PERM_EDIT, 0, update_phone},
-    {"UpdateUserConfig", "POST", "/users/{InstanceId}/{UserId}/config", USERS_PERM_EDIT, 0, update_config},
-    {"UpdateUserRoutingProfile", "POST", "/users/{InstanceId}/{UserId}/routing-profile", USERS_PERM_EDIT, 0,
+    {"UpdateUserPhoneConfig", "POST", "/users/{InstanceId}/{UserId}/phone-config", CORE_USERS_UPDATE, 0, update_phone},
+    {"UpdateUserConfig", "POST", "/users/{InstanceId}/{UserId}/config", CORE_USERS_UPDATE, 0, update_config},
+    {"UpdateUserRoutingProfile", "POST", "/users/{InstanceId}/{UserId}/routing-profile", CORE_USERS_UPDATE, 0,
      update_routing_profile},
     {"UpdateUserSecurityProfiles", "POST", "/users/{InstanceId}/{UserId}/security-profiles",
-     USERS_PERM_EDIT_PERMISSION, 0, update_security_profiles},
-    {"UpdateUserHierarchy", "POST", "/users/{InstanceId}/{UserId}/hierarchy", USERS_PERM_EDIT, 0, update_hierarchy},
+     CORE_USERS_UPDATE_SECURITY_PROFILES, 0, update_security_profiles},
+    {"UpdateUserHierarchy", "POST", "/users/{InstanceId}/{UserId}/hierarchy", CORE_USERS_UPDATE, 0, update_hierarchy},
 };
 
 const api_op *connect_user_ops(size_t *n)

@@ -9,13 +9,12 @@
 #include "api/jsonio.h"
 #include "auth/authenticate.h"
 #include "core/instances.h"
-#include "core/permissions.h"
+#include "core/tags.h"
 #include "http/assets.h"
 #include "util/ids.h"
 #include "util/log.h"
 #include "util/utf8.h"
 
-#define JSON_DEPTH_LIMIT 32
 /* No object of the Connect API has more than a few dozen members (a resource holds at most 50
  * tags); a wider one is refused before handlers walk it (the adapters' maps are lists). */
 #define JSON_MEMBERS_LIMIT 1000
@@ -164,18 +163,15 @@ static int parse_body(api_call *c)
     return 0;
 }
 
+/* The operation's core action, checked before the body is read (the instance is checked by the
+ * core entry point): a caller that may not send a body never has it parsed. */
+/* Refuses a principal that may not call op before its body is parsed. Tag operations need the
+ * permission of the kind of resource their ARN (a path label) names. */
 static int check_permission(api_call *c, const api_op *op)
 {
-    if (principal_has(&c->who, op->permission))
-        return 0;
-    if (op->permission && strcmp(op->permission, PERM_ACCOUNT) == 0)
-        return rerr_set(&c->err, ERR_ACCESS_DENIED, NULL,
-                        "%s needs an account access key; key %s acts as user %s of one instance", op->name,
-                        c->who.key_id, c->who.username ? c->who.username : "?");
-    return rerr_set(&c->err, ERR_ACCESS_DENIED, NULL,
-                    "User %s (key %s) is not authorized to perform %s: it needs the permission %s, which none "
-                    "of its security profiles grants",
-                    c->who.username ? c->who.username : "?", c->who.key_id, op->name, op->permission);
+    if (op->action == CORE_TAGS_ADD || op->action == CORE_TAGS_REMOVE || op->action == CORE_TAGS_LIST)
+        return tags_allowed(&c->cx, op->action, c->labels[0], &c->err);
+    return core_allow_op(&c->cx, op->action, NULL, op->name, &c->err);
 }
 
 static int resolve_instance(api_call *c, const api_op *op)
@@ -215,7 +211,7 @@ static int run(api_call *c, const api_env *env, const api_op *op)
     if (rc)
         return -1;
     c->cx.who = &c->who;
-    if (parse_body(c) || check_permission(c, op) || resolve_instance(c, op))
+    if (check_permission(c, op) || parse_body(c) || resolve_instance(c, op))
         rc = -1;
     else
         rc = op->fn(c);

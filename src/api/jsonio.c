@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "core/tags.h"
+#include "core/validate.h"
 #include "util/buf.h"
 #include "util/num.h"
 
@@ -64,13 +66,17 @@ int jget_map(rerr *e, json_t *obj, const char *field, kvlist *out, int *present)
     if (!json_is_object(v))
         return rerr_set(e, ERR_INVALID_PARAMETER, field, "%s must be an object of string keys to string values",
                         field);
+    /* Every map of the model is a set of tags (at most TAGS_MAX): a larger one is refused before
+     * anything is copied. A JSON object's keys are distinct, so each entry is appended. */
+    if (validate_max_entries(e, field, json_object_size(v), TAGS_MAX))
+        return -1;
     const char *k;
     json_t *val;
     json_object_foreach(v, k, val) {
         if (!json_is_string(val))
             return rerr_set(e, ERR_INVALID_PARAMETER, field, "%s: the value of '%.128s' must be a string", field,
                             k);
-        kvlist_set(out, k, json_string_value(val));
+        kvlist_add(out, k, json_string_value(val));
     }
     return 0;
 }
@@ -83,6 +89,8 @@ int jget_strlist(rerr *e, json_t *obj, const char *field, strlist *out, int *pre
         return 0;
     if (!json_is_array(v))
         return rerr_set(e, ERR_INVALID_PARAMETER, field, "%s must be a list of strings", field);
+    if (validate_max_entries(e, field, json_array_size(v), JSON_LIST_MAX))
+        return -1;
     size_t i;
     json_t *item;
     json_array_foreach(v, i, item) {

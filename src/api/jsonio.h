@@ -17,10 +17,15 @@
 int jget_str(rerr *e, json_t *obj, const char *field, int required, const char **out);
 int jget_bool(rerr *e, json_t *obj, const char *field, int required, int *out, int *present);
 int jget_int(rerr *e, json_t *obj, const char *field, int required, int64_t *out, int *present);
-/* A map of string to string (tags). *present tells whether the member was given. */
+/* The longest list a request may hold: the model's longest (a security profile's Permissions);
+ * each list's own rule (SecurityProfileIds 1..10, …) is core's. */
+#define JSON_LIST_MAX 500
+
+/* A map of string to string (tags): at most TAGS_MAX entries, refused before anything is read.
+ * *present tells whether the member was given. */
 int jget_map(rerr *e, json_t *obj, const char *field, kvlist *out, int *present);
 
-/* A list of strings. *present tells whether the member was given. */
+/* A list of strings, at most JSON_LIST_MAX. *present tells whether the member was given. */
 int jget_strlist(rerr *e, json_t *obj, const char *field, strlist *out, int *present);
 
 /* Refuses member field when present (a feature roster does not serve): ERR_INVALID_REQUEST. */
@@ -41,6 +46,9 @@ void jset_str(json_t *obj, const char *key, const char *s, int skip_empty);
 
 /* Serialises a response document (compact, timestamps exact to the millisecond). Caller frees. */
 char *jdump(const json_t *doc, size_t *len);
+
+/* The deepest nesting of arrays/objects a request body may have (the dispatcher refuses more). */
+#define JSON_DEPTH_LIMIT 32
 
 /* Depth of nested arrays/objects in v (a scalar is 0). */
 int jdepth(const json_t *v, int limit);

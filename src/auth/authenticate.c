@@ -132,7 +132,7 @@ int authenticate_sigv4(core_ctx *cx, const keyring *kr, const sigv4_request *req
         sigv4_failure(st, &a, e);
         goto done;
     }
-    out->kind = k.kind;
+    out->kind = k.kind == KEY_USER ? PRINCIPAL_USER_KEY : PRINCIPAL_ACCOUNT_KEY;
     memcpy(out->key_id, k.id, sizeof out->key_id);
     result = k.kind == KEY_USER ? load_user(cx, &k, out, e) : 0;
 done:

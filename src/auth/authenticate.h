@@ -10,7 +10,8 @@
 #include "core/error.h"
 
 /* Verifies req's SigV4 signature against the access key it names and fills *out with the
- * principal (caller clears). Returns 0, or -1 with *e set: ERR_MISSING_AUTH (no
+ * principal (caller clears): PRINCIPAL_ACCOUNT_KEY (every instance) or PRINCIPAL_USER_KEY (the
+ * key's user, confined to the user's instance, with its permissions). Returns 0, or -1 with *e set: ERR_MISSING_AUTH (no
  * Authorization), ERR_INCOMPLETE_SIGNATURE (malformed), ERR_UNRECOGNIZED_CLIENT (unknown or
  * revoked key), ERR_INVALID_SIGNATURE (mismatch, wrong day, expired, wrong service). */
 int authenticate_sigv4(core_ctx *cx, const keyring *kr, const sigv4_request *req, time_t now, principal *out,

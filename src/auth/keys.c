@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/authorize.h"
+#include "core/write.h"
 #include "core/instances.h"
 #include "util/buf.h"
 #include "util/ids.h"
@@ -158,10 +160,18 @@ static int bind_user(core_ctx *cx, access_key *k, const char *instance_ref, cons
     return rc == STORE_OK ? 0 : -1;
 }
 
+static int insert_key(core_ctx *cx, void *arg, rerr *e)
+{
+    int rc = store_key_insert(cx->conn, arg);
+    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "save the access key", e);
+}
+
 int keys_create(core_ctx *cx, const keyring *kr, key_kind kind, const char *instance_ref, const char *username,
                 char id_out[24], char **secret_out, rerr *e)
 {
     *secret_out = NULL;
+    if (core_allow(cx, CORE_KEYS_CREATE, NULL, e))
+        return -1;
     access_key k = {0};
     k.kind = kind;
     k.created_ms = cx->now_ms;
@@ -170,24 +180,35 @@ int keys_create(core_ctx *cx, const keyring *kr, key_kind kind, const char *inst
     new_key_id(k.id);
     char *secret = new_secret();
     seal(kr, &k, secret);
-    int rc = store_key_insert(cx->conn, &k);
+    int rc = core_write(cx, insert_key, &k, e);
     free(k.sealed);
-    if (rc != STORE_OK) {
+    if (rc != 0) {
         sodium_memzero(secret, strlen(secret));
         free(secret);
-        return core_store_error(cx, rc, "save the access key", e);
+        return -1;
     }
     memcpy(id_out, k.id, 24);
     *secret_out = secret;
     return 0;
 }
 
+struct revoke_args {
+    const char *key_id;
+};
+
+static int revoke_key(core_ctx *cx, void *arg, rerr *e)
+{
+    const struct revoke_args *a = arg;
+    int rc = store_key_revoke(cx->conn, a->key_id, cx->now_ms);
+    if (rc == STORE_NOTFOUND)
+        return rerr_set(e, ERR_NOT_FOUND, "key", "no active access key %s", a->key_id);
+    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "revoke the key", e);
+}
+
 int keys_revoke(core_ctx *cx, const char *key_id, rerr *e)
 {
-    int rc = store_key_revoke(cx->conn, key_id, cx->now_ms);
-    if (rc == STORE_NOTFOUND)
-        return rerr_set(e, ERR_NOT_FOUND, "key", "no active access key %s", key_id);
-    if (rc != STORE_OK)
-        return core_store_error(cx, rc, "revoke the key", e);
-    return 0;
+    if (core_allow(cx, CORE_KEYS_REVOKE, NULL, e))
+        return -1;
+    struct revoke_args a = {key_id};
+    return core_write(cx, revoke_key, &a, e);
 }

@@ -51,7 +51,7 @@ int cli_open(const char *db, cli_env *env)
     }
     env->cx.conn = env->conn;
     env->cx.cfg = &env->cfg;
-    env->cx.who = NULL;
+    env->cx.who = principal_cli();
     env->cx.now_ms = now_ms();
     return 0;
 }

@@ -22,7 +22,7 @@ typedef struct cli_env {
     keyring *kr;
     settings cfg;
     store_conn *conn;
-    core_ctx cx;                 /* who = NULL: the operator, with account powers */
+    core_ctx cx;                 /* who = principal_cli(): the operator, with account powers */
 } cli_env;
 
 /* Opens an existing store (refusing a missing one with a hint to run init), its settings

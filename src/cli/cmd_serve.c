@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "http/server.h"
 #include "util/log.h"
+#include "util/num.h"
 
 static void serve_usage(FILE *out)
 {
@@ -18,7 +19,8 @@ static void serve_usage(FILE *out)
           "Serves the Amazon Connect API and the health check (GET /healthz) until SIGINT/SIGTERM.\n"
           "  --listen HOST:PORT  address (default $ROSTER_LISTEN or " DEFAULT_LISTEN "; port 0 picks one)\n"
           "  --db PATH           store file (default $ROSTER_DB or " DEFAULT_DB ")\n"
-          "Each connection is served by its own thread (at most 1024 at once).\n",
+          "Each connection is served by its own thread (at most 1024 at once); they share at most\n"
+          "$ROSTER_DB_CONNECTIONS (default 64, 1..1024) store connections.\n",
           out);
 }
 
@@ -67,10 +69,17 @@ int cmd_serve(int argc, char **argv)
     }
     if (!listen || !*listen)
         listen = DEFAULT_LISTEN;
+    const char *pool = getenv("ROSTER_DB_CONNECTIONS");
+    int64_t pool_max = STORE_POOL_MAX;
+    if (pool && *pool && parse_int64(pool, 1, 1024, &pool_max) != 0) {
+        cli_error("ROSTER_DB_CONNECTIONS must be a whole number from 1 to 1024");
+        return EXIT_USAGE;
+    }
     const char *db = cli_db_path(db_opt);
     cli_env env;
     if (cli_open(db, &env) != 0)
         return EXIT_FAIL;
+    store_pool_limit(env.st, (size_t)pool_max, -1);
 
     /* Block the stop signals in every thread; this one waits for them. */
     sigset_t stop;

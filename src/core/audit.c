@@ -188,7 +188,7 @@ int audit_user_event(core_ctx *cx, const char *operation, const audit_user *befo
     if (cx->who) {
         memcpy(ev.key_id, cx->who->key_id, sizeof ev.key_id);
         ev.key_id[sizeof ev.key_id - 1] = '\0';
-        if (cx->who->kind == KEY_USER) {
+        if (cx->who->user_id[0]) {
             memcpy(ev.actor_user_id, cx->who->user_id, sizeof ev.actor_user_id);
             ev.actor_user_id[ID_LEN - 1] = '\0';
         }

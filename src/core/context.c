@@ -13,6 +13,17 @@ void principal_clear(principal *p)
     memset(p, 0, sizeof *p);
 }
 
+const principal *principal_cli(void)
+{
+    static const principal cli = {.kind = PRINCIPAL_CLI, .key_id = "cli"};
+    return &cli;
+}
+
+int principal_is_account(const principal *p)
+{
+    return !p || p->kind == PRINCIPAL_CLI || p->kind == PRINCIPAL_ACCOUNT_KEY;
+}
+
 static int copy_setting(store_conn *c, const char *key, char *dst, size_t cap)
 {
     char *v = NULL;

@@ -8,16 +8,38 @@
 #include "model/model.h"
 #include "store/store.h"
 
-/* Who is acting. An account key may do everything; a user key acts as one user of one
- * instance with the permissions of that user's security profiles. */
+/* Who is acting, as every door hands it to core. The zero value is PRINCIPAL_NONE, which may do
+ * nothing, so a principal a door forgot to fill is refused rather than trusted. */
+typedef enum principal_kind {
+    PRINCIPAL_NONE = 0,          /* not authenticated: refused everything */
+    PRINCIPAL_CLI,               /* the operator at the command line: every instance, every permission */
+    PRINCIPAL_ACCOUNT_KEY,       /* an account access key: every instance, every permission */
+    PRINCIPAL_USER_KEY,          /* a user access key: one user of one instance, that user's permissions */
+    /* Later doors; each acts as one user (or token) of one instance with the permissions it
+     * carries. Declared so the rules can name them; no door creates them yet. */
+    PRINCIPAL_CONSOLE_SESSION,   /* a browser console session of a user */
+    PRINCIPAL_SCIM_TOKEN,        /* a SCIM bearer token of one instance */
+    PRINCIPAL_JOB,               /* a background job acting for the principal that submitted it */
+} principal_kind;
+
+/* Who acts, the instance it is confined to, and its permissions. */
 typedef struct principal {
-    key_kind kind;
-    char key_id[24];
-    char instance_id[ID_LEN];    /* KEY_USER */
-    char user_id[ID_LEN];        /* KEY_USER */
-    char *username;              /* KEY_USER; owned */
-    strlist permissions;         /* KEY_USER; owned */
+    principal_kind kind;
+    char key_id[24];             /* the access key (or "cli"); for messages and the audit trail */
+    char instance_id[ID_LEN];    /* the instance it is confined to; "" = every instance, which only
+                                  * PRINCIPAL_CLI and PRINCIPAL_ACCOUNT_KEY may have */
+    char user_id[ID_LEN];        /* the user it acts as, or "" */
+    char *username;              /* that user's name, or NULL; owned */
+    strlist permissions;         /* held permissions (kinds other than CLI/account); owned */
 } principal;
+
+/* The command line's principal (static storage, never cleared). A core_ctx whose who is NULL is
+ * treated the same way (the unit tests and older callers); doors always set a principal. */
+const principal *principal_cli(void);
+
+/* 1 if p may act on every instance and hold every permission (the CLI, account keys). */
+int principal_is_account(const principal *p);
+
 void principal_clear(principal *p);
 
 /* Deployment-wide settings, read from the store at start-up. */
@@ -33,7 +55,7 @@ int settings_load(store_conn *c, int create, const char *region, settings *out, 
 typedef struct core_ctx {
     store_conn *conn;
     const settings *cfg;
-    const principal *who;        /* NULL: the operator at the command line (account powers) */
+    const principal *who;        /* who acts; NULL: the command line (as principal_cli()) */
     int64_t now_ms;
 } core_ctx;
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/authorize.h"
 #include "core/permissions.h"
 #include "util/buf.h"
 #include "util/ids.h"
@@ -130,6 +131,8 @@ int defaults_create(core_ctx *cx, const char *instance_id, instance_defaults *ou
 {
     char hours_id[ID_LEN], queue_id[ID_LEN];
     memset(out, 0, sizeof *out);
+    if (core_allow(cx, CORE_DEFAULTS_CREATE, instance_id, e))
+        return -1;
     if (create_hours(cx, instance_id, hours_id, e) || create_queue(cx, instance_id, hours_id, queue_id, e) ||
         create_routing_profile(cx, instance_id, queue_id, out->routing_profile_id, e) ||
         create_security_profiles(cx, instance_id, out, e))

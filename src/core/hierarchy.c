@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/authorize.h"
+#include "core/write.h"
 #include "core/arn.h"
 #include "core/instances.h"
 #include "core/paging.h"
@@ -28,23 +30,6 @@ const char *hierarchy_level_member(int level)
 
 /* ---- records ------------------------------------------------------------------------------- */
 
-void hierarchy_structure_clear(hierarchy_structure *s)
-{
-    if (!s)
-        return;
-    for (int i = 0; i < HIERARCHY_LEVELS; i++)
-        free(s->levels[i].name);
-    memset(s, 0, sizeof *s);
-}
-
-void hierarchy_group_clear(hierarchy_group *g)
-{
-    if (!g)
-        return;
-    free(g->name);
-    memset(g, 0, sizeof *g);
-}
-
 void hierarchy_group_view_clear(hierarchy_group_view *v)
 {
     if (!v)
@@ -62,28 +47,10 @@ static void group_copy(hierarchy_group *dst, const hierarchy_group *src)
     dst->name = xstrdup(src->name);
 }
 
-/* ---- transactions ---------------------------------------------------------------------------- */
-
-static int tx_begin(core_ctx *cx, rerr *e)
-{
-    int rc = store_begin(cx->conn, 1);
-    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "begin a transaction", e);
-}
-
-/* Commits when failed is 0, else rolls back. Returns 0 or -1 (with *e set). */
-static int tx_end(core_ctx *cx, int failed, rerr *e)
-{
-    if (failed) {
-        store_rollback(cx->conn);
-        return -1;
-    }
-    int rc = store_commit(cx->conn);
-    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "commit the hierarchy change", e);
-}
-
 /* ---- the structure ----------------------------------------------------------------------------- */
 
-int hierarchy_structure_get(core_ctx *cx, const char *instance_id, hierarchy_structure *out, rerr *e)
+/* Reads the structure without the permission check (the entry points have done it). */
+static int structure_read(core_ctx *cx, const char *instance_id, hierarchy_structure *out, rerr *e)
 {
     int rc = store_hierarchy_levels_get(cx->conn, instance_id, out);
     if (rc != STORE_OK) {
@@ -91,6 +58,14 @@ int hierarchy_structure_get(core_ctx *cx, const char *instance_id, hierarchy_str
         return core_store_error(cx, rc, "read the hierarchy structure", e);
     }
     return 0;
+}
+
+int hierarchy_structure_get(core_ctx *cx, const char *instance_id, hierarchy_structure *out, rerr *e)
+{
+    memset(out, 0, sizeof *out);
+    if (core_allow(cx, CORE_HIERARCHY_STRUCTURE_DESCRIBE, instance_id, e))
+        return -1;
+    return structure_read(cx, instance_id, out, e);
 }
 
 /* Levels 1..k present, k+1..5 absent; names valid and distinct. */
@@ -161,16 +136,30 @@ static int apply_structure(core_ctx *cx, const char *instance_id, const hierarch
     return 0;
 }
 
+struct structure_args {
+    const char *instance_id;
+    const char *const *names;
+};
+
+static int structure_change(core_ctx *cx, void *arg, rerr *e)
+{
+    struct structure_args *a = arg;
+    hierarchy_structure cur;
+    int failed = structure_read(cx, a->instance_id, &cur, e) || check_removals(cx, a->instance_id, &cur, a->names, e) ||
+                 apply_structure(cx, a->instance_id, &cur, a->names, e);
+    hierarchy_structure_clear(&cur);
+    return failed ? -1 : 0;
+}
+
 int hierarchy_structure_update(core_ctx *cx, const char *instance_id, const char *const names[HIERARCHY_LEVELS],
                                rerr *e)
 {
-    if (check_structure(names, e) || tx_begin(cx, e))
+    if (core_allow(cx, CORE_HIERARCHY_STRUCTURE_UPDATE, instance_id, e))
         return -1;
-    hierarchy_structure cur;
-    int failed = hierarchy_structure_get(cx, instance_id, &cur, e) ||
-                 check_removals(cx, instance_id, &cur, names, e) || apply_structure(cx, instance_id, &cur, names, e);
-    hierarchy_structure_clear(&cur);
-    return tx_end(cx, failed, e);
+    if (check_structure(names, e))
+        return -1;
+    struct structure_args a = {instance_id, names};
+    return core_write(cx, structure_change, &a, e);
 }
 
 /* ---- single groups ------------------------------------------------------------------------------- */
@@ -184,12 +173,21 @@ static int group_read(core_ctx *cx, int rc, const char *field, const char *id, r
     return core_store_error(cx, rc, "read a hierarchy group", e);
 }
 
-int hierarchy_group_get(core_ctx *cx, const char *instance_id, const char *id, hierarchy_group *out, rerr *e)
+/* Reads one group without the permission check (the entry points have done it). */
+static int group_get(core_ctx *cx, const char *instance_id, const char *id, hierarchy_group *out, rerr *e)
 {
     memset(out, 0, sizeof *out);
     if (validate_id(e, "HierarchyGroupId", id, 256))
         return -1;
     return group_read(cx, store_group_get(cx->conn, instance_id, id, out), "HierarchyGroupId", id, e);
+}
+
+int hierarchy_group_get(core_ctx *cx, const char *instance_id, const char *id, hierarchy_group *out, rerr *e)
+{
+    memset(out, 0, sizeof *out);
+    if (core_allow(cx, CORE_HIERARCHY_GROUPS_DESCRIBE, instance_id, e))
+        return -1;
+    return group_get(cx, instance_id, id, out, e);
 }
 
 /* ERR_DUPLICATE when another group (not self_id) of the instance has name. */
@@ -226,7 +224,7 @@ static int check_level(core_ctx *cx, const char *instance_id, int level, const h
                         "Parent hierarchy group '%.100s' is at level five, the deepest level: no group can be "
                         "created below it", parent->name);
     hierarchy_structure s;
-    if (hierarchy_structure_get(cx, instance_id, &s, e))
+    if (structure_read(cx, instance_id, &s, e))
         return -1;
     int present = s.levels[level - 1].level != 0;
     hierarchy_structure_clear(&s);
@@ -274,18 +272,35 @@ static int insert_group(core_ctx *cx, const hierarchy_group *g, const kvlist *ta
     return 0;
 }
 
+struct group_args {
+    const char *instance_id;
+    const hierarchy_group_new *in;
+    hierarchy_group *g;
+};
+
+static int group_create_change(core_ctx *cx, void *arg, rerr *e)
+{
+    struct group_args *a = arg;
+    return place_group(cx, a->instance_id, a->in->parent_id, a->g, e) ||
+                   check_name_free(cx, a->instance_id, a->in->name, NULL, e) ||
+                   insert_group(cx, a->g, a->in->tags, e)
+               ? -1
+               : 0;
+}
+
 int hierarchy_group_create(core_ctx *cx, const char *instance_id, const hierarchy_group_new *in,
                            char id_out[ID_LEN], rerr *e)
 {
     id_out[0] = '\0';
-    if (check_new_group(in, e) || tx_begin(cx, e))
+    if (core_allow(cx, CORE_HIERARCHY_GROUPS_CREATE, instance_id, e))
+        return -1;
+    if (check_new_group(in, e))
         return -1;
     hierarchy_group g = {.name = (char *)in->name, .modified_ms = cx->now_ms};
     uuid_v7(g.id);
     snprintf(g.instance_id, sizeof g.instance_id, "%s", instance_id);
-    int failed = place_group(cx, instance_id, in->parent_id, &g, e) ||
-                 check_name_free(cx, instance_id, in->name, NULL, e) || insert_group(cx, &g, in->tags, e);
-    if (tx_end(cx, failed, e))
+    struct group_args a = {instance_id, in, &g};
+    if (core_write(cx, group_create_change, &a, e))
         return -1;
     memcpy(id_out, g.id, ID_LEN);
     return 0;
@@ -324,16 +339,18 @@ int hierarchy_group_describe(core_ctx *cx, const char *instance_id, const char *
                              rerr *e)
 {
     memset(out, 0, sizeof *out);
-    if (hierarchy_group_get(cx, instance_id, id, &out->group, e))
+    if (core_allow(cx, CORE_HIERARCHY_GROUPS_DESCRIBE, instance_id, e))
+        return -1;
+    if (group_get(cx, instance_id, id, &out->group, e))
         return -1;
     hierarchy_structure s;
-    if (hierarchy_structure_get(cx, instance_id, &s, e)) {
+    if (structure_read(cx, instance_id, &s, e)) {
         hierarchy_group_view_clear(out);
         return -1;
     }
     int level = out->group.level;
-    if (level >= 1 && level <= HIERARCHY_LEVELS)
-        snprintf(out->level_id, sizeof out->level_id, "%s", s.levels[level - 1].id);
+    if (level >= 1 && level <= HIERARCHY_LEVELS && s.levels[level - 1].level)
+        snprintf(out->level_id, sizeof out->level_id, "%d", level);
     hierarchy_structure_clear(&s);
     store_lookup l = {cx, instance_id};
     int rc = fill_path(out, lookup_in_store, &l);
@@ -397,6 +414,8 @@ int hierarchy_group_by_path(core_ctx *cx, const char *instance_id, const char *f
                             char id_out[ID_LEN], rerr *e)
 {
     id_out[0] = '\0';
+    if (core_allow(cx, CORE_HIERARCHY_GROUPS_DESCRIBE, instance_id, e))
+        return -1;
     char *copy = xstrdup(path ? path : ""), *names[HIERARCHY_LEVELS];
     char id[ID_LEN] = "";
     int n, failed = split_path(field, path ? path : "", copy, names, &n, e);
@@ -415,6 +434,8 @@ int hierarchy_group_list(core_ctx *cx, const char *instance_id, const char *toke
                          summary_list *out, char **next, rerr *e)
 {
     *next = NULL;
+    if (core_allow(cx, CORE_HIERARCHY_GROUPS_LIST, instance_id, e))
+        return -1;
     char *key = NULL, *id = NULL;
     if (page_token_decode(e, "nextToken", token, LIST_TOKEN_KIND, &key, &id))
         return -1;
@@ -542,9 +563,15 @@ static int group_leaf(const void *item, const search_node *leaf, void *cls)
         hay = g->name;
     else if (strcmp(leaf->field, "parentId") == 0)
         hay = g->parent_id;
-    else if (strcmp(leaf->field, "levelId") == 0)
-        hay = level_id_of(lc->set, g->level);
-    else
+    else if (strcmp(leaf->field, "levelId") == 0) {
+        /* The level as HierarchyGroup.LevelId shows it ("1" … "5"), or the level's own Id from
+         * DescribeUserHierarchyStructure, which a client may hold instead. */
+        char num[4];
+        snprintf(num, sizeof num, "%d", g->level);
+        const char *level_id = level_id_of(lc->set, g->level);
+        return search_text(leaf->cmp, num, leaf->value) ||
+               (leaf->cmp == CMP_EXACT && *level_id && strcmp(level_id, leaf->value) == 0);
+    } else
         hay = g->id; /* resourceID / resourceId */
     return hay && *hay && search_text(leaf->cmp, hay, leaf->value);
 }
@@ -563,7 +590,8 @@ static int view_of(const search_set *s, size_t i, hierarchy_group_view *v)
 {
     memset(v, 0, sizeof *v);
     group_copy(&v->group, &s->groups[i]);
-    snprintf(v->level_id, sizeof v->level_id, "%s", level_id_of(s, v->group.level));
+    if (*level_id_of(s, v->group.level))
+        snprintf(v->level_id, sizeof v->level_id, "%d", v->group.level);
     const kvlist *t = &s->tags[i];
     for (size_t k = 0; k < t->keys.n; k++)
         kvlist_set(&v->tags, t->keys.items[k], t->values.items[k]);
@@ -611,6 +639,8 @@ int hierarchy_group_search(core_ctx *cx, const char *instance_id, const search_n
     *n = 0;
     *next = NULL;
     *total = 0;
+    if (core_allow(cx, CORE_HIERARCHY_GROUPS_SEARCH, instance_id, e))
+        return -1;
     const search_rules rules = {.fields = search_fields, .tags = 1, .what = "SearchCriteria"};
     if (search_validate(root, &rules, e))
         return -1;
@@ -636,7 +666,7 @@ int hierarchy_group_search(core_ctx *cx, const char *instance_id, const search_n
 static int rename_in_tx(core_ctx *cx, const char *instance_id, const char *id, const char *name, rerr *e)
 {
     hierarchy_group g;
-    if (hierarchy_group_get(cx, instance_id, id, &g, e))
+    if (group_get(cx, instance_id, id, &g, e))
         return -1;
     hierarchy_group_clear(&g);
     if (check_name_free(cx, instance_id, name, id, e))
@@ -648,12 +678,27 @@ static int rename_in_tx(core_ctx *cx, const char *instance_id, const char *id, c
     return group_read(cx, rc, "HierarchyGroupId", id, e);
 }
 
+/* One group's id (and its new name) for a change of it. */
+struct one_group {
+    const char *instance_id;
+    const char *id;
+    const char *name;
+};
+
+static int rename_change(core_ctx *cx, void *arg, rerr *e)
+{
+    struct one_group *a = arg;
+    return rename_in_tx(cx, a->instance_id, a->id, a->name, e);
+}
+
 int hierarchy_group_rename(core_ctx *cx, const char *instance_id, const char *id, const char *name, rerr *e)
 {
-    if (validate_id(e, "HierarchyGroupId", id, 256) || validate_length(e, "Name", name, 1, GROUP_NAME_MAX) ||
-        tx_begin(cx, e))
+    if (core_allow(cx, CORE_HIERARCHY_GROUPS_RENAME, instance_id, e))
         return -1;
-    return tx_end(cx, rename_in_tx(cx, instance_id, id, name, e), e);
+    if (validate_id(e, "HierarchyGroupId", id, 256) || validate_length(e, "Name", name, 1, GROUP_NAME_MAX))
+        return -1;
+    struct one_group a = {instance_id, id, name};
+    return core_write(cx, rename_change, &a, e);
 }
 
 /* Fills *e with ERR_IN_USE for group g: "has n <noun>(s); <advice>". Returns -1. */
@@ -687,7 +732,7 @@ static int check_unused(core_ctx *cx, const char *instance_id, const hierarchy_g
 static int delete_in_tx(core_ctx *cx, const char *instance_id, const char *id, rerr *e)
 {
     hierarchy_group g;
-    if (hierarchy_group_get(cx, instance_id, id, &g, e))
+    if (group_get(cx, instance_id, id, &g, e))
         return -1;
     int failed = check_unused(cx, instance_id, &g, e);
     if (!failed) {
@@ -701,9 +746,18 @@ static int delete_in_tx(core_ctx *cx, const char *instance_id, const char *id, r
     return failed ? -1 : 0;
 }
 
+static int delete_change(core_ctx *cx, void *arg, rerr *e)
+{
+    struct one_group *a = arg;
+    return delete_in_tx(cx, a->instance_id, a->id, e);
+}
+
 int hierarchy_group_delete(core_ctx *cx, const char *instance_id, const char *id, rerr *e)
 {
-    if (validate_id(e, "HierarchyGroupId", id, 256) || tx_begin(cx, e))
+    if (core_allow(cx, CORE_HIERARCHY_GROUPS_DELETE, instance_id, e))
         return -1;
-    return tx_end(cx, delete_in_tx(cx, instance_id, id, e), e);
+    if (validate_id(e, "HierarchyGroupId", id, 256))
+        return -1;
+    struct one_group a = {instance_id, id, NULL};
+    return core_write(cx, delete_change, &a, e);
 }

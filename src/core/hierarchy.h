@@ -52,7 +52,8 @@ int hierarchy_group_create(core_ctx *cx, const char *instance_id, const hierarch
 /* A group with what describing it needs: its level's Id, its path and its tags. */
 typedef struct hierarchy_group_view {
     hierarchy_group group;
-    char level_id[ID_LEN];                   /* "" if the structure lacks the level */
+    char level_id[ID_LEN];                   /* the level's number, "1" … "5" (HierarchyGroup.LevelId);
+                                              * "" if the structure lacks the level */
     hierarchy_group path[HIERARCHY_LEVELS];  /* path[0] at level one … path[n_path-1] the group */
     size_t n_path;
     kvlist tags;

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "core/arn.h"
+#include "core/authorize.h"
+#include "core/write.h"
 #include "core/defaults.h"
 #include "core/paging.h"
 #include "core/permissions.h"
@@ -64,47 +66,51 @@ static int insert_new(core_ctx *cx, const instance_create *in, instance *out, in
     return defaults_create(cx, out->id, defs ? defs : &scratch, e);
 }
 
+struct create_args {
+    const instance_create *in;
+    instance *out;
+    instance_defaults *defaults;
+    int *created;
+};
+
+/* Inside the write transaction: the instance an earlier create with the same client token made
+ * (nothing written), or a new one with its defaults. */
+static int create_change(core_ctx *cx, void *arg, rerr *e)
+{
+    struct create_args *a = arg;
+    if (a->in->client_token && *a->in->client_token) {
+        int rc = store_instance_by_token(cx->conn, a->in->client_token, a->out);
+        if (rc == STORE_OK)
+            return 0;
+        if (rc != STORE_NOTFOUND)
+            return core_store_error(cx, rc, "look up the client token", e);
+    }
+    if (insert_new(cx, a->in, a->out, a->defaults, e))
+        return -1;
+    *a->created = 1;
+    return 0;
+}
+
 int instances_create(core_ctx *cx, const instance_create *in, instance *out, instance_defaults *defaults,
                      int *created, rerr *e)
 {
     memset(out, 0, sizeof *out);
     *created = 0;
-    if (!principal_has(cx->who, PERM_ACCOUNT))
-        return rerr_set(e, ERR_ACCESS_DENIED, NULL,
-                        "CreateInstance needs an account access key; a user key acts within one instance");
-    if (check_create(in, e))
+    if (core_allow(cx, CORE_INSTANCES_CREATE, NULL, e) || check_create(in, e))
         return -1;
-    int rc = store_begin(cx->conn, 1);
-    if (rc != STORE_OK)
-        return core_store_error(cx, rc, "begin a transaction", e);
-    if (in->client_token && *in->client_token) {
-        rc = store_instance_by_token(cx->conn, in->client_token, out);
-        if (rc == STORE_OK) {
-            store_rollback(cx->conn);
-            return 0;
-        }
-        if (rc != STORE_NOTFOUND) {
-            store_rollback(cx->conn);
-            return core_store_error(cx, rc, "look up the client token", e);
-        }
-    }
-    if (insert_new(cx, in, out, defaults, e)) {
-        store_rollback(cx->conn);
+    struct create_args a = {in, out, defaults, created};
+    if (core_write(cx, create_change, &a, e)) {
         instance_clear(out);
+        *created = 0;
         return -1;
     }
-    if ((rc = store_commit(cx->conn)) != STORE_OK) {
-        instance_clear(out);
-        return core_store_error(cx, rc, "commit the new instance", e);
-    }
-    *created = 1;
     return 0;
 }
 
 int instances_resolve(core_ctx *cx, const char *ref, int allow_alias, instance *out, rerr *e)
 {
     memset(out, 0, sizeof *out);
-    if (validate_id(e, "InstanceId", ref, 256))
+    if (core_allow(cx, CORE_INSTANCES_RESOLVE, NULL, e) || validate_id(e, "InstanceId", ref, 256))
         return -1;
     char iid[ID_LEN], kind[32], rid[ID_LEN];
     const char *id = ref;
@@ -121,11 +127,9 @@ int instances_resolve(core_ctx *cx, const char *ref, int allow_alias, instance *
         return rerr_set(e, ERR_NOT_FOUND, "InstanceId", "Instance not found: %.300s", ref);
     if (rc != STORE_OK)
         return core_store_error(cx, rc, "read the instance", e);
-    if (cx->who && cx->who->kind == KEY_USER && strcmp(cx->who->instance_id, out->id) != 0) {
+    if (core_allow(cx, CORE_INSTANCES_RESOLVE, out->id, e)) {
         instance_clear(out);
-        return rerr_set(e, ERR_ACCESS_DENIED, "InstanceId",
-                        "access key %s belongs to another instance and cannot reach instance %.300s",
-                        cx->who->key_id, ref);
+        return -1;
     }
     return 0;
 }
@@ -137,10 +141,11 @@ int instances_list(core_ctx *cx, const char *token, size_t limit, instance **out
     *n = 0;
     *next = NULL;
     char *key = NULL, *id = NULL;
-    if (page_token_decode(e, "nextToken", token, "instances", &key, &id))
+    if (core_allow(cx, CORE_INSTANCES_LIST, NULL, e) ||
+        page_token_decode(e, "nextToken", token, "instances", &key, &id))
         return -1;
     int rc;
-    if (cx->who && cx->who->kind == KEY_USER) {
+    if (!principal_is_account(cx->who)) {
         /* A user key sees its own instance only. */
         instance *one = xcalloc(1, sizeof *one);
         rc = strcmp(cx->who->instance_id, id) > 0 ? store_instance_get(cx->conn, cx->who->instance_id, one)
@@ -163,26 +168,25 @@ int instances_list(core_ctx *cx, const char *token, size_t limit, instance **out
     return 0;
 }
 
+struct delete_args {
+    const char *ref;
+};
+
+static int delete_change(core_ctx *cx, void *arg, rerr *e)
+{
+    const struct delete_args *a = arg;
+    instance in;
+    if (instances_resolve(cx, a->ref, 0, &in, e))
+        return -1;
+    int rc = store_instance_delete(cx->conn, in.id);
+    instance_clear(&in);
+    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "delete the instance", e);
+}
+
 int instances_delete(core_ctx *cx, const char *ref, rerr *e)
 {
-    if (!principal_has(cx->who, PERM_ACCOUNT))
-        return rerr_set(e, ERR_ACCESS_DENIED, NULL,
-                        "DeleteInstance needs an account access key; a user key acts within one instance");
-    instance in;
-    int rc = store_begin(cx->conn, 1);
-    if (rc != STORE_OK)
-        return core_store_error(cx, rc, "begin a transaction", e);
-    if (instances_resolve(cx, ref, 0, &in, e)) {
-        store_rollback(cx->conn);
+    if (core_allow(cx, CORE_INSTANCES_DELETE, NULL, e))
         return -1;
-    }
-    rc = store_instance_delete(cx->conn, in.id);
-    instance_clear(&in);
-    if (rc != STORE_OK) {
-        store_rollback(cx->conn);
-        return core_store_error(cx, rc, "delete the instance", e);
-    }
-    if ((rc = store_commit(cx->conn)) != STORE_OK)
-        return core_store_error(cx, rc, "commit the deletion", e);
-    return 0;
+    struct delete_args a = {ref};
+    return core_write(cx, delete_change, &a, e);
 }

@@ -87,8 +87,10 @@ const char *const *permissions_builtin(const char *profile_name, size_t *n)
 
 int principal_has(const principal *who, const char *perm)
 {
-    if (!who || who->kind == KEY_ACCOUNT)
+    if (principal_is_account(who))
         return 1;
+    if (who->kind == PRINCIPAL_NONE)
+        return 0;
     if (!perm || strcmp(perm, PERM_ACCOUNT) == 0)
         return perm == NULL;
     return strlist_contains(&who->permissions, perm);

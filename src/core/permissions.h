@@ -19,8 +19,11 @@ int permission_is_known(const char *perm);
  * Returns NULL for a name that is not a built-in profile. NULL-terminated, static. */
 const char *const *permissions_builtin(const char *profile_name, size_t *n);
 
-/* 1 if who may exercise perm: account keys and the command line (who == NULL) hold every
- * permission; a user key holds those in its permission set; PERM_ACCOUNT is for account keys only. */
+/* 1 if who may exercise perm: account keys and the command line (who == NULL too) hold every
+ * permission; other principals hold those in their permission set (perm NULL: any principal);
+ * PERM_ACCOUNT is for account-wide principals only; PRINCIPAL_NONE holds nothing. This checks
+ * the permission alone: core entry points call core_allow (authorize.h), which also checks
+ * the instance boundary. */
 int principal_has(const principal *who, const char *perm);
 
 #endif

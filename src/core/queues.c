@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/authorize.h"
+#include "core/write.h"
 #include "core/instances.h"
 #include "core/validate.h"
 #include "util/buf.h"
@@ -20,23 +22,6 @@ static const char *const days[] = {"SUNDAY", "MONDAY", "TUESDAY", "WEDNESDAY", "
                                    NULL};
 
 /* ---- shared ---------------------------------------------------------------------------------- */
-
-static int begin_write(core_ctx *cx, rerr *e)
-{
-    int rc = store_begin(cx->conn, 1);
-    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "begin a transaction", e);
-}
-
-/* Commits when result is 0, else rolls back; returns 0 or -1. */
-static int finish(core_ctx *cx, int result, rerr *e)
-{
-    if (result != 0) {
-        store_rollback(cx->conn);
-        return -1;
-    }
-    int rc = store_commit(cx->conn);
-    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "commit the change", e);
-}
 
 static int unsupported(rerr *e, const char *field, const char *why)
 {
@@ -74,6 +59,12 @@ static int check_queue_create(const queue_create *in, rerr *e)
 }
 
 /* Inside the transaction: the hours must exist; then the insert and the tags. */
+/* A queue or hours of operation to insert, with its tags (NULL: none). */
+struct insert_args {
+    const void *record;
+    const kvlist *tags;
+};
+
 static int insert_queue(core_ctx *cx, const queue *q, const kvlist *tags, rerr *e)
 {
     hours h;
@@ -94,8 +85,16 @@ static int insert_queue(core_ctx *cx, const queue *q, const kvlist *tags, rerr *
     return 0;
 }
 
+static int queue_change(core_ctx *cx, void *arg, rerr *e)
+{
+    struct insert_args *a = arg;
+    return insert_queue(cx, a->record, a->tags, e);
+}
+
 int queues_create(core_ctx *cx, const char *instance_id, const queue_create *in, char id_out[ID_LEN], rerr *e)
 {
+    if (core_allow(cx, CORE_QUEUES_CREATE, instance_id, e))
+        return -1;
     if (check_queue_create(in, e))
         return -1;
     queue q = {0};
@@ -111,7 +110,8 @@ int queues_create(core_ctx *cx, const char *instance_id, const queue_create *in,
     q.outbound_caller_id_name = (char *)in->caller_id_name;
     q.outbound_caller_id_number_id = (char *)in->caller_id_number_id;
     q.outbound_flow_id = (char *)in->outbound_flow_id;
-    if (begin_write(cx, e) || finish(cx, insert_queue(cx, &q, in->tags, e), e))
+    struct insert_args a = {&q, in->tags};
+    if (core_write(cx, queue_change, &a, e))
         return -1;
     memcpy(id_out, q.id, ID_LEN);
     return 0;
@@ -292,9 +292,17 @@ static int insert_hours(core_ctx *cx, const hours *h, const kvlist *tags, rerr *
     return 0;
 }
 
+static int hours_change(core_ctx *cx, void *arg, rerr *e)
+{
+    struct insert_args *a = arg;
+    return insert_hours(cx, a->record, a->tags, e);
+}
+
 int queues_create_hours(core_ctx *cx, const char *instance_id, const hours_create *in, char id_out[ID_LEN],
                         rerr *e)
 {
+    if (core_allow(cx, CORE_HOURS_CREATE, instance_id, e))
+        return -1;
     hours_slot *slots = xcalloc(in->n_config + 1, sizeof *slots);
     int rc = check_hours_create(in, slots, e);
     hours h = {0};
@@ -307,7 +315,8 @@ int queues_create_hours(core_ctx *cx, const char *instance_id, const hours_creat
         h.modified_ms = cx->now_ms;
         h.slots = slots;
         h.n_slots = in->n_config;
-        rc = begin_write(cx, e) || finish(cx, insert_hours(cx, &h, in->tags, e), e) ? -1 : 0;
+        struct insert_args a = {&h, in->tags};
+        rc = core_write(cx, hours_change, &a, e);
     }
     if (rc == 0)
         memcpy(id_out, h.id, ID_LEN);

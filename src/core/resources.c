@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/authorize.h"
 #include "core/instances.h"
 #include "core/paging.h"
 #include "core/validate.h"
@@ -13,11 +14,15 @@ static const struct {
     const char *token_kind;
     const char *noun;            /* for messages */
     const char *field;           /* the id's field name */
+    core_action list;            /* listing them */
+    core_action describe;        /* reading one */
 } kinds[] = {
-    [RES_SECURITY_PROFILE] = {"security-profiles", "Security profile", "SecurityProfileId"},
-    [RES_ROUTING_PROFILE] = {"routing-profiles", "Routing profile", "RoutingProfileId"},
-    [RES_QUEUE] = {"queues", "Queue", "QueueId"},
-    [RES_HOURS] = {"hours", "Hours of operation", "HoursOfOperationId"},
+    [RES_SECURITY_PROFILE] = {"security-profiles", "Security profile", "SecurityProfileId",
+                              CORE_SECURITY_PROFILES_LIST, CORE_SECURITY_PROFILES_DESCRIBE},
+    [RES_ROUTING_PROFILE] = {"routing-profiles", "Routing profile", "RoutingProfileId", CORE_ROUTING_PROFILES_LIST,
+                             CORE_ROUTING_PROFILES_DESCRIBE},
+    [RES_QUEUE] = {"queues", "Queue", "QueueId", CORE_QUEUES_LIST, CORE_QUEUES_DESCRIBE},
+    [RES_HOURS] = {"hours", "Hours of operation", "HoursOfOperationId", CORE_HOURS_LIST, CORE_HOURS_DESCRIBE},
 };
 
 int resources_list(core_ctx *cx, resource_kind kind, const char *instance_id, unsigned queue_types,
@@ -25,7 +30,8 @@ int resources_list(core_ctx *cx, resource_kind kind, const char *instance_id, un
 {
     *next = NULL;
     char *key = NULL, *id = NULL;
-    if (page_token_decode(e, "nextToken", token, kinds[kind].token_kind, &key, &id))
+    if (core_allow(cx, kinds[kind].list, instance_id, e) ||
+        page_token_decode(e, "nextToken", token, kinds[kind].token_kind, &key, &id))
         return -1;
     page_req pr = {.instance_id = instance_id, .after_name = key, .after_id = id, .limit = limit + 1};
     int rc;
@@ -58,15 +64,18 @@ static int read_result(core_ctx *cx, int rc, resource_kind kind, const char *id,
     return core_store_error(cx, rc, "read a resource", e);
 }
 
-static int check_id(resource_kind kind, const char *id, rerr *e)
+/* The permission and the instance to read one resource of kind, and its id's form. */
+static int check_id(core_ctx *cx, const char *instance_id, resource_kind kind, const char *id, rerr *e)
 {
+    if (core_allow(cx, kinds[kind].describe, instance_id, e))
+        return -1;
     return validate_id(e, kinds[kind].field, id, 256);
 }
 
 int resources_security_profile(core_ctx *cx, const char *instance_id, const char *id, security_profile *out,
                                rerr *e)
 {
-    if (check_id(RES_SECURITY_PROFILE, id, e))
+    if (check_id(cx, instance_id, RES_SECURITY_PROFILE, id, e))
         return -1;
     return read_result(cx, store_security_profile_get(cx->conn, instance_id, id, out), RES_SECURITY_PROFILE, id,
                        e);
@@ -78,7 +87,8 @@ int resources_security_profile_permissions(core_ctx *cx, const char *instance_id
 {
     *next = NULL;
     security_profile p;
-    if (resources_security_profile(cx, instance_id, id, &p, e))
+    if (core_allow(cx, CORE_SECURITY_PROFILES_PERMISSIONS, instance_id, e) ||
+        resources_security_profile(cx, instance_id, id, &p, e))
         return -1;
     *modified_ms = p.modified_ms;
     security_profile_clear(&p);
@@ -101,21 +111,21 @@ int resources_security_profile_permissions(core_ctx *cx, const char *instance_id
 int resources_routing_profile(core_ctx *cx, const char *instance_id, const char *id, routing_profile *out,
                               rerr *e)
 {
-    if (check_id(RES_ROUTING_PROFILE, id, e))
+    if (check_id(cx, instance_id, RES_ROUTING_PROFILE, id, e))
         return -1;
     return read_result(cx, store_routing_profile_get(cx->conn, instance_id, id, out), RES_ROUTING_PROFILE, id, e);
 }
 
 int resources_queue(core_ctx *cx, const char *instance_id, const char *id, queue *out, rerr *e)
 {
-    if (check_id(RES_QUEUE, id, e))
+    if (check_id(cx, instance_id, RES_QUEUE, id, e))
         return -1;
     return read_result(cx, store_queue_get(cx->conn, instance_id, id, out), RES_QUEUE, id, e);
 }
 
 int resources_hours(core_ctx *cx, const char *instance_id, const char *id, hours *out, rerr *e)
 {
-    if (check_id(RES_HOURS, id, e))
+    if (check_id(cx, instance_id, RES_HOURS, id, e))
         return -1;
     return read_result(cx, store_hours_get(cx->conn, instance_id, id, out), RES_HOURS, id, e);
 }

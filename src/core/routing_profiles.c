@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/authorize.h"
+#include "core/write.h"
 #include "core/arn.h"
 #include "core/instances.h"
 #include "core/paging.h"
@@ -176,23 +178,6 @@ static int check_queues_exist(core_ctx *cx, const char *instance_id, const char 
     return 0;
 }
 
-static int begin_write(core_ctx *cx, rerr *e)
-{
-    int rc = store_begin(cx->conn, 1);
-    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "begin a transaction", e);
-}
-
-/* Commits when result is 0, else rolls back; returns 0 or -1. */
-static int finish(core_ctx *cx, int result, rerr *e)
-{
-    if (result != 0) {
-        store_rollback(cx->conn);
-        return -1;
-    }
-    int rc = store_commit(cx->conn);
-    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "commit the change", e);
-}
-
 static int read_profile(core_ctx *cx, const char *instance_id, const char *id, routing_profile *out, rerr *e)
 {
     if (validate_id(e, "RoutingProfileId", id, 256))
@@ -258,9 +243,22 @@ static int insert_profile(core_ctx *cx, const rp_create *in, routing_profile *p,
     return 0;
 }
 
+struct create_args {
+    const rp_create *in;
+    routing_profile *p;
+};
+
+static int create_change(core_ctx *cx, void *arg, rerr *e)
+{
+    struct create_args *a = arg;
+    return insert_profile(cx, a->in, a->p, e);
+}
+
 int routing_profiles_create(core_ctx *cx, const char *instance_id, const rp_create *in, char id_out[ID_LEN],
                             rerr *e)
 {
+    if (core_allow(cx, CORE_ROUTING_PROFILES_CREATE, instance_id, e))
+        return -1;
     routing_profile p = {0};
     routing_queue *std = NULL, *manual = NULL;
     if (check_create(in, p.media, &p.n_media, &std, &manual, e)) {
@@ -285,9 +283,8 @@ int routing_profiles_create(core_ctx *cx, const char *instance_id, const rp_crea
     snprintf(p.agent_availability_timer, sizeof p.agent_availability_timer, "%s",
              in->agent_availability_timer ? in->agent_availability_timer : "TIME_SINCE_LAST_ACTIVITY");
     p.modified_ms = cx->now_ms;
-    int rc = begin_write(cx, e);
-    if (rc == 0)
-        rc = finish(cx, insert_profile(cx, in, &p, e), e);
+    struct create_args a = {in, &p};
+    int rc = core_write(cx, create_change, &a, e);
     if (rc == 0)
         memcpy(id_out, p.id, ID_LEN);
     free(p.queues);
@@ -298,21 +295,36 @@ int routing_profiles_create(core_ctx *cx, const char *instance_id, const rp_crea
 
 typedef int (*edit_fn)(core_ctx *cx, routing_profile *p, const void *arg, rerr *e);
 
-/* In one write transaction: reads the profile, lets fn check and change it, stamps and writes
- * its scalar columns back. */
-static int edit(core_ctx *cx, const char *instance_id, const char *id, edit_fn fn, const void *arg, rerr *e)
+/* An edit of one profile: which, and how. */
+struct edit_args {
+    const char *instance_id;
+    const char *id;
+    edit_fn fn;
+    const void *arg;
+};
+
+static int edit_change(core_ctx *cx, void *arg, rerr *e)
 {
-    if (validate_id(e, "RoutingProfileId", id, 256) || begin_write(cx, e))
-        return -1;
+    struct edit_args *a = arg;
     routing_profile p;
-    int rc = read_profile(cx, instance_id, id, &p, e);
+    int rc = read_profile(cx, a->instance_id, a->id, &p, e);
     if (rc == 0) {
-        rc = fn(cx, &p, arg, e);
+        rc = a->fn(cx, &p, a->arg, e);
         if (rc == 0)
             rc = write_profile(cx, &p, e);
         routing_profile_clear(&p);
     }
-    return finish(cx, rc, e);
+    return rc;
+}
+
+/* In one write transaction: reads the profile, lets fn check and change it, stamps and writes
+ * its scalar columns back. */
+static int edit(core_ctx *cx, const char *instance_id, const char *id, edit_fn fn, const void *arg, rerr *e)
+{
+    if (validate_id(e, "RoutingProfileId", id, 256))
+        return -1;
+    struct edit_args a = {instance_id, id, fn, arg};
+    return core_write(cx, edit_change, &a, e);
 }
 
 typedef struct name_arg {
@@ -339,6 +351,8 @@ static int apply_name(core_ctx *cx, routing_profile *p, const void *arg, rerr *e
 int routing_profiles_update_name(core_ctx *cx, const char *instance_id, const char *id, const char *name,
                                  const char *description, rerr *e)
 {
+    if (core_allow(cx, CORE_ROUTING_PROFILES_UPDATE_NAME, instance_id, e))
+        return -1;
     if (!name && !description)
         return rerr_set(e, ERR_INVALID_PARAMETER, "Name", "give Name, Description or both");
     if ((name && check_name(e, name)) || (description && check_description(e, description)))
@@ -359,6 +373,8 @@ static int apply_outbound_queue(core_ctx *cx, routing_profile *p, const void *ar
 int routing_profiles_update_outbound_queue(core_ctx *cx, const char *instance_id, const char *id,
                                            const char *queue_id, rerr *e)
 {
+    if (core_allow(cx, CORE_ROUTING_PROFILES_UPDATE_OUTBOUND_QUEUE, instance_id, e))
+        return -1;
     if (validate_id(e, "DefaultOutboundQueueId", queue_id, 256))
         return -1;
     return edit(cx, instance_id, id, apply_outbound_queue, queue_id, e);
@@ -379,6 +395,8 @@ static int apply_media(core_ctx *cx, routing_profile *p, const void *arg, rerr *
 int routing_profiles_update_concurrency(core_ctx *cx, const char *instance_id, const char *id,
                                         const rp_media_set *media, rerr *e)
 {
+    if (core_allow(cx, CORE_ROUTING_PROFILES_UPDATE_CONCURRENCY, instance_id, e))
+        return -1;
     media_arg a;
     if (check_media(e, media, a.m, &a.n))
         return -1;
@@ -433,6 +451,8 @@ static int apply_queue_updates(core_ctx *cx, routing_profile *p, const void *arg
 int routing_profiles_update_queues(core_ctx *cx, const char *instance_id, const char *id,
                                    const rp_queue_set *queues, rerr *e)
 {
+    if (core_allow(cx, CORE_ROUTING_PROFILES_UPDATE_QUEUES, instance_id, e))
+        return -1;
     queues_arg a = {.list = "QueueConfigs"};
     if (!queues->given)
         return rerr_set(e, ERR_INVALID_PARAMETER, "QueueConfigs", "QueueConfigs is required");
@@ -479,6 +499,8 @@ static int apply_associate(core_ctx *cx, routing_profile *p, const void *arg, re
 int routing_profiles_associate(core_ctx *cx, const char *instance_id, const char *id, const rp_queue_set *queues,
                                const rp_queue_set *manual, rerr *e)
 {
+    if (core_allow(cx, CORE_ROUTING_PROFILES_ASSOCIATE, instance_id, e))
+        return -1;
     queues_arg a = {.list = "QueueConfigs", .list2 = "ManualAssignmentQueueConfigs"};
     int rc = -1;
     if (!queues->given && !manual->given)
@@ -517,6 +539,8 @@ static int apply_disassociate(core_ctx *cx, routing_profile *p, const void *arg,
 int routing_profiles_disassociate(core_ctx *cx, const char *instance_id, const char *id,
                                   const rp_queue_set *queues, const rp_queue_set *manual, rerr *e)
 {
+    if (core_allow(cx, CORE_ROUTING_PROFILES_DISASSOCIATE, instance_id, e))
+        return -1;
     queues_arg a = {.list = "QueueReferences", .list2 = "ManualAssignmentQueueReferences"};
     int rc = -1;
     if (check_queue_set(e, a.list, queues, 0, 0, &a.q) == 0 &&
@@ -558,12 +582,24 @@ static int check_deletable(core_ctx *cx, const routing_profile *p, rerr *e)
     return -1;
 }
 
+static int delete_change(core_ctx *cx, void *arg, rerr *e);
+
 int routing_profiles_delete(core_ctx *cx, const char *instance_id, const char *id, rerr *e)
 {
-    if (validate_id(e, "RoutingProfileId", id, 256) || begin_write(cx, e))
+    if (core_allow(cx, CORE_ROUTING_PROFILES_DELETE, instance_id, e))
         return -1;
+    if (validate_id(e, "RoutingProfileId", id, 256))
+        return -1;
+    struct edit_args a = {instance_id, id, NULL, NULL};
+    return core_write(cx, delete_change, &a, e);
+}
+
+static int delete_change(core_ctx *cx, void *arg, rerr *e)
+{
+    struct edit_args *a = arg;
+    const char *instance_id = a->instance_id;
     routing_profile p;
-    int rc = read_profile(cx, instance_id, id, &p, e);
+    int rc = read_profile(cx, instance_id, a->id, &p, e);
     if (rc == 0) {
         rc = check_deletable(cx, &p, e);
         int src = rc == 0 ? store_routing_profile_delete(cx->conn, instance_id, p.id) : STORE_OK;
@@ -573,7 +609,7 @@ int routing_profiles_delete(core_ctx *cx, const char *instance_id, const char *i
             rc = core_store_error(cx, src, "delete the routing profile", e);
         routing_profile_clear(&p);
     }
-    return finish(cx, rc, e);
+    return rc;
 }
 
 /* ---- list queues ----------------------------------------------------------------------------- */
@@ -666,6 +702,8 @@ int routing_profiles_list_queues(core_ctx *cx, const char *instance_id, const ch
                                  size_t limit, rp_queue_page *out, rerr *e)
 {
     memset(out, 0, sizeof *out);
+    if (core_allow(cx, CORE_ROUTING_PROFILES_LIST_QUEUES, instance_id, e))
+        return -1;
     routing_profile p;
     if (read_profile(cx, instance_id, id, &p, e))
         return -1;
@@ -811,6 +849,8 @@ int routing_profiles_search(core_ctx *cx, const char *instance_id, const search_
                             size_t limit, rp_search_page *out, rerr *e)
 {
     memset(out, 0, sizeof *out);
+    if (core_allow(cx, CORE_ROUTING_PROFILES_SEARCH, instance_id, e))
+        return -1;
     if (search_validate(root, &rules, e))
         return -1;
     routing_profile *all = NULL;
@@ -830,6 +870,8 @@ int routing_profile_by_name(core_ctx *cx, const char *instance_id, const char *n
                             rerr *e)
 {
     memset(out, 0, sizeof *out);
+    if (core_allow(cx, CORE_ROUTING_PROFILES_DESCRIBE, instance_id, e))
+        return -1;
     if (!name || !*name)
         return rerr_set(e, ERR_INVALID_PARAMETER, "RoutingProfile", "a routing profile name is required");
     int rc = store_routing_profile_by_name(cx->conn, instance_id, name, out);
@@ -842,6 +884,8 @@ int routing_profile_by_name(core_ctx *cx, const char *instance_id, const char *n
 
 int routing_profiles_default(core_ctx *cx, const char *instance_id, char id_out[ID_LEN], rerr *e)
 {
+    if (core_allow(cx, CORE_ROUTING_PROFILES_DESCRIBE, instance_id, e))
+        return -1;
     int rc = store_routing_profile_default(cx->conn, instance_id, id_out);
     if (rc == STORE_NOTFOUND)
         return rerr_set(e, ERR_NOT_FOUND, "RoutingProfileId", "the instance has no default routing profile");

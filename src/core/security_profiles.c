@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/authorize.h"
+#include "core/write.h"
 #include "core/arn.h"
 #include "core/instances.h"
 #include "core/permissions.h"
@@ -136,21 +138,6 @@ static int write_result(core_ctx *cx, int rc, const sp_change *in, const char *n
     return core_store_error(cx, rc, "write the security profile", e);
 }
 
-/* Runs fn inside a write transaction; commits on success, rolls back otherwise. */
-static int in_write_tx(core_ctx *cx, int (*fn)(core_ctx *, void *, rerr *), void *arg, rerr *e)
-{
-    int rc = store_begin(cx->conn, 1);
-    if (rc != STORE_OK)
-        return core_store_error(cx, rc, "begin a transaction", e);
-    if (fn(cx, arg, e) != 0) {
-        store_rollback(cx->conn);
-        return -1;
-    }
-    if ((rc = store_commit(cx->conn)) != STORE_OK)
-        return core_store_error(cx, rc, "commit", e);
-    return 0;
-}
-
 struct create_args {
     const char *instance_id;
     const sp_change *in;
@@ -179,11 +166,13 @@ static int do_create(core_ctx *cx, void *arg, rerr *e)
 int security_profiles_create(core_ctx *cx, const char *instance_id, const sp_change *in, char id_out[ID_LEN],
                              rerr *e)
 {
+    if (core_allow(cx, CORE_SECURITY_PROFILES_CREATE, instance_id, e))
+        return -1;
     if (check_name(in->name, e) || check_change(in, e) || (in->tags && validate_tags(e, "Tags", in->tags)) ||
         security_profiles_check_grant(cx->who, in->permissions, e))
         return -1;
     struct create_args a = {instance_id, in, id_out};
-    return in_write_tx(cx, do_create, &a, e);
+    return core_write(cx, do_create, &a, e);
 }
 
 struct update_args {
@@ -192,15 +181,22 @@ struct update_args {
     const sp_change *in;
 };
 
+/* Reads profile id of the instance into *p (the caller clears it). Returns 0, or -1 with *e set:
+ * ERR_NOT_FOUND, or the store's error. */
+static int read_profile(core_ctx *cx, const char *instance_id, const char *id, security_profile *p, rerr *e)
+{
+    int rc = store_security_profile_get(cx->conn, instance_id, id, p);
+    if (rc == STORE_NOTFOUND)
+        return rerr_set(e, ERR_NOT_FOUND, "SecurityProfileId", "Security profile not found: %.256s", id);
+    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "read the security profile", e);
+}
+
 static int do_update(core_ctx *cx, void *arg, rerr *e)
 {
     struct update_args *a = arg;
     security_profile p;
-    int rc = store_security_profile_get(cx->conn, a->instance_id, a->id, &p);
-    if (rc == STORE_NOTFOUND)
-        return rerr_set(e, ERR_NOT_FOUND, "SecurityProfileId", "Security profile not found: %.256s", a->id);
-    if (rc != STORE_OK)
-        return core_store_error(cx, rc, "read the security profile", e);
+    if (read_profile(cx, a->instance_id, a->id, &p, e))
+        return -1;
     int result = -1;
     if (p.builtin && strcmp(p.name, SECURITY_PROFILE_ADMIN) == 0 && a->in->permissions) {
         size_t n;
@@ -223,28 +219,28 @@ done:
 int security_profiles_update(core_ctx *cx, const char *instance_id, const char *id, const sp_change *in,
                              rerr *e)
 {
+    if (core_allow(cx, CORE_SECURITY_PROFILES_UPDATE, instance_id, e))
+        return -1;
     if (validate_id(e, "SecurityProfileId", id, 256) || check_change(in, e) ||
         security_profiles_check_grant(cx->who, in->permissions, e))
         return -1;
     struct update_args a = {instance_id, id, in};
-    return in_write_tx(cx, do_update, &a, e);
+    return core_write(cx, do_update, &a, e);
 }
 
 static int do_delete(core_ctx *cx, void *arg, rerr *e)
 {
     struct update_args *a = arg;
     security_profile p;
-    int rc = store_security_profile_get(cx->conn, a->instance_id, a->id, &p);
-    if (rc == STORE_NOTFOUND)
-        return rerr_set(e, ERR_NOT_FOUND, "SecurityProfileId", "Security profile not found: %.256s", a->id);
-    if (rc != STORE_OK)
-        return core_store_error(cx, rc, "read the security profile", e);
+    if (read_profile(cx, a->instance_id, a->id, &p, e))
+        return -1;
     int admin = p.builtin && strcmp(p.name, SECURITY_PROFILE_ADMIN) == 0;
     security_profile_clear(&p);
     if (admin)
         return rerr_set(e, ERR_ACCESS_DENIED, "SecurityProfileId", "The Admin security profile cannot be deleted");
     int64_t holders = 0;
     char user_id[ID_LEN] = "";
+    int rc;
     if ((rc = store_security_profile_holders(cx->conn, a->id, &holders, user_id)) != STORE_OK)
         return core_store_error(cx, rc, "count the profile's users", e);
     if (holders > 0) {
@@ -262,10 +258,12 @@ static int do_delete(core_ctx *cx, void *arg, rerr *e)
 
 int security_profiles_delete(core_ctx *cx, const char *instance_id, const char *id, rerr *e)
 {
+    if (core_allow(cx, CORE_SECURITY_PROFILES_DELETE, instance_id, e))
+        return -1;
     if (validate_id(e, "SecurityProfileId", id, 256))
         return -1;
     struct update_args a = {instance_id, id, NULL};
-    return in_write_tx(cx, do_delete, &a, e);
+    return core_write(cx, do_delete, &a, e);
 }
 
 /* ---- search ------------------------------------------------------------------------------- */
@@ -303,6 +301,8 @@ int security_profiles_search(core_ctx *cx, const char *instance_id, const search
     *n = 0;
     *next = NULL;
     *total = 0;
+    if (core_allow(cx, CORE_SECURITY_PROFILES_SEARCH, instance_id, e))
+        return -1;
     if (search_validate(criteria, &security_profile_search_rules, e))
         return -1;
     security_profile *all;

@@ -7,6 +7,8 @@
 
 #include "core/arn.h"
 #include "core/audit.h"
+#include "core/authorize.h"
+#include "core/write.h"
 #include "core/instances.h"
 #include "core/permissions.h"
 #include "core/user_rules.h"
@@ -51,29 +53,39 @@ static void target_clear(target *t)
     }
 }
 
-static int parse_target(core_ctx *cx, const char *arn, target *t, rerr *e)
+/* Reads the form of arn: its instance id, the index of its kind in kinds, and the resource id
+ * (the instance id for an instance). Touches no store. Returns 0 or -1 with *e set. */
+static int parse_arn(core_ctx *cx, const char *arn, char iid[ID_LEN], size_t *kind_idx, char id[ID_LEN], rerr *e)
 {
-    char iid[ID_LEN], kind[32], id[ID_LEN];
-    memset(t, 0, sizeof *t);
+    char kind[32], rid[ID_LEN];
     if (validate_length(e, "resourceArn", arn, 1, 1024))
         return -1;
     if (strncmp(arn, "arn:", 4) != 0)
         return rerr_set(e, ERR_INVALID_PARAMETER, "resourceArn",
                         "resourceArn '%.300s' is not an ARN (arn:aws:connect:REGION:ACCOUNT:instance/…)", arn);
-    if (arn_parse(cx->cfg, arn, iid, kind, id) != 0)
+    if (arn_parse(cx->cfg, arn, iid, kind, rid) != 0)
         return rerr_set(e, ERR_NOT_FOUND, "resourceArn",
                         "resourceArn '%.300s' names no resource of this roster (region %s, account %s, "
                         "instance/<id>[/<kind>/<id>])",
                         arn, cx->cfg->region, cx->cfg->account);
-    for (t->kind = 0; t->kind < sizeof kinds / sizeof kinds[0]; t->kind++)
-        if (strcmp(kinds[t->kind].arn_kind, kind) == 0)
+    for (*kind_idx = 0; *kind_idx < sizeof kinds / sizeof kinds[0]; (*kind_idx)++)
+        if (strcmp(kinds[*kind_idx].arn_kind, kind) == 0)
             break;
-    if (t->kind == sizeof kinds / sizeof kinds[0])
+    if (*kind_idx == sizeof kinds / sizeof kinds[0])
         return rerr_set(e, ERR_INVALID_PARAMETER, "resourceArn",
                         "resources of kind '%s' cannot be tagged in roster", kind);
-    if (instances_resolve(cx, iid, 0, &t->inst, e))
+    snprintf(id, ID_LEN, "%s", kind[0] ? rid : iid);
+    return 0;
+}
+
+/* Resolves arn into t, checking that the principal may act on the ARN's instance for action a. */
+static int parse_target(core_ctx *cx, core_action a, const char *arn, target *t, rerr *e)
+{
+    char iid[ID_LEN];
+    memset(t, 0, sizeof *t);
+    if (parse_arn(cx, arn, iid, &t->kind, t->id, e) || core_allow(cx, a, iid, e) ||
+        instances_resolve(cx, iid, 0, &t->inst, e))
         return -1;
-    snprintf(t->id, sizeof t->id, "%s", kind[0] ? id : iid);
     int rc = store_resource_exists(cx->conn, kinds[t->kind].kind, t->inst.id, t->id);
     if (rc == STORE_OK)
         return 0;
@@ -83,15 +95,26 @@ static int parse_target(core_ctx *cx, const char *arn, target *t, rerr *e)
     return core_store_error(cx, rc, "find the tagged resource", e);
 }
 
-static int allowed(core_ctx *cx, const target *t, int edit, rerr *e)
+/* The permission over the tags of kind kinds[kind], for action a. */
+static int allowed(core_ctx *cx, core_action a, size_t kind, int edit, rerr *e)
 {
-    const char *perm = edit ? kinds[t->kind].edit : kinds[t->kind].view;
-    if (principal_has(cx->who, perm))
-        return 0;
-    if (perm && strcmp(perm, PERM_ACCOUNT) == 0)
-        return rerr_set(e, ERR_ACCESS_DENIED, "resourceArn", "only an account key may change an instance's tags");
-    return rerr_set(e, ERR_ACCESS_DENIED, "resourceArn", "%s the tags of a %s needs the permission %s",
-                    edit ? "changing" : "reading", kinds[t->kind].noun, perm);
+    const char *perm = edit ? kinds[kind].edit : kinds[kind].view;
+    char why[96];
+    snprintf(why, sizeof why, "%s the tags of a%s %s", edit ? "changing" : "reading",
+             perm && strcmp(perm, PERM_ACCOUNT) == 0 ? "n" : "", kinds[kind].noun);
+    return core_allow_permission(cx, a, perm, why, "resourceArn", e);
+}
+
+int tags_allowed(core_ctx *cx, core_action a, const char *arn, rerr *e)
+{
+    char iid[ID_LEN], id[ID_LEN];
+    size_t kind;
+    if (a != CORE_TAGS_ADD && a != CORE_TAGS_REMOVE && a != CORE_TAGS_LIST)
+        return rerr_set(e, ERR_INTERNAL, NULL, "tags_allowed: not a tag action");
+    return core_allow(cx, a, NULL, e) || parse_arn(cx, arn, iid, &kind, id, e) || core_allow(cx, a, iid, e) ||
+                   allowed(cx, a, kind, a != CORE_TAGS_LIST, e)
+               ? -1
+               : 0;
 }
 
 /* For a user: reads it and its tags into t (to audit the change) and checks that it may be
@@ -110,21 +133,8 @@ static int load_user(core_ctx *cx, target *t, rerr *e)
     return user_check_writable(&t->user, e);
 }
 
-/* Resolves and authorises arn inside a write transaction; on success the transaction is open. */
-static int begin_change(core_ctx *cx, const char *arn, target *t, rerr *e)
-{
-    int rc = store_begin(cx->conn, 1);
-    if (rc != STORE_OK)
-        return core_store_error(cx, rc, "begin a transaction", e);
-    if (parse_target(cx, arn, t, e) == 0 && allowed(cx, t, 1, e) == 0 && load_user(cx, t, e) == 0)
-        return 0;
-    target_clear(t);
-    store_rollback(cx->conn);
-    return -1;
-}
-
 /* For a user: counts the change in its version and records it in the audit trail. */
-static int user_changed(core_ctx *cx, target *t, const char *operation, rerr *e)
+static int user_changed(core_ctx *cx, const target *t, const char *operation, rerr *e)
 {
     if (!t->is_user)
         return 0;
@@ -147,28 +157,37 @@ static int user_changed(core_ctx *cx, target *t, const char *operation, rerr *e)
     return result;
 }
 
-/* Commits the change (rc 0) with its user's version and audit record, or rolls it back. */
-static int finish_change(core_ctx *cx, target *t, const char *operation, int rc, rerr *e)
+/* What a change of tags does to its resolved target. Returns 0 or -1 with *e set. */
+typedef int (*tag_fn)(core_ctx *cx, const target *t, const void *arg, rerr *e);
+
+struct change_args {
+    core_action action;
+    const char *arn;
+    const char *operation;   /* for the audit trail */
+    tag_fn fn;
+    const void *arg;
+};
+
+/* Inside the write transaction: resolves and authorises the ARN, changes its tags and, for a
+ * user, counts the change in its version and records it in the audit trail. */
+static int tag_change(core_ctx *cx, void *arg, rerr *e)
 {
-    if (rc == 0)
-        rc = user_changed(cx, t, operation, e);
-    target_clear(t);
-    if (rc != 0) {
-        store_rollback(cx->conn);
-        return -1;
-    }
-    if ((rc = store_commit(cx->conn)) != STORE_OK)
-        return core_store_error(cx, rc, "commit the tags", e);
-    return 0;
+    struct change_args *c = arg;
+    target t;
+    int rc = parse_target(cx, c->action, c->arn, &t, e) == 0 && allowed(cx, c->action, t.kind, 1, e) == 0 &&
+                     load_user(cx, &t, e) == 0 && c->fn(cx, &t, c->arg, e) == 0 &&
+                     user_changed(cx, &t, c->operation, e) == 0
+                 ? 0
+                 : -1;
+    target_clear(&t);
+    return rc;
 }
 
-int tags_add(core_ctx *cx, const char *arn, const kvlist *tags, rerr *e)
+static int add_tags(core_ctx *cx, const target *t, const void *arg, rerr *e)
 {
-    target t;
-    if (validate_tags(e, "tags", tags) || begin_change(cx, arn, &t, e))
-        return -1;
+    const kvlist *tags = arg;
     kvlist merged = {0};
-    int rc = store_tags_get(cx->conn, t.id, &merged);
+    int rc = store_tags_get(cx->conn, t->id, &merged);
     for (size_t i = 0; rc == STORE_OK && i < tags->keys.n; i++)
         kvlist_set(&merged, tags->keys.items[i], tags->values.items[i]);
     int result = 0;
@@ -177,34 +196,47 @@ int tags_add(core_ctx *cx, const char *arn, const kvlist *tags, rerr *e)
     else if (merged.keys.n > TAGS_MAX)
         result = rerr_set(e, ERR_INVALID_PARAMETER, "tags",
                           "a resource holds at most %d tags; this would make %zu", TAGS_MAX, merged.keys.n);
-    else if ((rc = store_tags_set(cx->conn, t.inst.id, t.id, tags)) != STORE_OK)
+    else if ((rc = store_tags_set(cx->conn, t->inst.id, t->id, tags)) != STORE_OK)
         result = core_store_error(cx, rc, "write the tags", e);
     kvlist_clear(&merged);
-    return finish_change(cx, &t, "TagResource", result, e);
+    return result;
+}
+
+static int remove_tags(core_ctx *cx, const target *t, const void *arg, rerr *e)
+{
+    int rc = store_tags_remove(cx->conn, t->id, arg);
+    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "remove the tags", e);
+}
+
+int tags_add(core_ctx *cx, const char *arn, const kvlist *tags, rerr *e)
+{
+    if (tags_allowed(cx, CORE_TAGS_ADD, arn, e) || validate_tags(e, "tags", tags))
+        return -1;
+    struct change_args c = {CORE_TAGS_ADD, arn, "TagResource", add_tags, tags};
+    return core_write(cx, tag_change, &c, e);
 }
 
 int tags_remove(core_ctx *cx, const char *arn, const strlist *keys, rerr *e)
 {
+    if (tags_allowed(cx, CORE_TAGS_REMOVE, arn, e))
+        return -1;
     if (keys->n < 1 || keys->n > TAGS_MAX)
         return rerr_set(e, ERR_INVALID_PARAMETER, "tagKeys", "tagKeys must hold 1 to %d keys (got %zu)", TAGS_MAX,
                         keys->n);
     for (size_t i = 0; i < keys->n; i++)
         if (validate_tag_key(e, "tagKeys", keys->items[i]))
             return -1;
-    target t;
-    if (begin_change(cx, arn, &t, e))
-        return -1;
-    int rc = store_tags_remove(cx->conn, t.id, keys);
-    return finish_change(cx, &t, "UntagResource", rc == STORE_OK ? 0 : core_store_error(cx, rc, "remove the tags", e),
-                         e);
+    struct change_args c = {CORE_TAGS_REMOVE, arn, "UntagResource", remove_tags, keys};
+    return core_write(cx, tag_change, &c, e);
 }
 
 int tags_list(core_ctx *cx, const char *arn, kvlist *out, rerr *e)
 {
     target t;
-    if (parse_target(cx, arn, &t, e))
+    memset(&t, 0, sizeof t);
+    if (core_allow(cx, CORE_TAGS_LIST, NULL, e) || parse_target(cx, CORE_TAGS_LIST, arn, &t, e))
         return -1;
-    int result = allowed(cx, &t, 0, e);
+    int result = allowed(cx, CORE_TAGS_LIST, t.kind, 0, e);
     if (result == 0) {
         int rc = store_tags_get(cx->conn, t.id, out);
         if (rc != STORE_OK)

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/authorize.h"
 #include "core/instances.h"
 #include "core/paging.h"
 #include "util/buf.h"
@@ -799,6 +800,8 @@ int user_search_keys_get(core_ctx *cx, const char *instance_id, const user_searc
                          rerr *e)
 {
     memset(out, 0, sizeof *out);
+    if (core_allow(cx, CORE_USERS_SEARCH, instance_id, e))
+        return -1;
     if (check_request(rq, e))
         return -1;
     /* The criteria and the filter must both hold: one AND over the two (borrowed) roots. */
@@ -823,6 +826,8 @@ int user_search(core_ctx *cx, const char *instance_id, const user_search_req *rq
                 rerr *e)
 {
     memset(out, 0, sizeof *out);
+    if (core_allow(cx, CORE_USERS_SEARCH, instance_id, e))
+        return -1;
     user_search_keys keys;
     if (user_search_keys_get(cx, instance_id, rq, &keys, e)) {
         user_search_keys_clear(&keys);

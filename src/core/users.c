@@ -8,6 +8,8 @@
 
 #include "crypto/passwords.h"
 #include "core/audit.h"
+#include "core/authorize.h"
+#include "core/write.h"
 #include "core/instances.h"
 #include "core/paging.h"
 #include "core/permissions.h"
@@ -168,15 +170,6 @@ static void apply_identity(user_record *u, const user_identity_in *id)
 
 /* ---- checks against the store and the principal -------------------------------------------- */
 
-static int need(core_ctx *cx, const char *perm, const char *what, rerr *e)
-{
-    if (principal_has(cx->who, perm))
-        return 0;
-    return rerr_set(e, ERR_ACCESS_DENIED, NULL, "User %s (key %s) may not %s: that needs the permission %s",
-                    cx->who && cx->who->username ? cx->who->username : "?", cx->who ? cx->who->key_id : "?", what,
-                    perm);
-}
-
 static int load_instance(core_ctx *cx, const char *instance_id, instance *out, rerr *e)
 {
     int rc = store_instance_get(cx->conn, instance_id, out);
@@ -268,9 +261,13 @@ static int check_unique(core_ctx *cx, const char *instance_id, const char *usern
     return -1;
 }
 
-/* Maps a failed write of user records. */
-static int write_error(core_ctx *cx, int rc, const char *username, rerr *e)
+/* Maps a failed write of user records. A unique key refused by the store (a look-alike that
+ * came between check_unique and the write, on a backend where that can happen) is named as
+ * check_unique names it. */
+static int write_error(core_ctx *cx, int rc, const char *instance_id, const char *username, rerr *e)
 {
+    if (rc == STORE_UNIQUE && username && check_unique(cx, instance_id, username, e))
+        return -1;
     if (rc == STORE_UNIQUE)
         return rerr_set(e, ERR_DUPLICATE, "Username", "A user named '%s' already exists in this instance",
                         username ? username : "");
@@ -299,26 +296,15 @@ static int audit(core_ctx *cx, const char *operation, const user_record *before,
 
 /* ---- transactions -------------------------------------------------------------------------- */
 
-static int begin_write(core_ctx *cx, rerr *e)
-{
-    int rc = store_begin(cx->conn, 1);
-    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "begin a transaction", e);
-}
-
-/* Commits when result is 0, rolls back otherwise; returns the outcome. */
-static int finish(core_ctx *cx, int result, rerr *e)
-{
-    if (result != 0) {
-        store_rollback(cx->conn);
-        return -1;
-    }
-    int rc = store_commit(cx->conn);
-    if (rc != STORE_OK) {
-        store_rollback(cx->conn);
-        return core_store_error(cx, rc, "commit", e);
-    }
-    return 0;
-}
+/* What the changes below run inside core_write: the user (and its instance) and the input. */
+struct write_args {
+    const char *instance_id;
+    const char *id;
+    const user_new *in;
+    const char *hash;
+    char *id_out;
+    const user_change *ch;
+};
 
 /* ---- create -------------------------------------------------------------------------------- */
 
@@ -377,7 +363,7 @@ int users_create_tx(core_ctx *cx, const char *instance_id, const user_new *in, c
                     char id_out[ID_LEN], rerr *e)
 {
     instance inst;
-    if (need(cx, USERS_PERM_CREATE, "create users", e) || load_instance(cx, instance_id, &inst, e))
+    if (core_allow(cx, CORE_USERS_CREATE, instance_id, e) || load_instance(cx, instance_id, &inst, e))
         return -1;
     strlist profiles = {0};
     user_record u = {0};
@@ -391,7 +377,7 @@ int users_create_tx(core_ctx *cx, const char *instance_id, const user_new *in, c
     if (rc == STORE_OK && in->tags)
         rc = store_tags_set(cx->conn, instance_id, u.id, in->tags);
     if (rc != STORE_OK) {
-        write_error(cx, rc, in->username, e);
+        write_error(cx, rc, instance_id, in->username, e);
         goto done;
     }
     if (audit(cx, "CreateUser", NULL, NULL, &u, in->tags, e) == 0) {
@@ -405,10 +391,16 @@ done:
     return result;
 }
 
+static int create_change(core_ctx *cx, void *arg, rerr *e)
+{
+    struct write_args *a = arg;
+    return users_create_tx(cx, a->instance_id, a->in, a->hash, a->id_out, e);
+}
+
 int users_create(core_ctx *cx, const char *instance_id, const user_new *in, char id_out[ID_LEN], rerr *e)
 {
     instance inst;
-    if (need(cx, USERS_PERM_CREATE, "create users", e) || load_instance(cx, instance_id, &inst, e))
+    if (core_allow(cx, CORE_USERS_CREATE, instance_id, e) || load_instance(cx, instance_id, &inst, e))
         return -1;
     int bad = check_new(inst.idm_type, in, e); /* before the costly hash */
     instance_clear(&inst);
@@ -417,23 +409,27 @@ int users_create(core_ctx *cx, const char *instance_id, const user_new *in, char
     char *hash = NULL;
     if (in->password && !(hash = passwords_hash(in->password)))
         return rerr_set(e, ERR_INTERNAL, NULL, "cannot hash the password");
-    int result = begin_write(cx, e);
-    if (result == 0)
-        result = finish(cx, users_create_tx(cx, instance_id, in, hash, id_out, e), e);
+    struct write_args a = {.instance_id = instance_id, .in = in, .hash = hash, .id_out = id_out};
+    int result = core_write(cx, create_change, &a, e);
     free_secret(hash);
     return result;
 }
 
 /* ---- update -------------------------------------------------------------------------------- */
 
-/* The permission and the input rules of a change, without the store. */
-static int check_change(core_ctx *cx, const char *idm_type, const user_change *ch, rerr *e)
+/* The actions a change is: Users.Edit for any facet but the security profiles (and for a
+ * change of nothing), Users.EditPermission for the security profiles. */
+static int allow_change(core_ctx *cx, const char *instance_id, const user_change *ch, rerr *e)
 {
     int edits = ch->identity || ch->phone || ch->config || ch->routing_profile_id || ch->set_hierarchy;
-    if ((edits && need(cx, USERS_PERM_EDIT, "change users", e)) ||
-        (ch->security_profile_ids &&
-         need(cx, USERS_PERM_EDIT_PERMISSION, "change the security profiles of users", e)))
+    if ((edits || !ch->security_profile_ids) && core_allow(cx, CORE_USERS_UPDATE, instance_id, e))
         return -1;
+    return ch->security_profile_ids ? core_allow(cx, CORE_USERS_UPDATE_SECURITY_PROFILES, instance_id, e) : 0;
+}
+
+/* The input rules of a change, without the store. */
+static int check_change(const char *idm_type, const user_change *ch, rerr *e)
+{
     if (ch->identity && user_check_identity(idm_type, ch->identity, USER_CHECK_UPDATE, e))
         return -1;
     if ((ch->phone || ch->config) && user_check_channels(ch->phone, ch->config, e))
@@ -478,9 +474,9 @@ static int apply_change(core_ctx *cx, const char *instance_id, const user_change
 int users_update_tx(core_ctx *cx, const char *instance_id, const char *id, const user_change *ch, rerr *e)
 {
     instance inst;
-    if (load_instance(cx, instance_id, &inst, e))
+    if (allow_change(cx, instance_id, ch, e) || load_instance(cx, instance_id, &inst, e))
         return -1;
-    int bad = check_change(cx, inst.idm_type, ch, e);
+    int bad = check_change(inst.idm_type, ch, e);
     instance_clear(&inst);
     user_record before, after;
     if (bad || load_user(cx, instance_id, id, &before, e))
@@ -493,7 +489,7 @@ int users_update_tx(core_ctx *cx, const char *instance_id, const char *id, const
     after.modified_ms = cx->now_ms;
     rc = store_user_update(cx->conn, &after);
     if (rc != STORE_OK)
-        write_error(cx, rc, after.username, e);
+        write_error(cx, rc, instance_id, after.username, e);
     else
         result = audit(cx, ch->operation ? ch->operation : "UpdateUser", &before, NULL, &after, NULL, e);
 done:
@@ -502,11 +498,18 @@ done:
     return result;
 }
 
+static int update_change(core_ctx *cx, void *arg, rerr *e)
+{
+    struct write_args *a = arg;
+    return users_update_tx(cx, a->instance_id, a->id, a->ch, e);
+}
+
 int users_update(core_ctx *cx, const char *instance_id, const char *id, const user_change *ch, rerr *e)
 {
-    if (begin_write(cx, e))
+    if (allow_change(cx, instance_id, ch, e))
         return -1;
-    return finish(cx, users_update_tx(cx, instance_id, id, ch, e), e);
+    struct write_args a = {.instance_id = instance_id, .id = id, .ch = ch};
+    return core_write(cx, update_change, &a, e);
 }
 
 /* ---- delete -------------------------------------------------------------------------------- */
@@ -514,7 +517,7 @@ int users_update(core_ctx *cx, const char *instance_id, const char *id, const us
 int users_delete_tx(core_ctx *cx, const char *instance_id, const char *id, rerr *e)
 {
     user_record before;
-    if (need(cx, USERS_PERM_DELETE, "delete users", e) || load_user(cx, instance_id, id, &before, e))
+    if (core_allow(cx, CORE_USERS_DELETE, instance_id, e) || load_user(cx, instance_id, id, &before, e))
         return -1;
     int result = user_check_writable(&before, e);
     kvlist tags = {0};
@@ -531,18 +534,26 @@ int users_delete_tx(core_ctx *cx, const char *instance_id, const char *id, rerr 
     return result;
 }
 
+static int delete_change(core_ctx *cx, void *arg, rerr *e)
+{
+    struct write_args *a = arg;
+    return users_delete_tx(cx, a->instance_id, a->id, e);
+}
+
 int users_delete(core_ctx *cx, const char *instance_id, const char *id, rerr *e)
 {
-    if (begin_write(cx, e))
+    if (core_allow(cx, CORE_USERS_DELETE, instance_id, e))
         return -1;
-    return finish(cx, users_delete_tx(cx, instance_id, id, e), e);
+    struct write_args a = {.instance_id = instance_id, .id = id};
+    return core_write(cx, delete_change, &a, e);
 }
 
 /* ---- read ---------------------------------------------------------------------------------- */
 
 int users_get(core_ctx *cx, const char *instance_id, const char *id, user_record *out, rerr *e)
 {
-    if (load_user(cx, instance_id, id, out, e))
+    memset(out, 0, sizeof *out);
+    if (core_allow(cx, CORE_USERS_DESCRIBE, instance_id, e) || load_user(cx, instance_id, id, out, e))
         return -1;
     free_secret(out->password_hash);
     out->password_hash = NULL;
@@ -554,7 +565,8 @@ int users_list(core_ctx *cx, const char *instance_id, const char *token, size_t 
 {
     *next = NULL;
     char *key = NULL, *id = NULL;
-    if (page_token_decode(e, "nextToken", token, TOKEN_KIND, &key, &id))
+    if (core_allow(cx, CORE_USERS_LIST, instance_id, e) ||
+        page_token_decode(e, "nextToken", token, TOKEN_KIND, &key, &id))
         return -1;
     page_req pr = {.instance_id = instance_id, .after_name = key, .after_id = id, .limit = limit + 1};
     int rc = store_user_list(cx->conn, &pr, out);
@@ -595,6 +607,8 @@ static int resolve_profiles(core_ctx *cx, const char *instance_id, const strlist
 
 int users_create_basic(core_ctx *cx, const char *instance_id, const user_basic *u, char id_out[ID_LEN], rerr *e)
 {
+    if (core_allow(cx, CORE_USERS_CREATE, instance_id, e))
+        return -1;
     strlist ids = {0};
     char rp[ID_LEN];
     int result = resolve_profiles(cx, instance_id, u->security_profile_names, &ids, e);

@@ -8,8 +8,9 @@
  * Atomicity: each change reads the user, changes only the facets it names and writes the user
  * back inside one write transaction (BEGIN IMMEDIATE), recording its audit event in the same
  * transaction, so concurrent changes of different facets of one user never lose each other.
- * The *_tx variants run inside a write transaction the caller has opened (a job's batch);
- * the others open and commit their own (do not call them inside another transaction).
+ * The *_tx variants run inside a write transaction the caller has opened (a job's batch, e.g. an
+ * item of core_write_batch in write.h); the others open and commit their own through core_write
+ * (do not call them inside another transaction).
  * Reading functions run inside the caller's (read) transaction, if any.
  *
  * Decisions where the reference is silent:
@@ -30,9 +31,11 @@
  *   an existing one is a DuplicateResourceException naming the existing user.
  * - DirectoryUserId applies to EXISTING_DIRECTORY instances, which roster does not serve: refused.
  * - Externally managed users: every change or delete is an InvalidRequestException.
- * - Permissions: Users.Create, Users.Edit (every facet but the security profiles),
- *   Users.EditPermission (security profiles), Users.Delete. On create and on a change of the
- *   security profiles a user key may grant only profiles whose permissions it holds itself.
+ * - Permissions (core/authorize.c's table): Users.Create, Users.View, Users.Edit (every facet
+ *   but the security profiles, and a change naming no facet), Users.EditPermission (security
+ *   profiles), Users.Delete; every function checks them and the instance boundary first. On
+ *   create and on a change of the security profiles a user key may grant only profiles whose
+ *   permissions it holds itself.
  * - The audit event's records carry no password hash.
  *
  * Every function returns 0 on success or -1 with *e set: ERR_INVALID_PARAMETER (a field, named),
@@ -46,12 +49,6 @@
 #include "core/context.h"
 #include "core/error.h"
 #include "core/user_rules.h"
-
-#define USERS_PERM_CREATE "Users.Create"
-#define USERS_PERM_VIEW "Users.View"
-#define USERS_PERM_EDIT "Users.Edit"
-#define USERS_PERM_EDIT_PERMISSION "Users.EditPermission"
-#define USERS_PERM_DELETE "Users.Delete"
 
 /* What a new user is made of (CreateUser). */
 typedef struct user_new {

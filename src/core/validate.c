@@ -148,6 +148,13 @@ int validate_tag_key(rerr *e, const char *field, const char *key)
     return 0;
 }
 
+int validate_max_entries(rerr *e, const char *field, size_t n, size_t max)
+{
+    if (n <= max)
+        return 0;
+    return rerr_set(e, ERR_INVALID_PARAMETER, field, "%s holds at most %zu entries (got %zu)", field, max, n);
+}
+
 int validate_tags(rerr *e, const char *field, const kvlist *tags)
 {
     if (tags->keys.n < 1 || tags->keys.n > 50)

@@ -23,6 +23,10 @@ int validate_range(rerr *e, const char *field, int64_t v, int64_t min, int64_t m
 /* InstanceAlias: 1..45 of [A-Za-z0-9-], starting and ending with a letter or digit, not "d-…". */
 int validate_instance_alias(rerr *e, const char *alias);
 
+/* A list or map read from a request holds at most max entries: "<field> holds at most <max> entries
+ * (got <n>)". The readers call it before copying anything, so an oversized body costs nothing. */
+int validate_max_entries(rerr *e, const char *field, size_t n, size_t max);
+
 /* Tag rules: 1..50 entries; key 1..128 of letters, digits, separators and _ . : / = + - @,
  * not starting with "aws:"; value 0..256. field names the map ("Tags", "tags"). */
 int validate_tag_key(rerr *e, const char *field, const char *key);

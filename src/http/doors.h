@@ -8,6 +8,9 @@
 
 #include <stddef.h>
 
+/* The body limit of the JSON doors (the Connect API, /roster/v1, SCIM). */
+#define REQUEST_BODY_LIMIT (1024 * 1024)
+
 typedef enum http_door_id {
     DOOR_CONNECT,        /* the Amazon Connect API: every path no other door claims */
     DOOR_ROSTER,         /* /roster/v1/… */

@@ -40,6 +40,11 @@ void kvlist_set(kvlist *m, const char *key, const char *value)
             return;
         }
     }
+    kvlist_add(m, key, value);
+}
+
+void kvlist_add(kvlist *m, const char *key, const char *value)
+{
     strlist_push(&m->keys, key);
     strlist_push(&m->values, value);
 }

@@ -23,13 +23,15 @@ void strlist_push(strlist *l, const char *s);     /* copies s */
 int strlist_contains(const strlist *l, const char *s);
 void strlist_clear(strlist *l);
 
-/* A key/value map kept as parallel lists, in key order (tags). */
+/* A key/value map kept as parallel lists, in insertion order (tags). Small by rule: a map read
+ * from a request holds at most 50 entries. */
 typedef struct kvlist {
     strlist keys;
     strlist values;
 } kvlist;
 
-void kvlist_set(kvlist *m, const char *key, const char *value); /* replaces an existing key */
+void kvlist_set(kvlist *m, const char *key, const char *value); /* replaces an existing key: O(n) */
+void kvlist_add(kvlist *m, const char *key, const char *value); /* key known to be new: O(1) */
 void kvlist_clear(kvlist *m);
 
 typedef struct instance {

@@ -15,7 +15,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "store/migrations.h"
+#include "store/sqlite_migrations.h"
+#include "store/store_testing.h"
 #include "util/buf.h"
 
 /* WAL so readers never block the writer; NORMAL sync (durable at each checkpoint, safe in WAL);
@@ -67,47 +68,85 @@ void sq_conn_close(store_conn *c)
     free(c);
 }
 
+/* Runs sql on c's own handle; returns SQLite's result code. */
+static int exec_sql(store_conn *c, const char *sql)
+{
+    return sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+}
+
+/* Whether a row of the store refers to one that does not exist (PRAGMA foreign_key_check):
+ * returns 0 when none does, else 1 with the first such reference, or the failure, in err. */
+static int dangling_references(store_conn *c, int version, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(c->db, "PRAGMA foreign_key_check", -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(err, errlen, "migration %d refused: a row of %s (rowid %lld) refers to a row of %s that does not "
+                 "exist", version, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
+                 (const char *)sqlite3_column_text(st, 2));
+    else if (rc != SQLITE_DONE)
+        snprintf(err, errlen, "migration %d failed: %s", version, sqlite3_errmsg(c->db));
+    sqlite3_finalize(st);
+    return rc != SQLITE_DONE;
+}
+
+/* Applies m in one IMMEDIATE transaction on c's own handle (at store_open, before this process
+ * uses the store otherwise; another process may be migrating too, so the version is read again
+ * inside the transaction). A migration that rebuilds tables runs with foreign keys off (dropping
+ * the old table would otherwise delete the rows that refer to it) and commits only when every
+ * reference still holds. Returns 0, or -1 with a message in err. */
+static int apply(store_conn *c, const migration *m, char *err, size_t errlen)
+{
+    static const char record[] = "INSERT INTO schema_migrations(version, summary, applied_ms) VALUES (?, ?, ?)";
+    if (m->rebuilds && exec_sql(c, "PRAGMA foreign_keys=OFF") != SQLITE_OK) {
+        snprintf(err, errlen, "migration %d failed: %s", m->version, sqlite3_errmsg(c->db));
+        return -1;
+    }
+    int failed = exec_sql(c, "BEGIN IMMEDIATE") != SQLITE_OK;
+    int have = failed ? -1 : store_schema_version(c);
+    failed = failed || have < 0;
+    if (!failed && have < m->version) {
+        if (m->check && m->check(c->db, err, errlen) != 0)
+            failed = 2; /* err says why */
+        else if (exec_sql(c, m->sql) != SQLITE_OK)
+            failed = 1;
+        else if (m->rebuilds && dangling_references(c, m->version, err, errlen))
+            failed = 2;
+    }
+    if (!failed && have < m->version) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        int64_t now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+        failed = sq_exec(c, record, SQ_ARGS(SQ_INT(m->version), SQ_TEXT(m->summary), SQ_INT(now_ms))) != STORE_OK;
+    }
+    if (!failed)
+        failed = exec_sql(c, "COMMIT") != SQLITE_OK;
+    if (failed == 1)
+        snprintf(err, errlen, "migration %d failed: %s", m->version, sqlite3_errmsg(c->db));
+    if (failed && !sqlite3_get_autocommit(c->db))
+        exec_sql(c, "ROLLBACK");
+    if (m->rebuilds)
+        exec_sql(c, "PRAGMA foreign_keys=ON");
+    return failed ? -1 : 0;
+}
+
 static int migrate(store_conn *c, char *err, size_t errlen)
 {
-    int rc = sqlite3_exec(c->db,
-                          "CREATE TABLE IF NOT EXISTS schema_migrations("
-                          "version INTEGER PRIMARY KEY, summary TEXT NOT NULL, applied_ms INTEGER NOT NULL)",
-                          NULL, NULL, NULL);
-    if (rc != SQLITE_OK)
-        goto fail;
+    int rc = exec_sql(c, "CREATE TABLE IF NOT EXISTS schema_migrations("
+                         "version INTEGER PRIMARY KEY, summary TEXT NOT NULL, applied_ms INTEGER NOT NULL)");
+    int have = rc == SQLITE_OK ? store_schema_version(c) : -1;
+    if (have < 0) {
+        snprintf(err, errlen, "migrations failed: %s", sqlite3_errmsg(c->db));
+        return -1;
+    }
     size_t n;
     const migration *m = migrations_all(&n);
-    int have = store_schema_version(c);
-    if (have < 0)
-        goto fail;
-    for (size_t i = 0; i < n; i++) {
-        if (m[i].version <= have)
-            continue;
-        if (store_begin(c, 1) != STORE_OK)
-            goto fail;
-        rc = sqlite3_exec(c->db, m[i].sql, NULL, NULL, NULL);
-        if (rc == SQLITE_OK) {
-            sqlite3_stmt *st = sq_stmt(c, "INSERT INTO schema_migrations(version, summary, applied_ms) "
-                                          "VALUES (?, ?, ?)");
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            sqlite3_bind_int(st, 1, m[i].version);
-            sq_bind_text(st, 2, m[i].summary);
-            sqlite3_bind_int64(st, 3, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-            rc = sq_exec_stmt(c, st) == STORE_OK ? SQLITE_OK : SQLITE_ERROR;
-        }
-        if (rc != SQLITE_OK) {
-            snprintf(err, errlen, "migration %d failed: %s", m[i].version, sqlite3_errmsg(c->db));
-            store_rollback(c);
+    for (size_t i = 0; i < n; i++)
+        if (m[i].version > have && apply(c, &m[i], err, errlen) != 0)
             return -1;
-        }
-        if (store_commit(c) != STORE_OK)
-            goto fail;
-    }
     return 0;
-fail:
-    snprintf(err, errlen, "migrations failed: %s", sqlite3_errmsg(c->db));
-    return -1;
 }
 
 store *store_open(const char *path, int create, char *err, size_t errlen)
@@ -115,6 +154,14 @@ store *store_open(const char *path, int create, char *err, size_t errlen)
     store *s = xcalloc(1, sizeof *s);
     s->path = xstrdup(path);
     pthread_mutex_init(&s->lock, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->pool_free, &ca);
+    pthread_condattr_destroy(&ca);
+    s->pool_max = STORE_POOL_MAX;
+    s->pool_wait_ms = STORE_POOL_WAIT_MS;
+    s->pool_open = 1; /* the migrating connection, given back below */
     sq_writer_init(s);
     store_conn *c = sq_conn_open(s, create, err, errlen);
     if (!c || migrate(c, err, errlen) != 0) {
@@ -137,26 +184,83 @@ void store_close(store *s)
         sq_conn_close(c);
     }
     sq_writer_destroy(s);
+    pthread_cond_destroy(&s->pool_free);
     pthread_mutex_destroy(&s->lock);
     free(s->path);
     free(s);
 }
 
+void store_pool_limit(store *s, size_t max, int wait_ms)
+{
+    pthread_mutex_lock(&s->lock);
+    if (max > 0)
+        s->pool_max = max;
+    if (wait_ms >= 0)
+        s->pool_wait_ms = wait_ms;
+    pthread_cond_broadcast(&s->pool_free);
+    pthread_mutex_unlock(&s->lock);
+}
+
+void store_pool_counts(store *s, size_t *open, size_t *waiting)
+{
+    pthread_mutex_lock(&s->lock);
+    *open = s->pool_open;
+    *waiting = s->pool_waiting;
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* The time wait_ms from now on CLOCK_MONOTONIC (the clock of pool_free). */
+static struct timespec deadline_after(int wait_ms)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    t.tv_sec += wait_ms / 1000;
+    t.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
+}
+
 store_conn *store_conn_get(store *s)
 {
     pthread_mutex_lock(&s->lock);
+    struct timespec until = deadline_after(s->pool_wait_ms);
+    int timed_out = 0;
+    while (!s->idle && s->pool_open >= s->pool_max && !timed_out) {
+        s->pool_waiting++;
+        timed_out = pthread_cond_timedwait(&s->pool_free, &s->lock, &until) != 0;
+        s->pool_waiting--;
+    }
     store_conn *c = s->idle;
-    if (c)
+    int slot = 0;
+    if (c) {
         s->idle = c->next_idle;
+    } else if (s->pool_open < s->pool_max) {
+        s->pool_open++; /* the slot of the connection opened below */
+        slot = 1;
+    }
+    size_t open = s->pool_open;
+    int waited = s->pool_wait_ms;
     pthread_mutex_unlock(&s->lock);
     if (c) {
         c->next_idle = NULL;
         return c;
     }
+    if (!slot) {
+        fprintf(stderr, "roster: store: all %zu connections stayed in use for %d ms\n", open, waited);
+        return NULL;
+    }
     char err[256];
     c = sq_conn_open(s, 0, err, sizeof err);
-    if (!c)
+    if (!c) {
         fprintf(stderr, "roster: %s\n", err);
+        pthread_mutex_lock(&s->lock);
+        s->pool_open--;
+        pthread_cond_signal(&s->pool_free);
+        pthread_mutex_unlock(&s->lock);
+    }
     return c;
 }
 
@@ -170,6 +274,7 @@ void store_conn_put(store_conn *c)
     pthread_mutex_lock(&s->lock);
     c->next_idle = s->idle;
     s->idle = c;
+    pthread_cond_signal(&s->pool_free);
     pthread_mutex_unlock(&s->lock);
 }
 
@@ -223,151 +328,30 @@ sqlite3_stmt *sq_stmt(store_conn *c, const char *sql)
     return st;
 }
 
-int sq_status(store_conn *c, int rc)
-{
-    (void)c;
-    switch (rc & 0xff) {
-    case SQLITE_OK:
-    case SQLITE_ROW:
-    case SQLITE_DONE:
-        return STORE_OK;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return STORE_BUSY;
-    case SQLITE_CONSTRAINT:
-        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-            return STORE_FOREIGN;
-        if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
-            return STORE_UNIQUE;
-        return STORE_ERROR;
-    default:
-        return STORE_ERROR;
-    }
-}
-
-int sq_exec_stmt(store_conn *c, sqlite3_stmt *st)
-{
-    if (!st)
-        return STORE_ERROR;
-    int rc = sqlite3_step(st);
-    int out = sq_status(c, rc);
-    sqlite3_reset(st);
-    return out;
-}
-
-void sq_bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-    if (s)
-        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(st, i);
-}
-
-char *sq_col_dup(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? xstrndup((const char *)t, (size_t)sqlite3_column_bytes(st, i)) : NULL;
-}
-
-void sq_col_copy(sqlite3_stmt *st, int i, char *dst, size_t cap)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    snprintf(dst, cap, "%s", t ? (const char *)t : "");
-}
-
 int store_ping(store_conn *c)
 {
     static const char sql[] = "SELECT count(*) FROM schema_migrations";
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? STORE_OK : sq_status(c, rc) ? sq_status(c, rc) : STORE_ERROR;
+    int64_t n;
+    int rc = sq_row(c, sql, sq_read_int64, &n, SQ_NO_ARGS);
+    return rc == STORE_NOTFOUND ? STORE_ERROR : rc;
 }
 
 int store_schema_version(store_conn *c)
 {
     static const char sql[] = "SELECT coalesce(max(version), 0) FROM schema_migrations";
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st || sqlite3_step(st) != SQLITE_ROW)
-        return -1;
-    int v = sqlite3_column_int(st, 0);
-    sqlite3_reset(st);
-    return v;
+    int64_t v = -1;
+    return sq_row(c, sql, sq_read_int64, &v, SQ_NO_ARGS) == STORE_OK ? (int)v : -1;
 }
 
 int store_meta_get(store_conn *c, const char *key, char **out)
 {
     static const char sql[] = "SELECT value FROM meta WHERE key = ?";
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
-    sq_bind_text(st, 1, key);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sq_col_dup(st, 0);
-    int out_rc = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOTFOUND : sq_status(c, rc);
-    sqlite3_reset(st);
-    return out_rc;
+    return sq_row(c, sql, sq_read_text, out, SQ_ARGS(SQ_TEXT(key)));
 }
 
 int store_meta_set(store_conn *c, const char *key, const char *value)
 {
     static const char sql[] = "INSERT INTO meta(key, value) VALUES (?, ?) "
                               "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
-    sq_bind_text(st, 1, key);
-    sq_bind_text(st, 2, value);
-    return sq_exec_stmt(c, st);
-}
-
-/* Runs a keyset page query whose parameters are (instance, after_name, after_name, after_id,
- * limit) and whose columns are (id, name, modified_ms[, kind]); appends to out. */
-int sq_page_summaries(store_conn *c, sqlite3_stmt *st, const page_req *pr, summary_list *out)
-{
-    if (!st)
-        return STORE_ERROR;
-    sq_bind_text(st, 1, pr->instance_id);
-    sq_bind_text(st, 2, pr->after_name ? pr->after_name : "");
-    sq_bind_text(st, 3, pr->after_name ? pr->after_name : "");
-    sq_bind_text(st, 4, pr->after_id ? pr->after_id : "");
-    sqlite3_bind_int64(st, 5, (sqlite3_int64)pr->limit);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        summary *s = summary_list_add(out);
-        sq_col_copy(st, 0, s->id, sizeof s->id);
-        s->name = sq_col_dup(st, 1);
-        s->modified_ms = sqlite3_column_int64(st, 2);
-        if (sqlite3_column_count(st) > 3)
-            sq_col_copy(st, 3, s->kind, sizeof s->kind);
-    }
-    sqlite3_reset(st);
-    return sq_status(c, rc);
-}
-
-
-int sq_collect(store_conn *c, sqlite3_stmt *st, void **arr, size_t *n, size_t elem,
-               void (*read)(sqlite3_stmt *st, void *item))
-{
-    *arr = NULL;
-    *n = 0;
-    if (!st)
-        return STORE_ERROR;
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            *arr = xrealloc(*arr, cap * elem);
-        }
-        void *item = (char *)*arr + *n * elem;
-        memset(item, 0, elem);
-        read(st, item);
-        (*n)++;
-    }
-    sqlite3_reset(st);
-    return sq_status(c, rc);
+    return sq_exec(c, sql, SQ_ARGS(SQ_TEXT(key), SQ_TEXT(value)));
 }

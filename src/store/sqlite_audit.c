@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "store/sqlite_int.h"
+#include "store/store_testing.h"
 #include "util/buf.h"
 
 #define AUDIT_COLS "id, instance_id, at_ms, key_id, actor_user_id, operation, resource_id, before_json, after_json"
@@ -18,18 +19,10 @@ int store_audit_insert(store_conn *c, const audit_event *e)
 {
     static const char sql[] = "INSERT INTO audit_events(instance_id, at_ms, key_id, actor_user_id, operation, "
                               "resource_id, before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
-    sq_bind_text(st, 1, e->instance_id[0] ? e->instance_id : NULL);
-    sqlite3_bind_int64(st, 2, e->at_ms);
-    sq_bind_text(st, 3, e->key_id[0] ? e->key_id : NULL);
-    sq_bind_text(st, 4, e->actor_user_id[0] ? e->actor_user_id : NULL);
-    sq_bind_text(st, 5, e->operation);
-    sq_bind_text(st, 6, e->resource_id);
-    sq_bind_text(st, 7, e->before_json);
-    sq_bind_text(st, 8, e->after_json);
-    return sq_exec_stmt(c, st);
+    return sq_exec(c, sql,
+                   SQ_ARGS(SQ_TEXT_OPT(e->instance_id), SQ_INT(e->at_ms), SQ_TEXT_OPT(e->key_id),
+                           SQ_TEXT_OPT(e->actor_user_id), SQ_TEXT(e->operation), SQ_TEXT(e->resource_id),
+                           SQ_TEXT(e->before_json), SQ_TEXT(e->after_json)));
 }
 
 static void read_event(sqlite3_stmt *st, audit_event *e)
@@ -45,49 +38,28 @@ static void read_event(sqlite3_stmt *st, audit_event *e)
     e->after_json = sq_col_dup(st, 8);
 }
 
-/* Binds the keyset tail from parameter i on (see AUDIT_PAGE). */
-static void bind_page(sqlite3_stmt *st, int i, const audit_filter *f, sqlite3_int64 limit)
-{
-    int64_t lo = f->since_ms > f->after_at_ms ? f->since_ms : f->after_at_ms;
-    sqlite3_bind_int64(st, i, lo);
-    sqlite3_bind_int64(st, i + 1, f->after_at_ms);
-    sqlite3_bind_int64(st, i + 2, f->after_at_ms);
-    sqlite3_bind_int64(st, i + 3, f->after_id);
-    sqlite3_bind_int64(st, i + 4, limit);
-}
-
 /* The statement for the filters f sets, with every parameter bound; NULL on failure. */
-static sqlite3_stmt *list_stmt(store_conn *c, const audit_filter *f, sqlite3_int64 limit)
+static sqlite3_stmt *list_stmt(store_conn *c, const audit_filter *f, int64_t limit)
 {
     static const char by_resource[] = "SELECT " AUDIT_COLS " FROM audit_events WHERE resource_id = ? "
                                       "AND (? IS NULL OR instance_id = ?) AND " AUDIT_PAGE;
     static const char by_instance[] = "SELECT " AUDIT_COLS " FROM audit_events WHERE instance_id = ? AND " AUDIT_PAGE;
     static const char all[] = "SELECT " AUDIT_COLS " FROM audit_events WHERE id > ? AND at_ms >= ? "
                               "ORDER BY id LIMIT ?";
-    sqlite3_stmt *st;
-    if (f->resource_id) {
-        if ((st = sq_stmt(c, by_resource))) {
-            sq_bind_text(st, 1, f->resource_id);
-            sq_bind_text(st, 2, f->instance_id);
-            sq_bind_text(st, 3, f->instance_id);
-            bind_page(st, 4, f, limit);
-        }
-    } else if (f->instance_id) {
-        if ((st = sq_stmt(c, by_instance))) {
-            sq_bind_text(st, 1, f->instance_id);
-            bind_page(st, 2, f, limit);
-        }
-    } else if ((st = sq_stmt(c, all))) {
-        sqlite3_bind_int64(st, 1, f->after_id);
-        sqlite3_bind_int64(st, 2, f->since_ms);
-        sqlite3_bind_int64(st, 3, limit);
-    }
-    return st;
+    int64_t lo = f->since_ms > f->after_at_ms ? f->since_ms : f->after_at_ms;
+#define PAGE_ARGS SQ_INT(lo), SQ_INT(f->after_at_ms), SQ_INT(f->after_at_ms), SQ_INT(f->after_id), SQ_INT(limit)
+    if (f->resource_id)
+        return sq_prepare(c, by_resource,
+                          SQ_ARGS(SQ_TEXT(f->resource_id), SQ_TEXT(f->instance_id), SQ_TEXT(f->instance_id), PAGE_ARGS));
+    if (f->instance_id)
+        return sq_prepare(c, by_instance, SQ_ARGS(SQ_TEXT(f->instance_id), PAGE_ARGS));
+#undef PAGE_ARGS
+    return sq_prepare(c, all, SQ_ARGS(SQ_INT(f->after_id), SQ_INT(f->since_ms), SQ_INT(limit)));
 }
 
 int store_audit_each(store_conn *c, const audit_filter *f, int (*fn)(const audit_event *ev, void *ctx), void *ctx)
 {
-    sqlite3_stmt *st = list_stmt(c, f, f->limit ? (sqlite3_int64)f->limit : -1);
+    sqlite3_stmt *st = list_stmt(c, f, f->limit ? (int64_t)f->limit : -1);
     if (!st)
         return STORE_ERROR;
     int rc;
@@ -146,17 +118,14 @@ int store_audit_username(store_conn *c, const char *resource_id, int64_t up_to_i
                               "json_extract(before_json, '$.Username')) AS name FROM audit_events "
                               "WHERE resource_id = ? AND id <= ?) WHERE name IS NOT NULL ORDER BY id DESC LIMIT 1";
     *out = NULL;
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
-    sq_bind_text(st, 1, resource_id);
-    sqlite3_bind_int64(st, 2, up_to_id);
-    int rc = sqlite3_step(st);
-    int res = rc == SQLITE_DONE ? STORE_NOTFOUND : sq_status(c, rc);
-    if (rc == SQLITE_ROW)
-        *out = sq_col_dup(st, 0);
-    sqlite3_reset(st);
-    return res;
+    return sq_row(c, sql, sq_read_text, out, SQ_ARGS(SQ_TEXT(resource_id), SQ_INT(up_to_id)));
+}
+
+/* Adds a (user id, instance id) row to the kvlist out. */
+static void read_user_named(sqlite3_stmt *st, void *out)
+{
+    const char *inst = (const char *)sqlite3_column_text(st, 1);
+    kvlist_set(out, (const char *)sqlite3_column_text(st, 0), inst ? inst : "");
 }
 
 int store_audit_users_named(store_conn *c, const char *instance_id, const char *username, kvlist *out)
@@ -166,18 +135,6 @@ int store_audit_users_named(store_conn *c, const char *instance_id, const char *
                               "AND (json_extract(after_json, '$.Username') = ? "
                               "OR json_extract(before_json, '$.Username') = ?) "
                               "GROUP BY resource_id ORDER BY min(id)";
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
-    sq_bind_text(st, 1, instance_id);
-    sq_bind_text(st, 2, instance_id);
-    sq_bind_text(st, 3, username);
-    sq_bind_text(st, 4, username);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *inst = (const char *)sqlite3_column_text(st, 1);
-        kvlist_set(out, (const char *)sqlite3_column_text(st, 0), inst ? inst : "");
-    }
-    sqlite3_reset(st);
-    return sq_status(c, rc);
+    return sq_rows(c, sql, read_user_named, out,
+                   SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(instance_id), SQ_TEXT(username), SQ_TEXT(username)));
 }

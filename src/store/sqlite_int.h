@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
+#include <stdint.h>
 
 #include "store/store.h"
 
@@ -20,11 +21,16 @@ typedef struct checkpointer checkpointer;
 /* WAL pages after which a checkpoint copies them back into the database (32 MiB). */
 enum { SQ_CHECKPOINT_PAGES = 8192 };
 
-/* The database: its path, the pool of idle connections, and the writer (sqlite_writer.c). */
+/* The database: its path, the pool of connections, and the writer (sqlite_writer.c). */
 struct store {
     char *path;
-    pthread_mutex_t lock;        /* guards idle */
+    pthread_mutex_t lock;        /* guards idle and the pool's counts and limits */
+    pthread_cond_t pool_free;    /* signalled when a connection is given back or a slot frees */
     store_conn *idle;
+    size_t pool_open;            /* connections open (idle or taken), the writer not counted */
+    size_t pool_waiting;         /* threads waiting in store_conn_get */
+    size_t pool_max;             /* at most this many open */
+    int pool_wait_ms;            /* how long store_conn_get waits for one */
     /* the writer: all below but waiting are guarded by write_lock */
     pthread_mutex_t write_lock;  /* held by the connection borrowing the writer handle */
     atomic_int waiting;          /* threads waiting for write_lock */
@@ -47,6 +53,7 @@ struct store_conn {
     sqlite3 *db;
     int in_tx;
     int borrowing;               /* holds the writer handle and the store's write lock */
+    int in_item;                 /* a batch item's savepoint is open (sqlite_savepoint.c) */
     stmt_slot *cache;            /* open-addressing table, cap a power of two, at most half full */
     size_t n_cache;
     size_t cap_cache;
@@ -77,14 +84,70 @@ int sq_user_profiles(store_conn *c, const char *user_id, strlist *out);
  * cleared, or NULL (store_errmsg says why). The statement stays owned by the connection. */
 sqlite3_stmt *sq_stmt(store_conn *c, const char *sql);
 
+/* ---- running statements (sqlite_query.c) ------------------------------------------------------
+ *
+ * Every statement is static SQL text with ? parameters, bound from an array of typed arguments:
+ *     return sq_exec(c, sql, SQ_ARGS(SQ_TEXT(id), SQ_INT(now_ms)));
+ *     return sq_row(c, sql, read_thing, out, SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(id)));
+ * SQ_ARGS counts its arguments; SQ_NO_ARGS binds none. A reader gets the statement on a row and
+ * the caller's out pointer. */
+
+typedef enum sq_type { SQ_T_NULL, SQ_T_TEXT, SQ_T_TEXT_OPT, SQ_T_INT, SQ_T_BLOB } sq_type;
+typedef struct sq_arg {
+    sq_type type;
+    const void *p;               /* text (NUL-terminated) or blob bytes */
+    int64_t i;                   /* integer, or the blob's length */
+} sq_arg;
+
+/* Text; NULL binds SQL NULL. */
+#define SQ_TEXT(s) ((sq_arg){SQ_T_TEXT, (const char *){s}, 0})
+/* Text, where NULL and "" bind SQL NULL (the model's "unset" fixed-size strings). */
+#define SQ_TEXT_OPT(s) ((sq_arg){SQ_T_TEXT_OPT, (const char *){s}, 0})
+/* Any integer, bound as a 64-bit one. */
+#define SQ_INT(v) ((sq_arg){SQ_T_INT, NULL, (int64_t)(v)})
+/* The integer v when has is true, else SQL NULL. */
+#define SQ_INT_IF(has, v) ((sq_arg){(has) ? SQ_T_INT : SQ_T_NULL, NULL, (int64_t)(v)})
+#define SQ_BLOB(ptr, len) ((sq_arg){SQ_T_BLOB, (ptr), (int64_t)(len)})
+#define SQ_ARGS(...) (sizeof((sq_arg[]){__VA_ARGS__}) / sizeof(sq_arg)), ((const sq_arg[]){__VA_ARGS__})
+#define SQ_NO_ARGS 0, NULL
+
+typedef void (*sq_reader)(sqlite3_stmt *st, void *out);
+
+/* The cached statement for sql with args bound, or NULL (store_errmsg says why): for the few
+ * queries that stop reading before their last row (they step it themselves, then reset it). */
+sqlite3_stmt *sq_prepare(store_conn *c, const char *sql, size_t n, const sq_arg *args);
+
+/* Runs sql, which returns no rows. Returns a STORE_* value. */
+int sq_exec(store_conn *c, const char *sql, size_t n, const sq_arg *args);
+/* The same, and STORE_NOTFOUND when it changed no row. */
+int sq_exec_found(store_conn *c, const char *sql, size_t n, const sq_arg *args);
+/* Runs the query sql and calls read(st, out) for each row. Returns a STORE_* value. */
+int sq_rows(store_conn *c, const char *sql, sq_reader read, void *out, size_t n, const sq_arg *args);
+/* Runs the query sql and calls read(st, out) for its first row only. Returns STORE_OK,
+ * STORE_NOTFOUND when there is no row, or a failure. */
+int sq_row(store_conn *c, const char *sql, sq_reader read, void *out, size_t n, const sq_arg *args);
+
+/* Runs the query sql and writes the integer in the first column of its first row into *out
+ * (0 when there is no row: for counts and max()). Returns a STORE_* value. */
+int sq_int64(store_conn *c, const char *sql, int64_t *out, size_t n, const sq_arg *args);
+
+/* Runs the query sql, of one text parameter key and the columns (count, an id): the holders of
+ * something, and the first of them. Writes them into *count and id ("" for none). Returns a
+ * STORE_* value. */
+int sq_count_and_first(store_conn *c, const char *sql, const char *key, int64_t *count, char id[ID_LEN]);
+
+/* Readers of column 0: appended to a strlist (out: strlist *); into an int64_t; copied into a
+ * malloc'd string (out: char **; NULL for SQL NULL; the caller frees). */
+void sq_read_strlist(sqlite3_stmt *st, void *out);
+void sq_read_int64(sqlite3_stmt *st, void *out);
+void sq_read_text(sqlite3_stmt *st, void *out);
+
 /* Maps a SQLite result code to a STORE_* value (SQLITE_DONE/ROW/OK -> STORE_OK). */
 int sq_status(store_conn *c, int rc);
 
-/* Steps a statement that returns no rows; returns a STORE_* value. */
+/* Steps a statement that returns no rows (NULL: STORE_ERROR) and resets it; returns a STORE_*
+ * value. For the few statements not run through sq_exec (transaction control). */
 int sq_exec_stmt(store_conn *c, sqlite3_stmt *st);
-
-/* Binds text (NULL binds SQL NULL). Index is 1-based. */
-void sq_bind_text(sqlite3_stmt *st, int i, const char *s);
 
 /* Copies column i as a malloc'd string, or NULL for SQL NULL. Caller frees. */
 char *sq_col_dup(sqlite3_stmt *st, int i);
@@ -96,15 +159,15 @@ void sq_col_copy(sqlite3_stmt *st, int i, char *dst, size_t cap);
  * are (instance, after_name, after_name, after_id, limit). */
 #define KEYSET "instance_id = ? AND (name > ? OR (name = ? AND id > ?)) ORDER BY name, id LIMIT ?"
 
-/* Runs a keyset page query whose parameters are (instance, after_name, after_name, after_id,
+/* Runs a keyset page query sql whose parameters are (instance, after_name, after_name, after_id,
  * limit) and whose columns are (id, name, modified_ms[, kind]); appends to out. Returns a
  * STORE_* value. */
-int sq_page_summaries(store_conn *c, sqlite3_stmt *st, const page_req *pr, summary_list *out);
+int sq_page_summaries(store_conn *c, const char *sql, const page_req *pr, summary_list *out);
 
-/* Steps st to the end, growing *arr (elements of elem bytes, zeroed before read fills them) by
+/* Runs the query sql, growing *arr (elements of elem bytes, zeroed before read fills them) by
  * one per row. *arr is malloc'd (the caller frees it, after clearing the elements); *n counts
  * them. Returns a STORE_* value; on failure the rows read so far stay in *arr. */
-int sq_collect(store_conn *c, sqlite3_stmt *st, void **arr, size_t *n, size_t elem,
-               void (*read)(sqlite3_stmt *st, void *item));
+int sq_collect(store_conn *c, const char *sql, void **arr, size_t *n, size_t elem,
+               void (*read)(sqlite3_stmt *st, void *item), size_t n_args, const sq_arg *args);
 
 #endif

@@ -1,12 +1,14 @@
 /* sqlite_user_search.c — the look-ups behind SearchUsers in the SQLite backend.
  *
- * A user's handle is its rowid. Every leaf is one static statement with bound parameters that
- * yields rowids, straight from an index wherever one helps (no table row is read then):
+ * A user's handle is its seq column (migration 6: INTEGER PRIMARY KEY, SQLite's alias of the
+ * rowid, which every index entry carries). Every leaf is one static statement with bound
+ * parameters that yields seqs, straight from an index wherever one helps (no table row is read
+ * then):
  *   Username EXACT      users(instance_id, username)               (unique index)
  *   Username PREFIX     users_fold(instance_id, username_fold) range [fold(p), fold(p)+1)
  *   Username CONTAINS   users_fold scanned, instr(username_fold, fold(v))
  *   names, id CONTAINS  a scan with = or LIKE (ASCII case only, wildcards escaped): of the whole
- *                       table in rowid order when the instance holds most of it (sequential
+ *                       table in seq order when the instance holds most of it (sequential
  *                       reads), else of the instance's rows through its index
  *   id EXACT / PREFIX   the primary key (ids are lowercase UUIDs), a range for PREFIX
  *   routing profile     users_routing_profile(routing_profile_id)
@@ -16,7 +18,7 @@
  * SQLite's lower() and LIKE fold ASCII only (no ICU), as search_text does; values are folded
  * here with the same ASCII rule that fills username_fold.
  * The page walks the (instance_id, username) index in order over given username ranges and
- * keeps the rows whose rowid is in the result, so a large result costs only the page it shows.
+ * keeps the rows whose seq is in the result, so a large result costs only the page it shows.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -52,14 +54,20 @@ static char *prefix_upper_bound(const char *p)
     return NULL;
 }
 
-/* Steps st (already bound) to the end, appending column 0 of each row to out. */
-static int collect_handles(store_conn *c, sqlite3_stmt *st, user_handles *out)
+/* Appends column 0 of a row to the user_handles out. */
+static void read_handle(sqlite3_stmt *st, void *out)
 {
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        user_handles_push(out, sqlite3_column_int64(st, 0));
-    sqlite3_reset(st);
-    return sq_status(c, rc);
+    user_handles_push(out, sqlite3_column_int64(st, 0));
+}
+
+/* Runs the leaf query sql with (instance_id, value[, upper]) bound (upper NULL: not bound),
+ * appending the handles to out. */
+static int leaf(store_conn *c, const char *sql, const char *instance_id, const char *value, const char *upper,
+                user_handles *out)
+{
+    if (upper)
+        return sq_rows(c, sql, read_handle, out, SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(value), SQ_TEXT(upper)));
+    return sq_rows(c, sql, read_handle, out, SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(value)));
 }
 
 /* ---- text leaves -------------------------------------------------------------------------- */
@@ -68,33 +76,25 @@ static int collect_handles(store_conn *c, sqlite3_stmt *st, user_handles *out)
 static int match_username(store_conn *c, const char *instance_id, store_match m, const char *value,
                           user_handles *out)
 {
-    static const char exact[] = "SELECT rowid FROM users WHERE instance_id = ? AND username = ?";
-    static const char range[] = "SELECT rowid FROM users WHERE instance_id = ? AND username_fold >= ? "
+    static const char exact[] = "SELECT seq FROM users WHERE instance_id = ? AND username = ?";
+    static const char range[] = "SELECT seq FROM users WHERE instance_id = ? AND username_fold >= ? "
                                 "AND username_fold < ?";
-    static const char scan[] = "SELECT rowid FROM users WHERE instance_id = ? AND instr(username_fold, ?) > 0";
-    static const char starts[] = "SELECT rowid FROM users WHERE instance_id = ? AND instr(username_fold, ?) = 1";
+    static const char scan[] = "SELECT seq FROM users WHERE instance_id = ? AND instr(username_fold, ?) > 0";
+    static const char starts[] = "SELECT seq FROM users WHERE instance_id = ? AND instr(username_fold, ?) = 1";
     char *folded = fold_ascii(value), *upper = m == STORE_MATCH_PREFIX ? prefix_upper_bound(folded) : NULL;
     const char *sql = m == STORE_MATCH_EXACT ? exact : m == STORE_MATCH_CONTAINS ? scan : upper ? range : starts;
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    int rc = STORE_ERROR;
-    if (st) {
-        sq_bind_text(st, 1, instance_id);
-        sq_bind_text(st, 2, m == STORE_MATCH_EXACT ? value : folded);
-        if (upper)
-            sq_bind_text(st, 3, upper);
-        rc = collect_handles(c, st, out);
-    }
+    int rc = leaf(c, sql, instance_id, m == STORE_MATCH_EXACT ? value : folded, upper, out);
     free(folded);
     free(upper);
     return rc;
 }
 
 /* The SQL of a scan for field (FirstName, LastName or the id) under m: over the instance's
- * rows found through its index (whole = 0), or over the whole table in rowid order (1).
+ * rows found through its index (whole = 0), or over the whole table in seq order (1).
  * PREFIX and CONTAINS use LIKE, which ignores ASCII case only (SQLite without ICU) and is
  * cheaper per row than instr(lower(…)); the pattern is bound, its wildcards escaped. */
-#define SCAN_IDX "SELECT rowid FROM users WHERE instance_id = ? AND "
-#define SCAN_ALL "SELECT rowid FROM users NOT INDEXED WHERE instance_id = ? AND "
+#define SCAN_IDX "SELECT seq FROM users WHERE instance_id = ? AND "
+#define SCAN_ALL "SELECT seq FROM users NOT INDEXED WHERE instance_id = ? AND "
 #define LIKE_ESC " LIKE ? ESCAPE '\\'"
 static const char *scan_sql(store_user_field field, store_match m, int whole)
 {
@@ -135,17 +135,12 @@ static int scan_whole_table(store_conn *c, const char *instance_id, int *whole)
 {
     static const char others[] = "SELECT (SELECT count(*) FROM (SELECT 1 FROM users WHERE instance_id < ?1 LIMIT ?2))"
                                  " + (SELECT count(*) FROM (SELECT 1 FROM users WHERE instance_id > ?1 LIMIT ?2))";
-    int64_t rows = 0;
+    int64_t rows = 0, other = 0;
     int rc = store_user_rows_estimate(c, &rows);
-    sqlite3_stmt *st = rc == STORE_OK ? sq_stmt(c, others) : NULL;
-    if (!st)
-        return rc == STORE_OK ? STORE_ERROR : rc;
-    sq_bind_text(st, 1, instance_id);
-    sqlite3_bind_int64(st, 2, rows / 4 + 1);
-    int step = sqlite3_step(st);
-    *whole = step == SQLITE_ROW && sqlite3_column_int64(st, 0) <= rows / 4;
-    sqlite3_reset(st);
-    return sq_status(c, step);
+    if (rc == STORE_OK)
+        rc = sq_int64(c, others, &other, SQ_ARGS(SQ_TEXT(instance_id), SQ_INT(rows / 4 + 1)));
+    *whole = rc == STORE_OK && other <= rows / 4;
+    return rc;
 }
 
 /* A scan of the instance's users comparing field with value under m. */
@@ -154,13 +149,10 @@ static int match_scan(store_conn *c, const char *instance_id, store_user_field f
 {
     int whole = 0;
     int rc = scan_whole_table(c, instance_id, &whole);
-    sqlite3_stmt *st = rc == STORE_OK ? sq_stmt(c, scan_sql(field, m, whole)) : NULL;
-    if (!st)
-        return rc == STORE_OK ? STORE_ERROR : rc;
+    if (rc != STORE_OK)
+        return rc;
     char *pattern = m == STORE_MATCH_EXACT ? NULL : like_pattern(value, m == STORE_MATCH_PREFIX);
-    sq_bind_text(st, 1, instance_id);
-    sq_bind_text(st, 2, pattern ? pattern : value);
-    rc = collect_handles(c, st, out);
+    rc = leaf(c, scan_sql(field, m, whole), instance_id, pattern ? pattern : value, NULL, out);
     free(pattern);
     return rc;
 }
@@ -169,22 +161,15 @@ static int match_scan(store_conn *c, const char *instance_id, store_user_field f
  * is a range), CONTAINS by a scan. */
 static int match_id(store_conn *c, const char *instance_id, store_match m, const char *value, user_handles *out)
 {
-    static const char exact[] = "SELECT rowid FROM users WHERE id = ?2 AND instance_id = ?1";
-    static const char range[] = "SELECT rowid FROM users WHERE id >= ?2 AND id < ?3 AND +instance_id = ?1";
+    static const char exact[] = "SELECT seq FROM users WHERE id = ?2 AND instance_id = ?1";
+    static const char range[] = "SELECT seq FROM users WHERE id >= ?2 AND id < ?3 AND +instance_id = ?1";
     char *folded = fold_ascii(value), *upper = m == STORE_MATCH_PREFIX ? prefix_upper_bound(folded) : NULL;
     if (m == STORE_MATCH_CONTAINS || (m == STORE_MATCH_PREFIX && !upper)) {
         free(folded);
         return match_scan(c, instance_id, STORE_USER_ID, m, value, out);
     }
-    sqlite3_stmt *st = sq_stmt(c, m == STORE_MATCH_EXACT ? exact : range);
-    int rc = STORE_ERROR;
-    if (st) {
-        sq_bind_text(st, 1, instance_id);
-        sq_bind_text(st, 2, m == STORE_MATCH_EXACT ? value : folded);
-        if (upper)
-            sq_bind_text(st, 3, upper);
-        rc = collect_handles(c, st, out);
-    }
+    int rc = leaf(c, m == STORE_MATCH_EXACT ? exact : range, instance_id, m == STORE_MATCH_EXACT ? value : folded,
+                  upper, out);
     free(folded);
     free(upper);
     return rc;
@@ -205,126 +190,84 @@ int store_user_match_text(store_conn *c, const char *instance_id, store_user_fie
 int store_user_with_routing_profile(store_conn *c, const char *instance_id, const char *profile_id,
                                     user_handles *out)
 {
-    static const char sql[] = "SELECT u.rowid FROM routing_profiles p JOIN users u ON u.routing_profile_id = p.id "
+    static const char sql[] = "SELECT u.seq FROM routing_profiles p JOIN users u ON u.routing_profile_id = p.id "
                               "WHERE p.id = ? AND p.instance_id = ?";
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
-    sq_bind_text(st, 1, profile_id);
-    sq_bind_text(st, 2, instance_id);
-    return collect_handles(c, st, out);
+    return sq_rows(c, sql, read_handle, out, SQ_ARGS(SQ_TEXT(profile_id), SQ_TEXT(instance_id)));
 }
 
 int store_user_with_security_profile(store_conn *c, const char *instance_id, const char *profile_id,
                                      user_handles *out)
 {
-    static const char sql[] = "SELECT u.rowid FROM security_profiles p "
+    static const char sql[] = "SELECT u.seq FROM security_profiles p "
                               "JOIN user_security_profiles s ON s.profile_id = p.id "
                               "JOIN users u ON u.id = s.user_id WHERE p.id = ? AND p.instance_id = ?";
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
-    sq_bind_text(st, 1, profile_id);
-    sq_bind_text(st, 2, instance_id);
-    return collect_handles(c, st, out);
+    return sq_rows(c, sql, read_handle, out, SQ_ARGS(SQ_TEXT(profile_id), SQ_TEXT(instance_id)));
 }
 
 int store_user_in_group(store_conn *c, const char *instance_id, const char *group_id, int with_children,
                         user_handles *out)
 {
-    static const char exact[] = "SELECT u.rowid FROM hierarchy_groups g JOIN users u ON u.hierarchy_group_id = g.id "
+    static const char exact[] = "SELECT u.seq FROM hierarchy_groups g JOIN users u ON u.hierarchy_group_id = g.id "
                                 "WHERE g.id = ? AND g.instance_id = ?";
     static const char tree[] = "WITH RECURSIVE sub(id) AS ("
                                " SELECT id FROM hierarchy_groups WHERE id = ?1 AND instance_id = ?2"
                                " UNION ALL SELECT g.id FROM hierarchy_groups g JOIN sub ON g.parent_id = sub.id) "
-                               "SELECT u.rowid FROM sub JOIN users u ON u.hierarchy_group_id = sub.id";
-    sqlite3_stmt *st = sq_stmt(c, with_children ? tree : exact);
-    if (!st)
-        return STORE_ERROR;
-    sq_bind_text(st, 1, group_id);
-    sq_bind_text(st, 2, instance_id);
-    return collect_handles(c, st, out);
+                               "SELECT u.seq FROM sub JOIN users u ON u.hierarchy_group_id = sub.id";
+    return sq_rows(c, with_children ? tree : exact, read_handle, out, SQ_ARGS(SQ_TEXT(group_id), SQ_TEXT(instance_id)));
 }
 
 int store_user_with_tag(store_conn *c, const char *instance_id, const char *key, const char *value,
                         user_handles *out)
 {
-    static const char any[] = "SELECT u.rowid FROM tags t JOIN users u ON u.id = t.resource_id "
+    static const char any[] = "SELECT u.seq FROM tags t JOIN users u ON u.id = t.resource_id "
                               "WHERE t.instance_id = ? AND t.key = ?";
-    static const char exact[] = "SELECT u.rowid FROM tags t JOIN users u ON u.id = t.resource_id "
+    static const char exact[] = "SELECT u.seq FROM tags t JOIN users u ON u.id = t.resource_id "
                                 "WHERE t.instance_id = ? AND t.key = ? AND t.value = ?";
-    sqlite3_stmt *st = sq_stmt(c, value ? exact : any);
-    if (!st)
-        return STORE_ERROR;
-    sq_bind_text(st, 1, instance_id);
-    sq_bind_text(st, 2, key);
     if (value)
-        sq_bind_text(st, 3, value);
-    return collect_handles(c, st, out);
+        return sq_rows(c, exact, read_handle, out, SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(key), SQ_TEXT(value)));
+    return sq_rows(c, any, read_handle, out, SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(key)));
 }
 
 int store_user_search_profile_ids(store_conn *c, const char *instance_id, int security, strlist *out)
 {
     static const char routing[] = "SELECT id FROM routing_profiles WHERE instance_id = ?";
     static const char sec[] = "SELECT id FROM security_profiles WHERE instance_id = ?";
-    sqlite3_stmt *st = sq_stmt(c, security ? sec : routing);
-    if (!st)
-        return STORE_ERROR;
-    sq_bind_text(st, 1, instance_id);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        strlist_push(out, (const char *)sqlite3_column_text(st, 0));
-    sqlite3_reset(st);
-    return sq_status(c, rc);
+    return sq_rows(c, security ? sec : routing, sq_read_strlist, out, SQ_ARGS(SQ_TEXT(instance_id)));
 }
 
 int store_user_count(store_conn *c, const char *instance_id, int64_t *n)
 {
     static const char sql[] = "SELECT count(*) FROM users WHERE instance_id = ?";
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
-    sq_bind_text(st, 1, instance_id);
-    int rc = sqlite3_step(st);
-    *n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    return sq_status(c, rc);
+    return sq_int64(c, sql, n, SQ_ARGS(SQ_TEXT(instance_id)));
 }
 
 int store_user_rows_estimate(store_conn *c, int64_t *n)
 {
-    static const char sql[] = "SELECT max(rowid) FROM users"; /* rowids grow from 1; O(log n) */
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
-    int rc = sqlite3_step(st);
-    *n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    return sq_status(c, rc);
+    static const char sql[] = "SELECT max(seq) FROM users"; /* seq grows from 1 (the rowid); O(log n) */
+    return sq_int64(c, sql, n, SQ_NO_ARGS);
 }
 
 /* ---- candidates ---------------------------------------------------------------------------- */
 
+/* Reads an (id, username, first_name, last_name, routing_profile_id, hierarchy_group_id) row
+ * into the user_facts out. */
+static void read_facts(sqlite3_stmt *st, void *out)
+{
+    user_facts *f = out;
+    sq_col_copy(st, 0, f->id, sizeof f->id);
+    f->username = sq_col_dup(st, 1);
+    f->first_name = sq_col_dup(st, 2);
+    f->last_name = sq_col_dup(st, 3);
+    sq_col_copy(st, 4, f->routing_profile_id, sizeof f->routing_profile_id);
+    sq_col_copy(st, 5, f->hierarchy_group_id, sizeof f->hierarchy_group_id);
+}
+
 int store_user_facts(store_conn *c, int64_t h, int profiles, int tags, user_facts *out)
 {
     static const char sql[] = "SELECT id, username, first_name, last_name, routing_profile_id, hierarchy_group_id "
-                              "FROM users WHERE rowid = ?";
+                              "FROM users WHERE seq = ?";
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, h);
-    int rc = sqlite3_step(st);
-    int res = rc == SQLITE_DONE ? STORE_NOTFOUND : sq_status(c, rc);
-    if (rc == SQLITE_ROW) {
-        sq_col_copy(st, 0, out->id, sizeof out->id);
-        out->username = sq_col_dup(st, 1);
-        out->first_name = sq_col_dup(st, 2);
-        out->last_name = sq_col_dup(st, 3);
-        sq_col_copy(st, 4, out->routing_profile_id, sizeof out->routing_profile_id);
-        sq_col_copy(st, 5, out->hierarchy_group_id, sizeof out->hierarchy_group_id);
-    }
-    sqlite3_reset(st);
+    int res = sq_row(c, sql, read_facts, out, SQ_ARGS(SQ_INT(h)));
     if (res == STORE_OK && profiles)
         res = sq_user_profiles(c, out->id, &out->security_profile_ids);
     if (res == STORE_OK && tags)
@@ -334,31 +277,23 @@ int store_user_facts(store_conn *c, int64_t h, int profiles, int tags, user_fact
 
 /* ---- the page ------------------------------------------------------------------------------ */
 
-/* Reads one handle's key into *k. */
-static int read_key(store_conn *c, int64_t h, user_key *k)
+/* Reads a (username, id) row into the user_key out. */
+static void read_key(sqlite3_stmt *st, void *out)
 {
-    static const char sql[] = "SELECT username, id FROM users WHERE rowid = ?";
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, h);
-    int rc = sqlite3_step(st);
-    int res = rc == SQLITE_DONE ? STORE_NOTFOUND : sq_status(c, rc);
-    k->h = h;
-    if (rc == SQLITE_ROW) {
-        k->username = sq_col_dup(st, 0);
-        sq_col_copy(st, 1, k->id, sizeof k->id);
-    }
-    sqlite3_reset(st);
-    return res;
+    user_key *k = out;
+    k->username = sq_col_dup(st, 0);
+    sq_col_copy(st, 1, k->id, sizeof k->id);
 }
 
 int store_user_keys(store_conn *c, const int64_t *h, size_t n, user_key **out)
 {
+    static const char sql[] = "SELECT username, id FROM users WHERE seq = ?";
     *out = xcalloc(n ? n : 1, sizeof **out);
     int rc = STORE_OK;
-    for (size_t i = 0; i < n && rc == STORE_OK; i++)
-        rc = read_key(c, h[i], &(*out)[i]);
+    for (size_t i = 0; i < n && rc == STORE_OK; i++) {
+        (*out)[i].h = h[i];
+        rc = sq_row(c, sql, read_key, &(*out)[i], SQ_ARGS(SQ_INT(h[i])));
+    }
     return rc;
 }
 
@@ -382,18 +317,15 @@ static int handle_in(const user_handles *s, int64_t h)
 static int walk_usernames(store_conn *c, const char *instance_id, const user_handles *within, const char *from,
                           const char *to, size_t want, user_key *keys, size_t *n)
 {
-    static const char open_end[] = "SELECT rowid, username FROM users WHERE instance_id = ? AND username >= ? "
+    static const char open_end[] = "SELECT seq, username FROM users WHERE instance_id = ? AND username >= ? "
                                    "ORDER BY username";
-    static const char bounded[] = "SELECT rowid, username FROM users WHERE instance_id = ? AND username >= ? "
+    static const char bounded[] = "SELECT seq, username FROM users WHERE instance_id = ? AND username >= ? "
                                   "AND username < ? ORDER BY username";
     *n = 0;
-    sqlite3_stmt *st = sq_stmt(c, to ? bounded : open_end);
+    sqlite3_stmt *st = to ? sq_prepare(c, bounded, SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(from), SQ_TEXT(to)))
+                          : sq_prepare(c, open_end, SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(from)));
     if (!st)
         return STORE_ERROR;
-    sq_bind_text(st, 1, instance_id);
-    sq_bind_text(st, 2, from);
-    if (to)
-        sq_bind_text(st, 3, to);
     int rc = SQLITE_DONE;
     while (*n < want && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t h = sqlite3_column_int64(st, 0);
@@ -408,18 +340,11 @@ static int walk_usernames(store_conn *c, const char *instance_id, const user_han
     return sq_status(c, rc);
 }
 
-static int key_id(store_conn *c, user_key *k)
+/* Copies column 0 into the id of the user_key out. */
+static void read_key_id(sqlite3_stmt *st, void *out)
 {
-    static const char sql[] = "SELECT id FROM users WHERE rowid = ?";
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, k->h);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        sq_col_copy(st, 0, k->id, sizeof k->id);
-    sqlite3_reset(st);
-    return sq_status(c, rc);
+    user_key *k = out;
+    sq_col_copy(st, 0, k->id, sizeof k->id);
 }
 
 int store_user_page(store_conn *c, const char *instance_id, const user_handles *within, const char *from,
@@ -431,8 +356,10 @@ int store_user_page(store_conn *c, const char *instance_id, const user_handles *
     user_key *keys = xcalloc(limit + 1, sizeof *keys);
     size_t got;
     int rc = walk_usernames(c, instance_id, within, from, to, limit + 1, keys, &got);
-    for (size_t i = 0; rc == STORE_OK && i < got; i++)
-        rc = key_id(c, &keys[i]);
+    static const char id_sql[] = "SELECT id FROM users WHERE seq = ?";
+    for (size_t i = 0; rc == STORE_OK && i < got; i++) /* the walk just saw each row */
+        if ((rc = sq_row(c, id_sql, read_key_id, &keys[i], SQ_ARGS(SQ_INT(keys[i].h)))) == STORE_NOTFOUND)
+            rc = STORE_OK;
     if (rc == STORE_OK && got && skip_username && strcmp(keys[0].username, skip_username) == 0 &&
         strcmp(keys[0].id, skip_id) <= 0) {
         free(keys[0].username);

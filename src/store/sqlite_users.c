@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "store/sqlite_int.h"
+#include "store/store_testing.h"
 #include "util/buf.h"
 
 /* ASCII lower-case copy of s, for the look-alike index. Caller frees. */
@@ -20,18 +21,6 @@ static char *fold(const char *s)
 
 /* ---- writing ------------------------------------------------------------------------------ */
 
-static void bind_opt_bool(sqlite3_stmt *st, int i, int has, int v)
-{
-    if (has)
-        sqlite3_bind_int(st, i, v != 0);
-}
-
-static void bind_opt_int(sqlite3_stmt *st, int i, int has, int64_t v)
-{
-    if (has)
-        sqlite3_bind_int64(st, i, v);
-}
-
 static int insert_channels(store_conn *c, const user_record *u)
 {
     static const char sql[] = "INSERT INTO user_channel_configs(user_id, channel, auto_accept, acw_seconds, "
@@ -40,20 +29,13 @@ static int insert_channels(store_conn *c, const user_record *u)
     int rc = STORE_OK;
     for (size_t i = 0; rc == STORE_OK && i < u->n_channels; i++) {
         const channel_config *ch = &u->channels[i];
-        sqlite3_stmt *st = sq_stmt(c, sql);
-        if (!st)
-            return STORE_ERROR;
-        sq_bind_text(st, 1, u->id);
-        sq_bind_text(st, 2, ch->channel);
-        bind_opt_bool(st, 3, ch->has_auto_accept, ch->auto_accept);
-        bind_opt_int(st, 4, ch->has_acw, ch->acw_seconds);
-        sq_bind_text(st, 5, ch->phone_type[0] ? ch->phone_type : NULL);
-        sq_bind_text(st, 6, ch->phone_number[0] ? ch->phone_number : NULL);
-        bind_opt_bool(st, 7, ch->has_persistent, ch->persistent);
-        sq_bind_text(st, 8, ch->voice_enhancement[0] ? ch->voice_enhancement : NULL);
-        bind_opt_bool(st, 9, ch->has_afc_auto_accept, ch->afc_auto_accept);
-        bind_opt_int(st, 10, ch->has_afc_acw, ch->afc_acw_seconds);
-        rc = sq_exec_stmt(c, st);
+        rc = sq_exec(c, sql,
+                     SQ_ARGS(SQ_TEXT(u->id), SQ_TEXT(ch->channel), SQ_INT_IF(ch->has_auto_accept, ch->auto_accept != 0),
+                             SQ_INT_IF(ch->has_acw, ch->acw_seconds), SQ_TEXT_OPT(ch->phone_type),
+                             SQ_TEXT_OPT(ch->phone_number), SQ_INT_IF(ch->has_persistent, ch->persistent != 0),
+                             SQ_TEXT_OPT(ch->voice_enhancement),
+                             SQ_INT_IF(ch->has_afc_auto_accept, ch->afc_auto_accept != 0),
+                             SQ_INT_IF(ch->has_afc_acw, ch->afc_acw_seconds)));
     }
     return rc;
 }
@@ -62,14 +44,8 @@ static int insert_profiles(store_conn *c, const user_record *u)
 {
     static const char sql[] = "INSERT OR IGNORE INTO user_security_profiles(user_id, profile_id) VALUES (?, ?)";
     int rc = STORE_OK;
-    for (size_t i = 0; rc == STORE_OK && i < u->security_profile_ids.n; i++) {
-        sqlite3_stmt *st = sq_stmt(c, sql);
-        if (!st)
-            return STORE_ERROR;
-        sq_bind_text(st, 1, u->id);
-        sq_bind_text(st, 2, u->security_profile_ids.items[i]);
-        rc = sq_exec_stmt(c, st);
-    }
+    for (size_t i = 0; rc == STORE_OK && i < u->security_profile_ids.n; i++)
+        rc = sq_exec(c, sql, SQ_ARGS(SQ_TEXT(u->id), SQ_TEXT(u->security_profile_ids.items[i])));
     return rc;
 }
 
@@ -78,17 +54,11 @@ static int write_children(store_conn *c, const user_record *u)
 {
     static const char del_sp[] = "DELETE FROM user_security_profiles WHERE user_id = ?";
     static const char del_ch[] = "DELETE FROM user_channel_configs WHERE user_id = ?";
-    const char *const dels[] = {del_sp, del_ch};
-    for (size_t i = 0; i < 2; i++) {
-        sqlite3_stmt *st = sq_stmt(c, dels[i]);
-        if (!st)
-            return STORE_ERROR;
-        sq_bind_text(st, 1, u->id);
-        int rc = sq_exec_stmt(c, st);
-        if (rc != STORE_OK)
-            return rc;
-    }
-    int rc = insert_profiles(c, u);
+    int rc = sq_exec(c, del_sp, SQ_ARGS(SQ_TEXT(u->id)));
+    if (rc == STORE_OK)
+        rc = sq_exec(c, del_ch, SQ_ARGS(SQ_TEXT(u->id)));
+    if (rc == STORE_OK)
+        rc = insert_profiles(c, u);
     return rc == STORE_OK ? insert_channels(c, u) : rc;
 }
 
@@ -97,13 +67,7 @@ static int insert_agent_queue(store_conn *c, const user_record *u)
     static const char sql[] = "INSERT INTO queues(id, instance_id, name, description, hours_id, max_contacts, "
                               "status, queue_type, modified_ms) VALUES (?, ?, NULL, NULL, NULL, NULL, 'ENABLED', "
                               "'AGENT', ?)";
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
-    sq_bind_text(st, 1, u->id);
-    sq_bind_text(st, 2, u->instance_id);
-    sqlite3_bind_int64(st, 3, u->created_ms);
-    return sq_exec_stmt(c, st);
+    return sq_exec(c, sql, SQ_ARGS(SQ_TEXT(u->id), SQ_TEXT(u->instance_id), SQ_INT(u->created_ms)));
 }
 
 int store_user_create(store_conn *c, const user_record *u)
@@ -113,30 +77,15 @@ int store_user_create(store_conn *c, const user_record *u)
                               "routing_profile_id, hierarchy_group_id, externally_managed, external_id, disabled, "
                               "version, created_ms, modified_ms) "
                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
     char *folded = fold(u->username);
-    sq_bind_text(st, 1, u->id);
-    sq_bind_text(st, 2, u->instance_id);
-    sq_bind_text(st, 3, u->username);
-    sq_bind_text(st, 4, folded);
-    sq_bind_text(st, 5, u->first_name);
-    sq_bind_text(st, 6, u->last_name);
-    sq_bind_text(st, 7, u->email);
-    sq_bind_text(st, 8, u->secondary_email);
-    sq_bind_text(st, 9, u->mobile);
-    sq_bind_text(st, 10, u->password_hash);
-    sq_bind_text(st, 11, u->directory_user_id);
-    sq_bind_text(st, 12, u->routing_profile_id);
-    sq_bind_text(st, 13, u->hierarchy_group_id[0] ? u->hierarchy_group_id : NULL);
-    sqlite3_bind_int(st, 14, u->externally_managed != 0);
-    sq_bind_text(st, 15, u->external_id);
-    sqlite3_bind_int(st, 16, u->disabled != 0);
-    sqlite3_bind_int64(st, 17, u->version > 0 ? u->version : 1);
-    sqlite3_bind_int64(st, 18, u->created_ms);
-    sqlite3_bind_int64(st, 19, u->modified_ms);
-    int rc = sq_exec_stmt(c, st);
+    int rc = sq_exec(c, sql,
+                     SQ_ARGS(SQ_TEXT(u->id), SQ_TEXT(u->instance_id), SQ_TEXT(u->username), SQ_TEXT(folded),
+                             SQ_TEXT(u->first_name), SQ_TEXT(u->last_name), SQ_TEXT(u->email),
+                             SQ_TEXT(u->secondary_email), SQ_TEXT(u->mobile), SQ_TEXT(u->password_hash),
+                             SQ_TEXT(u->directory_user_id), SQ_TEXT(u->routing_profile_id),
+                             SQ_TEXT_OPT(u->hierarchy_group_id), SQ_INT(u->externally_managed != 0),
+                             SQ_TEXT(u->external_id), SQ_INT(u->disabled != 0), SQ_INT(u->version > 0 ? u->version : 1),
+                             SQ_INT(u->created_ms), SQ_INT(u->modified_ms)));
     free(folded);
     if (rc == STORE_OK)
         rc = insert_profiles(c, u);
@@ -152,32 +101,16 @@ int store_user_update(store_conn *c, const user_record *u)
                               "routing_profile_id = ?, hierarchy_group_id = ?, externally_managed = ?, "
                               "external_id = ?, disabled = ?, version = ?, modified_ms = ? "
                               "WHERE instance_id = ? AND id = ?";
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
     char *folded = fold(u->username);
-    sq_bind_text(st, 1, u->username);
-    sq_bind_text(st, 2, folded);
-    sq_bind_text(st, 3, u->first_name);
-    sq_bind_text(st, 4, u->last_name);
-    sq_bind_text(st, 5, u->email);
-    sq_bind_text(st, 6, u->secondary_email);
-    sq_bind_text(st, 7, u->mobile);
-    sq_bind_text(st, 8, u->password_hash);
-    sq_bind_text(st, 9, u->directory_user_id);
-    sq_bind_text(st, 10, u->routing_profile_id);
-    sq_bind_text(st, 11, u->hierarchy_group_id[0] ? u->hierarchy_group_id : NULL);
-    sqlite3_bind_int(st, 12, u->externally_managed != 0);
-    sq_bind_text(st, 13, u->external_id);
-    sqlite3_bind_int(st, 14, u->disabled != 0);
-    sqlite3_bind_int64(st, 15, u->version);
-    sqlite3_bind_int64(st, 16, u->modified_ms);
-    sq_bind_text(st, 17, u->instance_id);
-    sq_bind_text(st, 18, u->id);
-    int rc = sq_exec_stmt(c, st);
+    int rc = sq_exec_found(c, sql,
+                           SQ_ARGS(SQ_TEXT(u->username), SQ_TEXT(folded), SQ_TEXT(u->first_name),
+                                   SQ_TEXT(u->last_name), SQ_TEXT(u->email), SQ_TEXT(u->secondary_email),
+                                   SQ_TEXT(u->mobile), SQ_TEXT(u->password_hash), SQ_TEXT(u->directory_user_id),
+                                   SQ_TEXT(u->routing_profile_id), SQ_TEXT_OPT(u->hierarchy_group_id),
+                                   SQ_INT(u->externally_managed != 0), SQ_TEXT(u->external_id),
+                                   SQ_INT(u->disabled != 0), SQ_INT(u->version), SQ_INT(u->modified_ms),
+                                   SQ_TEXT(u->instance_id), SQ_TEXT(u->id)));
     free(folded);
-    if (rc == STORE_OK && sqlite3_changes(c->db) == 0)
-        return STORE_NOTFOUND;
     return rc == STORE_OK ? write_children(c, u) : rc;
 }
 
@@ -186,20 +119,10 @@ int store_user_delete(store_conn *c, const char *instance_id, const char *id)
     static const char del_user[] = "DELETE FROM users WHERE instance_id = ? AND id = ?";
     static const char del_queue[] = "DELETE FROM queues WHERE instance_id = ? AND id = ? AND queue_type = 'AGENT'";
     static const char del_tags[] = "DELETE FROM tags WHERE instance_id = ? AND resource_id = ?";
-    const char *const sqls[] = {del_user, del_queue, del_tags};
-    for (size_t i = 0; i < sizeof sqls / sizeof sqls[0]; i++) {
-        sqlite3_stmt *st = sq_stmt(c, sqls[i]);
-        if (!st)
-            return STORE_ERROR;
-        sq_bind_text(st, 1, instance_id);
-        sq_bind_text(st, 2, id);
-        int rc = sq_exec_stmt(c, st);
-        if (rc != STORE_OK)
-            return rc;
-        if (i == 0 && sqlite3_changes(c->db) == 0)
-            return STORE_NOTFOUND;
-    }
-    return STORE_OK;
+    int rc = sq_exec_found(c, del_user, SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(id)));
+    if (rc == STORE_OK)
+        rc = sq_exec(c, del_queue, SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(id)));
+    return rc == STORE_OK ? sq_exec(c, del_tags, SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(id))) : rc;
 }
 
 /* ---- reading ------------------------------------------------------------------------------ */
@@ -209,8 +132,10 @@ int store_user_delete(store_conn *c, const char *instance_id, const char *id)
     "directory_user_id, routing_profile_id, hierarchy_group_id, externally_managed, external_id, disabled, " \
     "version, created_ms, modified_ms"
 
-static void read_row(sqlite3_stmt *st, user_record *u)
+/* Reads a USER_COLS row into the user_record out, without its children. */
+static void read_row(sqlite3_stmt *st, void *out)
 {
+    user_record *u = out;
     memset(u, 0, sizeof *u);
     sq_col_copy(st, 0, u->id, sizeof u->id);
     sq_col_copy(st, 1, u->instance_id, sizeof u->instance_id);
@@ -239,8 +164,13 @@ static void col_opt(sqlite3_stmt *st, int i, int *has, int64_t *v)
     *v = *has ? sqlite3_column_int64(st, i) : 0;
 }
 
-static void read_channel(sqlite3_stmt *st, channel_config *ch)
+/* Reads a channel row into the next free channel of the user_record out (USER_CHANNELS at most). */
+static void read_channel(sqlite3_stmt *st, void *out)
 {
+    user_record *u = out;
+    if (u->n_channels >= USER_CHANNELS)
+        return;
+    channel_config *ch = &u->channels[u->n_channels++];
     int64_t v;
     memset(ch, 0, sizeof *ch);
     sq_col_copy(st, 0, ch->channel, sizeof ch->channel);
@@ -260,109 +190,68 @@ static void read_channel(sqlite3_stmt *st, channel_config *ch)
 int sq_user_profiles(store_conn *c, const char *user_id, strlist *out)
 {
     static const char sql[] = "SELECT profile_id FROM user_security_profiles WHERE user_id = ? ORDER BY profile_id";
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
-    sq_bind_text(st, 1, user_id);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        strlist_push(out, (const char *)sqlite3_column_text(st, 0));
-    sqlite3_reset(st);
-    return sq_status(c, rc);
+    return sq_rows(c, sql, sq_read_strlist, out, SQ_ARGS(SQ_TEXT(user_id)));
 }
 
-/* Reads the profiles and channels of u->id into u (channels in no particular order: sorting
- * them here cost a sorter per read, a third of reading them). */
-static int read_children(store_conn *c, user_record *u)
+/* Reads the user the query sql selects by (instance_id, key), with its profiles and channels
+ * (channels in no particular order: sorting them here cost a sorter per read, a third of
+ * reading them). */
+static int read_user(store_conn *c, const char *sql, const char *instance_id, const char *key, user_record *out)
 {
     static const char ch_sql[] = "SELECT channel, auto_accept, acw_seconds, phone_type, phone_number, "
                                  "persistent_connection, voice_enhancement, afc_auto_accept, afc_acw_seconds "
                                  "FROM user_channel_configs WHERE user_id = ?"; /* primary key order */
-    int rc = sq_user_profiles(c, u->id, &u->security_profile_ids);
-    sqlite3_stmt *st = rc == STORE_OK ? sq_stmt(c, ch_sql) : NULL;
-    if (!st)
-        return rc != STORE_OK ? rc : STORE_ERROR;
-    sq_bind_text(st, 1, u->id);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && u->n_channels < USER_CHANNELS)
-        read_channel(st, &u->channels[u->n_channels++]);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? STORE_OK : sq_status(c, rc);
-}
-
-/* Steps st (USER_COLS, at most one row) and reads the whole user into *out. */
-static int one_user(store_conn *c, sqlite3_stmt *st, user_record *out)
-{
-    int rc = sqlite3_step(st);
-    int res = rc == SQLITE_DONE ? STORE_NOTFOUND : sq_status(c, rc);
-    if (rc == SQLITE_ROW)
-        read_row(st, out);
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW)
-        return res;
-    if ((res = read_children(c, out)) != STORE_OK)
+    int rc = sq_row(c, sql, read_row, out, SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(key)));
+    if (rc != STORE_OK)
+        return rc;
+    rc = sq_user_profiles(c, out->id, &out->security_profile_ids);
+    if (rc == STORE_OK)
+        rc = sq_rows(c, ch_sql, read_channel, out, SQ_ARGS(SQ_TEXT(out->id)));
+    if (rc != STORE_OK)
         user_clear(out);
-    return res;
+    return rc;
 }
 
 int store_user_get(store_conn *c, const char *instance_id, const char *id, user_record *out)
 {
     static const char sql[] = "SELECT " USER_COLS " FROM users WHERE instance_id = ? AND id = ?";
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
-    sq_bind_text(st, 1, instance_id);
-    sq_bind_text(st, 2, id);
-    return one_user(c, st, out);
+    return read_user(c, sql, instance_id, id, out);
 }
 
 int store_user_by_name(store_conn *c, const char *instance_id, const char *username, user_record *out)
 {
     static const char sql[] = "SELECT " USER_COLS " FROM users WHERE instance_id = ? AND username = ?";
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
-    sq_bind_text(st, 1, instance_id);
-    sq_bind_text(st, 2, username);
-    return one_user(c, st, out);
+    return read_user(c, sql, instance_id, username, out);
 }
 
 int store_user_list(store_conn *c, const page_req *pr, summary_list *out)
 {
     static const char sql[] = "SELECT id, username, modified_ms FROM users WHERE instance_id = ? AND "
                               "(username > ? OR (username = ? AND id > ?)) ORDER BY username, id LIMIT ?";
-    return sq_page_summaries(c, sq_stmt(c, sql), pr, out);
+    return sq_page_summaries(c, sql, pr, out);
 }
 
 /* ---- references for authentication and the bootstrap ---------------------------------------- */
 
-static int one_user_ref(store_conn *c, sqlite3_stmt *st, user_ref *out)
+/* Reads an (id, instance_id, username) row into the user_ref out. */
+static void read_ref(sqlite3_stmt *st, void *out)
 {
-    int rc = sqlite3_step(st);
-    int res = rc == SQLITE_DONE ? STORE_NOTFOUND : sq_status(c, rc);
-    if (rc == SQLITE_ROW) {
-        memset(out, 0, sizeof *out);
-        sq_col_copy(st, 0, out->id, sizeof out->id);
-        sq_col_copy(st, 1, out->instance_id, sizeof out->instance_id);
-        out->username = sq_col_dup(st, 2);
-    }
-    sqlite3_reset(st);
-    return res;
+    user_ref *r = out;
+    memset(r, 0, sizeof *r);
+    sq_col_copy(st, 0, r->id, sizeof r->id);
+    sq_col_copy(st, 1, r->instance_id, sizeof r->instance_id);
+    r->username = sq_col_dup(st, 2);
 }
 
 int store_user_lookalike(store_conn *c, const char *instance_id, const char *username, user_ref *out)
 {
     /* No ORDER BY: sorting by username made SQLite walk the whole (instance, username) index
-     * instead of looking the folded name up; at most one look-alike can exist anyway, since
-     * creating a second one is refused. */
+     * instead of looking the folded name up; at most one look-alike can exist anyway: the
+     * unique index users_fold (migration 5) refuses a second. */
     static const char sql[] = "SELECT id, instance_id, username FROM users INDEXED BY users_fold "
                               "WHERE instance_id = ? AND username_fold = ? LIMIT 1";
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
     char *folded = fold(username);
-    sq_bind_text(st, 1, instance_id);
-    sq_bind_text(st, 2, folded);
-    int rc = one_user_ref(c, st, out);
+    int rc = sq_row(c, sql, read_ref, out, SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(folded)));
     free(folded);
     return rc;
 }
@@ -370,22 +259,13 @@ int store_user_lookalike(store_conn *c, const char *instance_id, const char *use
 int store_user_by_username(store_conn *c, const char *instance_id, const char *username, user_ref *out)
 {
     static const char sql[] = "SELECT id, instance_id, username FROM users WHERE instance_id = ? AND username = ?";
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
-    sq_bind_text(st, 1, instance_id);
-    sq_bind_text(st, 2, username);
-    return one_user_ref(c, st, out);
+    return sq_row(c, sql, read_ref, out, SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(username)));
 }
 
 int store_user_get_ref(store_conn *c, const char *user_id, user_ref *out)
 {
     static const char sql[] = "SELECT id, instance_id, username FROM users WHERE id = ?";
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
-    sq_bind_text(st, 1, user_id);
-    return one_user_ref(c, st, out);
+    return sq_row(c, sql, read_ref, out, SQ_ARGS(SQ_TEXT(user_id)));
 }
 
 int store_user_insert(store_conn *c, const user_insert *in)
@@ -413,40 +293,17 @@ int store_user_permissions(store_conn *c, const char *user_id, strlist *out)
     static const char sql[] = "SELECT DISTINCT p.permission FROM user_security_profiles u "
                               "JOIN security_profile_permissions p ON p.profile_id = u.profile_id "
                               "WHERE u.user_id = ? ORDER BY p.permission";
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
-    sq_bind_text(st, 1, user_id);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        strlist_push(out, (const char *)sqlite3_column_text(st, 0));
-    sqlite3_reset(st);
-    return sq_status(c, rc);
+    return sq_rows(c, sql, sq_read_strlist, out, SQ_ARGS(SQ_TEXT(user_id)));
 }
 
 int store_user_version(store_conn *c, const char *instance_id, const char *id, int64_t *version)
 {
     static const char sql[] = "SELECT version FROM users WHERE instance_id = ? AND id = ?";
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
-    sq_bind_text(st, 1, instance_id);
-    sq_bind_text(st, 2, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *version = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOTFOUND : sq_status(c, rc);
+    return sq_row(c, sql, sq_read_int64, version, SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(id)));
 }
 
 int store_user_touch(store_conn *c, const char *instance_id, const char *id, int64_t now_ms)
 {
     static const char sql[] = "UPDATE users SET version = version + 1, modified_ms = ? WHERE instance_id = ? AND id = ?";
-    sqlite3_stmt *st = sq_stmt(c, sql);
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, now_ms);
-    sq_bind_text(st, 2, instance_id);
-    sq_bind_text(st, 3, id);
-    return sq_exec_stmt(c, st);
+    return sq_exec(c, sql, SQ_ARGS(SQ_INT(now_ms), SQ_TEXT(instance_id), SQ_TEXT(id)));
 }

@@ -206,6 +206,7 @@ int store_commit(store_conn *c)
     static const char release[] = "RELEASE member", commit[] = "COMMIT";
     if (!c->in_tx)
         return STORE_ERROR;
+    c->in_item = 0; /* RELEASE member releases an open item's savepoint with it */
     if (!c->borrowing) { /* a read transaction */
         int rc = control(c, commit);
         if (rc != STORE_OK)
@@ -228,6 +229,7 @@ int store_rollback(store_conn *c)
     if (!c->in_tx)
         return STORE_OK;
     c->in_tx = 0;
+    c->in_item = 0;
     if (!c->borrowing)
         return sqlite3_get_autocommit(c->db) ? STORE_OK : control(c, rollback);
     /* Undo c's own changes; the group's earlier members keep theirs. A savepoint that cannot be

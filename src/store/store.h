@@ -13,6 +13,16 @@
  *   is dangling or still in use), STORE_BUSY (lock timeout), STORE_ERROR (anything else;
  *   store_errmsg says what).
  * Records filled by the store are owned by the caller and released with their *_clear.
+ *
+ * Unique names. The store itself refuses (STORE_UNIQUE, on any connection, process or node) a
+ * second row with the same key, whatever core checked before:
+ *   instance alias                         ignoring ASCII case
+ *   username, per instance                 ignoring ASCII case (and so also byte-exact)
+ *   security profile, routing profile, hierarchy group, hours of operation and (STANDARD)
+ *   queue names, per instance              byte-exact
+ * A backend holds the ASCII-case rules with a unique index over a folded key: a stored column
+ * folded with the ASCII rule (users.username_fold), or an index on lower(col) where lower folds
+ * ASCII only (SQLite's lower(); PostgreSQL would index a column folded the same way).
  */
 #ifndef ROSTER_STORE_STORE_H
 #define ROSTER_STORE_STORE_H
@@ -38,10 +48,21 @@ typedef struct store_conn store_conn;
  * Returns NULL on failure with a message in err (size errlen). Free with store_close. */
 store *store_open(const char *path, int create, char *err, size_t errlen);
 void store_close(store *s);
-int store_schema_version(store_conn *c);
 
-/* Takes a connection from the pool (opening one if none is idle); never NULL unless the
- * database cannot be opened. Give it back with store_conn_put (rolls back an open transaction). */
+/* The pool holds at most max connections (STORE_POOL_MAX by default; the connection all writes
+ * of the process share is not counted) and store_conn_get waits up to wait_ms
+ * (STORE_POOL_WAIT_MS by default) for one when all are taken. max 0 or wait_ms < 0 keep the
+ * current value. May be called at any time; connections already open above a lowered max stay
+ * open, and a raised max wakes the waiters. */
+enum { STORE_POOL_MAX = 64, STORE_POOL_WAIT_MS = 5000 };
+void store_pool_limit(store *s, size_t max, int wait_ms);
+
+/* Takes a connection from the pool, opening one when none is idle and the pool has room, else
+ * waiting (see store_pool_limit) for one to be given back. Returns NULL when the wait ends
+ * with none, or the database cannot be opened (a message on stderr): the caller answers "the
+ * store is unavailable, try again" (ServiceUnavailable). A thread must not wait for a second
+ * connection while it holds one. Give it back with store_conn_put (which rolls back an open
+ * transaction). */
 store_conn *store_conn_get(store *s);
 void store_conn_put(store_conn *c);
 const char *store_errmsg(store_conn *c);
@@ -50,6 +71,14 @@ int store_begin(store_conn *c, int write);
 int store_commit(store_conn *c);
 int store_rollback(store_conn *c);
 int store_ping(store_conn *c);
+
+/* Items of a batch inside one write transaction (sqlite_savepoint.c): store_item_begin marks
+ * the start of an item; store_item_end(c, 1) keeps what the item wrote, store_item_end(c, 0)
+ * undoes it and nothing else. Only between store_begin(c, 1) and its commit or rollback; items
+ * do not nest. Each returns STORE_OK, or STORE_ERROR outside a write transaction, inside an open
+ * item (begin) or outside one (end), or when the transaction is lost (then roll it back). */
+int store_item_begin(store_conn *c);
+int store_item_end(store_conn *c, int keep);
 
 /* Settings kept in the store (account id, region). *out is malloc'd; caller frees. */
 int store_meta_get(store_conn *c, const char *key, char **out);
@@ -100,20 +129,7 @@ int store_routing_profile_insert(store_conn *c, const routing_profile *p);
 int store_routing_profile_get(store_conn *c, const char *instance_id, const char *id, routing_profile *out);
 int store_routing_profile_list(store_conn *c, const page_req *pr, summary_list *out);
 
-/* Users, as far as the foundation needs them (bootstrap admin, user keys). */
-typedef struct user_insert {
-    char id[ID_LEN];
-    char instance_id[ID_LEN];
-    const char *username;
-    const char *first_name;
-    const char *last_name;
-    const char *email;           /* NULL when none */
-    const char *password_hash;   /* NULL when none */
-    const char *routing_profile_id;
-    const strlist *security_profile_ids;
-    int64_t now_ms;
-} user_insert;
-int store_user_insert(store_conn *c, const user_insert *u);
+/* Users as authentication needs them. */
 int store_user_by_username(store_conn *c, const char *instance_id, const char *username, user_ref *out);
 int store_user_get_ref(store_conn *c, const char *user_id, user_ref *out);
 /* The union of the permissions of the user's security profiles. */

@@ -1,8 +1,8 @@
 /* store_hierarchy.h — the agent hierarchy in the store (part of store.h; see its contract):
  * the structure (levels one..five of an instance, each with a stable UUID) and the groups
  * (a tree: a level-one group has no parent, any other sits one level below its parent).
- * The store keeps rows; the rules (contiguous levels, names, "in use") live in core/hierarchy.c,
- * which also implements the *_clear functions of these records (backend-neutral).
+ * The store keeps rows; the rules (contiguous levels, names, "in use") live in core/hierarchy.c.
+ * The *_clear functions of these records are backend-neutral, in store_records.c.
  * Include store/store.h, never this file alone. */
 #ifndef ROSTER_STORE_STORE_HIERARCHY_H
 #define ROSTER_STORE_STORE_HIERARCHY_H
@@ -69,9 +69,5 @@ int store_group_all(store_conn *c, const char *instance_id, hierarchy_group **ou
 /* The tags of every group of the instance, ordered by (group id, key), as three parallel
  * lists: tag i is keys->items[i] = values->items[i] on group ids->items[i]. */
 int store_group_all_tags(store_conn *c, const char *instance_id, strlist *ids, strlist *keys, strlist *values);
-/* Puts user_id of the instance in group_id (NULL: in no group). STORE_NOTFOUND when the
- * instance has no such user; STORE_FOREIGN when no group has that id. */
-int store_group_assign_user(store_conn *c, const char *instance_id, const char *user_id, const char *group_id,
-                            int64_t now_ms);
 
 #endif

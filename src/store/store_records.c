@@ -1,10 +1,27 @@
-/* store_records.c — the records of the store's interface (store_users.h,
+/* store_records.c — the records of the store's interface (store_hierarchy.h, store_users.h,
  * store_user_search.h) that any backend fills: their growth and release. Backend-neutral. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/store.h"
 #include "util/buf.h"
+
+void hierarchy_structure_clear(hierarchy_structure *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < HIERARCHY_LEVELS; i++)
+        free(s->levels[i].name);
+    memset(s, 0, sizeof *s);
+}
+
+void hierarchy_group_clear(hierarchy_group *g)
+{
+    if (!g)
+        return;
+    free(g->name);
+    memset(g, 0, sizeof *g);
+}
 
 void audit_event_clear(audit_event *e)
 {

@@ -1,9 +1,11 @@
 /* store_user_search.h — the look-ups behind SearchUsers (part of store.h; see its contract).
  * Include store/store.h, never this file alone.
  *
- * A search is answered by sets of users. In a set a user is a *handle*: a number the store
- * gives each user row (SQLite: its rowid), meaningful only to these functions and only inside
- * the transaction that produced it (run a whole search in one read transaction). Each leaf
+ * A search is answered by sets of users. In a set a user is a *handle*: the user row's seq, a
+ * column every backend declares (a positive 64-bit integer, unique, assigned at insert: SQLite
+ * `seq INTEGER PRIMARY KEY`, PostgreSQL an identity column), meaningful only to these functions
+ * and only inside the transaction that produced it (run a whole search in one read transaction;
+ * a deleted user's seq may be given again). Each leaf
  * look-up below appends the handles of the users matching one condition to a user_handles
  * list, in no particular order and possibly repeated; core/user_search.c sorts them into sets,
  * intersects and unites them, and finally asks for the page in username order.

@@ -6,17 +6,17 @@
 /* ---- users (sqlite_users.c) ---------------------------------------------------------------- */
 
 /* Inserts u with its security profiles and channel configs (and the user's AGENT queue, whose
- * id is the user's id). STORE_UNIQUE: the username is taken in that instance; STORE_FOREIGN: a
- * referenced profile or group does not exist. */
+ * id is the user's id). STORE_UNIQUE: the username, or one equal to it ignoring ASCII case, is
+ * taken in that instance (store_user_lookalike names the holder); STORE_FOREIGN: a referenced
+ * profile or group does not exist. */
 int store_user_create(store_conn *c, const user_record *u);
 /* Reads the whole user (profiles and channels included). STORE_NOTFOUND when absent. */
 int store_user_get(store_conn *c, const char *instance_id, const char *id, user_record *out);
-int store_user_by_name(store_conn *c, const char *instance_id, const char *username, user_record *out);
 /* A user of the instance whose username equals username ignoring ASCII case (the look-alike
  * check), or STORE_NOTFOUND. */
 int store_user_lookalike(store_conn *c, const char *instance_id, const char *username, user_ref *out);
 /* Rewrites every column and child row of u->id from u (the caller read, changed and now writes
- * it inside one write transaction). STORE_NOTFOUND when absent. */
+ * it inside one write transaction). STORE_NOTFOUND when absent; STORE_UNIQUE as for create. */
 int store_user_update(store_conn *c, const user_record *u);
 int store_user_delete(store_conn *c, const char *instance_id, const char *id);
 /* The user's version (it grows with every change to what DescribeUser shows). */
@@ -59,13 +59,8 @@ typedef struct audit_filter {
     int64_t since_ms;            /* 0: from the first event */
     int64_t after_at_ms;
     int64_t after_id;
-    size_t limit;                /* store_audit_list: at most this many (1 or more); store_audit_each: 0 = all */
+    size_t limit;                /* store_audit_each: 0 = all; store_audit_list (tests): 1 or more */
 } audit_filter;
-
-/* A page of events (see audit_filter). *out is malloc'd (NULL when n is 0): the caller clears
- * each event and frees the array, also on failure (rows read so far stay). Returns a STORE_*
- * value. */
-int store_audit_list(store_conn *c, const audit_filter *f, audit_event **out, size_t *n);
 
 /* Calls fn for each event f selects, in order, streaming (one statement, no page re-reads). The
  * event belongs to the iteration (fn copies what it keeps); fn returns 0 to go on, non-zero to

@@ -57,7 +57,8 @@ class AuthTest(RosterTestCase):
         self.assertIn(self.iid, [s["Id"] for s in out["InstanceSummaryList"]])
 
     def test_wrong_secret(self):
-        bad = Credentials(self.roster.account.key_id, self.roster.account.secret[:-1] + "x")
+        secret = self.roster.account.secret
+        bad = Credentials(self.roster.account.key_id, secret[:-1] + ("y" if secret.endswith("x") else "x"))
         err = self.assertAwsError(self.roster.aws("list-instances", creds=bad), "InvalidSignatureException")
         self.assertIn("signature", err.lower())
         self.assertBotoError("InvalidSignatureException", self.roster.boto(bad).describe_instance, InstanceId=self.iid)
@@ -220,6 +221,18 @@ class AuthTest(RosterTestCase):
         err = self.assertAwsError(self.roster.aws("list-security-profiles", "--instance-id", self.iid,
                                                   creds=self.agent_key), "AccessDeniedException")
         self.assertIn("SecurityProfiles.View", err)
+
+    def test_permission_is_checked_before_the_body_is_read(self):
+        # A key that may not create users is refused before its body is parsed: the answer is
+        # the same whether or not the body is valid JSON, and never a SerializationException.
+        for body in (b"{not json", b'{"Username": "x"}', b"[" * 100):
+            with self.subTest(body=body[:12]):
+                resp = call(self.roster, "PUT", f"/users/{self.iid}", body=body, creds=self.agent_key)
+                self.assertRaw(resp, 403, "AccessDeniedException")
+                self.assertIn("Users.Create", resp.json()["Message"])
+        # A permitted caller's bad body is still a SerializationException.
+        resp = call(self.roster, "PUT", f"/users/{self.iid}", body=b"{not json", creds=self.admin_key)
+        self.assertRaw(resp, 400, "SerializationException")
 
     def test_user_keys_cannot_create_instances(self):
         for key in (self.agent_key, self.admin_key):

@@ -149,7 +149,7 @@ class HierarchyTest(RosterTestCase):
         self.assertEqual(g["Name"], "Rennes")
         self.assertRegex(g["Arn"], self.group_arn_re(iid))
         hs = self.b.describe_user_hierarchy_structure(InstanceId=iid)["HierarchyStructure"]
-        self.assertEqual(g["LevelId"], hs["LevelFive"]["Id"])
+        self.assertEqual(g["LevelId"], "5")  # the level's number, as Amazon Connect shows it
         self.assertEqual(g["Tags"], {"team": "west", "floor": "2"})
         self.assertIsInstance(g["LastModifiedTime"], (int, float))
         self.assertEqual(g["LastModifiedRegion"], "us-east-1")
@@ -165,7 +165,7 @@ class HierarchyTest(RosterTestCase):
         # A level-one group's path is itself; no Tags member when there are none.
         top = self.b.describe_user_hierarchy_group(InstanceId=iid, HierarchyGroupId=ids[0])["HierarchyGroup"]
         self.assertEqual(list(top["HierarchyPath"]), ["LevelOne"])
-        self.assertEqual(top["LevelId"], hs["LevelOne"]["Id"])
+        self.assertEqual(top["LevelId"], "1")
         self.assertNotIn("Tags", top)
         # Nothing sits below level five.
         self.assertAwsError(self.roster.aws("create-user-hierarchy-group", "--instance-id", iid, "--name", "Street",
@@ -363,6 +363,9 @@ class HierarchyTest(RosterTestCase):
 
         self.assertEqual(names(), ["Asia", "Earth", "Europe", "Mars", "Olympus Mons"])
         self.assertEqual(names(SearchCriteria=cond("parentId", earth)), ["Asia", "Europe"])
+        self.assertEqual(names(SearchCriteria=cond("levelId", "1")), ["Earth", "Mars"])
+        self.assertEqual(names(SearchCriteria=cond("levelId", "2")), ["Asia", "Europe", "Olympus Mons"])
+        # The level's own Id (from DescribeUserHierarchyStructure) finds the same groups.
         self.assertEqual(names(SearchCriteria=cond("levelId", hs["LevelOne"]["Id"])), ["Earth", "Mars"])
         self.assertEqual(names(SearchCriteria=cond("resourceID", olympus)), ["Olympus Mons"])
         self.assertEqual(names(SearchCriteria=cond("resourceId", europe)), ["Europe"])
@@ -388,7 +391,7 @@ class HierarchyTest(RosterTestCase):
         # Results are whole HierarchyGroup shapes.
         g = self.b.search_user_hierarchy_groups(InstanceId=iid, SearchCriteria=cond("resourceID", europe))
         g = g["UserHierarchyGroups"][0]
-        self.assertEqual(g["LevelId"], hs["LevelTwo"]["Id"])
+        self.assertEqual(g["LevelId"], "2")
         self.assertEqual([g["HierarchyPath"][k]["Id"] for k in ["LevelOne", "LevelTwo"]], [earth, europe])
         self.assertEqual(g["Tags"], {"color": "blue"})
         self.assertRegex(g["Arn"], self.group_arn_re(iid))

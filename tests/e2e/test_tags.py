@@ -97,6 +97,34 @@ class TagsTest(RosterTestCase):
         self.assertEqual(len(self.tags(arn)), 30)
         self.b.untag_resource(resourceArn=arn, tagKeys=[f"a{i}" for i in range(30)])
 
+    def test_huge_maps_are_refused_while_read(self):
+        # 70,000 entries fit in under 1 MiB (as boto3 writes JSON); each used to be added with a linear search (14 s of
+        # server time). The reader now refuses a map over 50 entries before copying any of it.
+        huge = {f"{i:x}": "" for i in range(70000)}
+        agent = self.roster.boto(self.agent_key)
+        # A key that may not tag the resource is refused before the body is even parsed.
+        e = self.assertBotoError("AccessDeniedException", agent.tag_resource, resourceArn=self.arns["queue"],
+                                 tags=huge)
+        self.assertIn("Queues.Edit", e.response["Error"]["Message"])
+        cases = [
+            (self.b.tag_resource, dict(resourceArn=self.arns["queue"], tags=huge), "tags"),
+            (self.b.create_user, dict(InstanceId=self.iid, Username="huge-map", SecurityProfileIds=["x"],
+                                      RoutingProfileId="x", PhoneConfig={"PhoneType": "SOFT_PHONE"}, Tags=huge),
+             "Tags"),
+            (self.b.create_security_profile, dict(InstanceId=self.iid, SecurityProfileName="huge-map",
+                                                  AllowedAccessControlTags=huge), "AllowedAccessControlTags"),
+        ]
+        for fn, kwargs, field in cases:
+            with self.subTest(field=field, fn=fn.__name__):
+                e = self.assertBotoError("InvalidParameterException", fn, **kwargs)
+                self.assertEqual(e.response["Error"]["Message"],
+                                 f"{field} holds at most 50 entries (got 70000)")
+        e = self.assertBotoError("InvalidParameterException", self.b.update_user_security_profiles,
+                                 InstanceId=self.iid, UserId="00000000-0000-0000-0000-000000000000",
+                                 SecurityProfileIds=["p"] * 60000)
+        self.assertIn("SecurityProfileIds holds at most 500 entries (got 60000)", e.response["Error"]["Message"])
+        self.assertEqual(self.tags(self.arns["queue"]), {})
+
     def test_bad_arns(self):
         base = self.instance_arn
         account = base.split(":")[4]

@@ -1,10 +1,12 @@
-/* support.h — what the unit tests share: a store on a new file in a temp dir of its own, and
- * the settings the tests run with. Linked into every unit test (CMakeLists.txt). */
+/* support.h — what the unit tests share: a store on a new file in a temp dir of its own, the
+ * settings the tests run with, and the store's test-only functions (store_testing.h). Linked
+ * into every unit test (CMakeLists.txt). */
 #ifndef ROSTER_TESTS_UNIT_SUPPORT_H
 #define ROSTER_TESTS_UNIT_SUPPORT_H
 
 #include "core/context.h"
 #include "store/store.h"
+#include "store/store_testing.h"
 
 typedef struct test_store {
     char dir[64];   /* /tmp/roster-unit-XXXXXX */

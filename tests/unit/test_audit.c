@@ -59,7 +59,7 @@ static int teardown(void **state)
 /* Acts as a user key (key id and its user) from now on. */
 static void act_as_user_key(fixture *f, const char *key_id, const char *user_id)
 {
-    f->who.kind = KEY_USER;
+    f->who.kind = PRINCIPAL_USER_KEY;
     snprintf(f->who.key_id, sizeof f->who.key_id, "%s", key_id);
     snprintf(f->who.user_id, sizeof f->who.user_id, "%s", user_id);
     snprintf(f->who.instance_id, sizeof f->who.instance_id, "%s", f->instance_id);
@@ -69,7 +69,7 @@ static void act_as_user_key(fixture *f, const char *key_id, const char *user_id)
 static void act_as_account_key(fixture *f, const char *key_id)
 {
     memset(&f->who, 0, sizeof f->who);
-    f->who.kind = KEY_ACCOUNT;
+    f->who.kind = PRINCIPAL_ACCOUNT_KEY;
     snprintf(f->who.key_id, sizeof f->who.key_id, "%s", key_id);
     f->cx.who = &f->who;
 }

@@ -187,13 +187,13 @@ static void permissions(void **state)
         assert_true(permission_is_known(agent[i]));
     assert_null(permissions_builtin("Nobody", &n));
 
-    principal user = {.kind = KEY_USER};
+    principal user = {.kind = PRINCIPAL_USER_KEY};
     strlist_push(&user.permissions, "Users.View");
     assert_true(principal_has(&user, "Users.View"));
     assert_false(principal_has(&user, "Users.Create"));
     assert_false(principal_has(&user, PERM_ACCOUNT));
     assert_true(principal_has(&user, NULL));
-    principal account = {.kind = KEY_ACCOUNT};
+    principal account = {.kind = PRINCIPAL_ACCOUNT_KEY};
     assert_true(principal_has(&account, PERM_ACCOUNT));
     assert_true(principal_has(&account, "Users.Create"));
     assert_true(principal_has(NULL, PERM_ACCOUNT));

@@ -119,7 +119,8 @@ static void delete_in_use_names_a_user(void **state)
 static void grant_only_what_you_hold(void **state)
 {
     fixture *f = *state;
-    principal who = {.kind = KEY_USER, .username = xstrdup("lead")};
+    principal who = {.kind = PRINCIPAL_USER_KEY, .username = xstrdup("lead")};
+    snprintf(who.instance_id, sizeof who.instance_id, "%s", f->in.id);
     strlist_push(&who.permissions, "SecurityProfiles.Create");
     strlist_push(&who.permissions, "Users.View");
     strlist want = {0};

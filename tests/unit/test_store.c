@@ -12,7 +12,7 @@
 
 #include "core/context.h"
 #include "core/defaults.h"
-#include "store/migrations.h"
+#include "store/sqlite_migrations.h"
 #include "store/store.h"
 #include "support.h"
 #include "util/buf.h"

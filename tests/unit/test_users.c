@@ -554,7 +554,8 @@ static void permissions_and_grants(void **state)
     char id[ID_LEN], other[ID_LEN];
     rerr e;
     make_saml(f, "target", id);
-    principal who = {.kind = KEY_USER, .username = xstrdup("lead"), .key_id = "AKRSLEAD"};
+    principal who = {.kind = PRINCIPAL_USER_KEY, .username = xstrdup("lead"), .key_id = "AKRSLEAD"};
+    snprintf(who.instance_id, sizeof who.instance_id, "%s", f->saml.id);
     strlist_push(&who.permissions, "Users.Edit");
     strlist_push(&who.permissions, "BasicAgentAccess");
     strlist_push(&who.permissions, "OutboundCallAccess");

@@ -1,0 +1,123 @@
+/* authorize.h — what each core operation needs, in one table, and the one check of it.
+ *
+ * Every core entry point (the int f(core_ctx *cx, …) functions of the src/core headers and
+ * src/auth/keys.h) names its action and calls core_allow before it touches the store, so no door
+ * (the Connect API, the command line, jobs, the roster API, the console, SCIM) can forget a
+ * check. core_allow checks, in this order:
+ *   1. who acts: a principal of a known kind (NULL counts as the command line);
+ *   2. the instance boundary: a principal confined to one instance may not act on another, and a
+ *      confined principal without an instance may act on none;
+ *   3. what the action needs: a permission, an account-wide principal (the command line or an
+ *      account key), or nothing beyond being a principal of the instance.
+ * Actions whose permission depends on the input keep that rule in core next to the call:
+ * tags (the permission follows the resource kind of the ARN: core_allow_permission) and
+ * security profiles and user profile changes (the grant rule: a principal may only grant
+ * permissions it holds, security_profiles_check_grant). Users' profile changes have their own
+ * action (Users.EditPermission) besides the other facets' (Users.Edit).
+ *
+ * A door that must refuse a request before reading its body (the Connect adapter) calls
+ * core_allow_op with no instance: that checks 1 and 3; the entry point checks again with the
+ * instance.
+ */
+#ifndef ROSTER_CORE_AUTHORIZE_H
+#define ROSTER_CORE_AUTHORIZE_H
+
+#include <stddef.h>
+
+#include "core/context.h"
+#include "core/error.h"
+
+typedef enum core_action {
+    /* instances, keys */
+    CORE_INSTANCES_CREATE,
+    CORE_INSTANCES_RESOLVE,
+    CORE_INSTANCES_LIST,
+    CORE_INSTANCES_DELETE,
+    CORE_DEFAULTS_CREATE,
+    CORE_KEYS_CREATE,
+    CORE_KEYS_REVOKE,
+    /* users */
+    CORE_USERS_CREATE,
+    CORE_USERS_DESCRIBE,
+    CORE_USERS_LIST,
+    CORE_USERS_UPDATE,
+    CORE_USERS_UPDATE_SECURITY_PROFILES,
+    CORE_USERS_DELETE,
+    CORE_USERS_SEARCH,
+    /* security profiles */
+    CORE_SECURITY_PROFILES_CREATE,
+    CORE_SECURITY_PROFILES_UPDATE,
+    CORE_SECURITY_PROFILES_DELETE,
+    CORE_SECURITY_PROFILES_LIST,
+    CORE_SECURITY_PROFILES_DESCRIBE,
+    CORE_SECURITY_PROFILES_PERMISSIONS,
+    CORE_SECURITY_PROFILES_SEARCH,
+    /* routing profiles */
+    CORE_ROUTING_PROFILES_CREATE,
+    CORE_ROUTING_PROFILES_UPDATE_NAME,
+    CORE_ROUTING_PROFILES_UPDATE_OUTBOUND_QUEUE,
+    CORE_ROUTING_PROFILES_UPDATE_CONCURRENCY,
+    CORE_ROUTING_PROFILES_UPDATE_QUEUES,
+    CORE_ROUTING_PROFILES_ASSOCIATE,
+    CORE_ROUTING_PROFILES_DISASSOCIATE,
+    CORE_ROUTING_PROFILES_DELETE,
+    CORE_ROUTING_PROFILES_LIST,
+    CORE_ROUTING_PROFILES_DESCRIBE,
+    CORE_ROUTING_PROFILES_LIST_QUEUES,
+    CORE_ROUTING_PROFILES_SEARCH,
+    /* queues, hours of operation */
+    CORE_QUEUES_CREATE,
+    CORE_QUEUES_LIST,
+    CORE_QUEUES_DESCRIBE,
+    CORE_HOURS_CREATE,
+    CORE_HOURS_LIST,
+    CORE_HOURS_DESCRIBE,
+    /* agent hierarchy */
+    CORE_HIERARCHY_STRUCTURE_DESCRIBE,
+    CORE_HIERARCHY_STRUCTURE_UPDATE,
+    CORE_HIERARCHY_GROUPS_CREATE,
+    CORE_HIERARCHY_GROUPS_DESCRIBE,
+    CORE_HIERARCHY_GROUPS_LIST,
+    CORE_HIERARCHY_GROUPS_SEARCH,
+    CORE_HIERARCHY_GROUPS_RENAME,
+    CORE_HIERARCHY_GROUPS_DELETE,
+    /* tags */
+    CORE_TAGS_ADD,
+    CORE_TAGS_REMOVE,
+    CORE_TAGS_LIST,
+    CORE_ACTION__COUNT
+} core_action;
+
+/* What an action needs beyond a principal. */
+typedef enum core_need {
+    NEED_INSTANCE = 1, /* any principal of the instance */
+    NEED_ACCOUNT,      /* the command line or an account key */
+    NEED_PERMISSION,   /* the rule's permission */
+    NEED_BY_INPUT,     /* a principal of the instance; the permission follows the input (tags) */
+} core_need;
+
+typedef struct core_rule {
+    const char *operation;    /* the operation's name in messages, e.g. "CreateUser" */
+    const char *entry_points; /* the core functions that check this action, for readers and tests */
+    core_need need;
+    const char *permission; /* NEED_PERMISSION only; else NULL */
+} core_rule;
+
+/* The rule of a (static storage); NULL for a value out of range. */
+const core_rule *core_rule_of(core_action a);
+
+/* Checks that cx->who may perform a, on instance_id when not NULL (NULL: the instance is not known
+ * yet and only the principal and the need are checked). Returns 0, or -1 with *e set to
+ * ERR_ACCESS_DENIED naming the key or user, the operation and why. */
+int core_allow(core_ctx *cx, core_action a, const char *instance_id, rerr *e);
+
+/* The same, naming the operation op_name in the message instead of the rule's (a door's
+ * operation name, e.g. "UpdateUserIdentityInfo"); op_name NULL: the rule's. */
+int core_allow_op(core_ctx *cx, core_action a, const char *instance_id, const char *op_name, rerr *e);
+
+/* For input-dependent rules: checks that cx->who holds perm (PERM_ACCOUNT: is account-wide) to
+ * perform a for the reason given (e.g. "changing the tags of a Queue"). Returns 0 or -1 with
+ * ERR_ACCESS_DENIED (field, may be NULL, names the offending input). */
+int core_allow_permission(core_ctx *cx, core_action a, const char *perm, const char *why, const char *field, rerr *e);
+
+#endif

@@ -1,0 +1,81 @@
+/* write.c — core_write and core_write_batch (see write.h). */
+#include "core/write.h"
+
+#include "core/instances.h"
+#include "util/ids.h"
+
+static int begin(core_ctx *cx, rerr *e)
+{
+    int rc = store_begin(cx->conn, 1);
+    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "begin a transaction", e);
+}
+
+/* Commits; on failure makes sure the transaction is gone and maps the error. */
+static int commit(core_ctx *cx, rerr *e)
+{
+    int rc = store_commit(cx->conn);
+    if (rc == STORE_OK)
+        return 0;
+    store_rollback(cx->conn); /* a no-op when the failed commit already ended it */
+    return core_store_error(cx, rc, "commit", e);
+}
+
+int core_write(core_ctx *cx, core_change_fn change, void *arg, rerr *e)
+{
+    if (begin(cx, e))
+        return -1;
+    if (change(cx, arg, e) != 0) {
+        store_rollback(cx->conn);
+        return -1;
+    }
+    return commit(cx, e);
+}
+
+/* Runs item i under its own savepoint and reports its outcome. Returns 1 when the item failed,
+ * 0 when it was kept, -1 with *e set when the batch must be abandoned. */
+static int run_item(core_ctx *cx, const core_batch *b, size_t i, rerr *e)
+{
+    int rc = store_item_begin(cx->conn);
+    if (rc != STORE_OK)
+        return core_store_error(cx, rc, "begin a batch item", e);
+    rerr ie;
+    rerr_clear(&ie);
+    int ok = b->item(cx, b->arg, i, &ie) == 0;
+    if ((rc = store_item_end(cx->conn, ok)) != STORE_OK)
+        return core_store_error(cx, rc, ok ? "keep a batch item" : "undo a batch item", e);
+    if (b->outcome && b->outcome(cx, b->arg, i, ok, ok ? NULL : &ie, e) != 0)
+        return -1;
+    return !ok;
+}
+
+int core_write_batch(core_ctx *cx, const core_batch *b, size_t *taken, size_t *failed, rerr *e)
+{
+    size_t n_taken = 0, n_failed = 0;
+    size_t max_items = b->max_items ? b->max_items : CORE_BATCH_ITEMS;
+    double max_ms = b->max_ms > 0 ? b->max_ms : CORE_BATCH_MS;
+    if (taken)
+        *taken = 0;
+    if (failed)
+        *failed = 0;
+    if (b->count == 0)
+        return 0;
+    if (begin(cx, e))
+        return -1;
+    double start = mono_ms();
+    while (n_taken < b->count && n_taken < max_items && (n_taken == 0 || mono_ms() - start < max_ms)) {
+        int r = run_item(cx, b, b->first + n_taken, e);
+        if (r < 0) {
+            store_rollback(cx->conn);
+            return -1;
+        }
+        n_failed += (size_t)r;
+        n_taken++;
+    }
+    if (commit(cx, e))
+        return -1;
+    if (taken)
+        *taken = n_taken;
+    if (failed)
+        *failed = n_failed;
+    return 0;
+}

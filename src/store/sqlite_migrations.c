@@ -1,0 +1,304 @@
+/* sqlite_migrations.c — the SQLite backend's numbered schema migrations (SQLite DDL), applied
+ * in order by sqlite.c and recorded in the store's schema_migrations table.
+ *
+ * A migration is never edited once released: a schema change is a new entry at the end.
+ * Times are milliseconds since the epoch; identifiers are lowercase UUIDs.
+ *
+ * The unique names of store.h are held here by: instances.alias UNIQUE COLLATE NOCASE (SQLite's
+ * NOCASE folds ASCII only) since 1; UNIQUE(instance_id, name) on security profiles, routing
+ * profiles, hierarchy groups, hours of operation, and the partial unique index queues_name,
+ * since 1; users' UNIQUE(instance_id, username) since 1 and, ignoring ASCII case, the unique
+ * index users_fold on the stored folded column username_fold since 5.
+ * Migration 6 rebuilt the users table; its constraints and indexes are as described above.
+ */
+#include "store/sqlite_migrations.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const m001_foundation =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);\n"
+    "CREATE TABLE instances(\n"
+    "  id TEXT PRIMARY KEY,\n"
+    "  alias TEXT UNIQUE COLLATE NOCASE,\n"
+    "  idm_type TEXT NOT NULL CHECK (idm_type IN ('CONNECT_MANAGED','SAML')),\n"
+    "  inbound_calls INTEGER NOT NULL,\n"
+    "  outbound_calls INTEGER NOT NULL,\n"
+    "  status TEXT NOT NULL,\n"
+    "  client_token TEXT UNIQUE,\n"
+    "  created_ms INTEGER NOT NULL);\n"
+    "CREATE TABLE tags(\n"
+    "  instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,\n"
+    "  resource_id TEXT NOT NULL,\n"
+    "  key TEXT NOT NULL,\n"
+    "  value TEXT NOT NULL,\n"
+    "  PRIMARY KEY(resource_id, key)) WITHOUT ROWID;\n"
+    "CREATE INDEX tags_instance ON tags(instance_id);\n"
+    "CREATE TABLE security_profiles(\n"
+    "  id TEXT PRIMARY KEY,\n"
+    "  instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,\n"
+    "  name TEXT NOT NULL,\n"
+    "  description TEXT NOT NULL DEFAULT '',\n"
+    "  builtin INTEGER NOT NULL DEFAULT 0,\n"
+    "  modified_ms INTEGER NOT NULL,\n"
+    "  UNIQUE(instance_id, name));\n"
+    "CREATE TABLE security_profile_permissions(\n"
+    "  profile_id TEXT NOT NULL REFERENCES security_profiles(id) ON DELETE CASCADE,\n"
+    "  permission TEXT NOT NULL,\n"
+    "  PRIMARY KEY(profile_id, permission)) WITHOUT ROWID;\n"
+    "CREATE TABLE hours_of_operations(\n"
+    "  id TEXT PRIMARY KEY,\n"
+    "  instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,\n"
+    "  name TEXT NOT NULL,\n"
+    "  description TEXT,\n"
+    "  time_zone TEXT NOT NULL,\n"
+    "  modified_ms INTEGER NOT NULL,\n"
+    "  UNIQUE(instance_id, name));\n"
+    "CREATE TABLE hours_slots(\n"
+    "  hours_id TEXT NOT NULL REFERENCES hours_of_operations(id) ON DELETE CASCADE,\n"
+    "  seq INTEGER NOT NULL,\n"
+    "  day TEXT NOT NULL,\n"
+    "  start_h INTEGER NOT NULL, start_m INTEGER NOT NULL,\n"
+    "  end_h INTEGER NOT NULL, end_m INTEGER NOT NULL,\n"
+    "  PRIMARY KEY(hours_id, seq)) WITHOUT ROWID;\n"
+    "CREATE TABLE queues(\n"
+    "  id TEXT PRIMARY KEY,\n"
+    "  instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,\n"
+    "  name TEXT,\n"
+    "  description TEXT,\n"
+    "  hours_id TEXT REFERENCES hours_of_operations(id),\n"
+    "  max_contacts INTEGER,\n"
+    "  status TEXT NOT NULL DEFAULT 'ENABLED',\n"
+    "  queue_type TEXT NOT NULL CHECK (queue_type IN ('STANDARD','AGENT')),\n"
+    "  modified_ms INTEGER NOT NULL);\n"
+    "CREATE UNIQUE INDEX queues_name ON queues(instance_id, name) WHERE name IS NOT NULL;\n"
+    "CREATE TABLE routing_profiles(\n"
+    "  id TEXT PRIMARY KEY,\n"
+    "  instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,\n"
+    "  name TEXT NOT NULL,\n"
+    "  description TEXT NOT NULL,\n"
+    "  default_outbound_queue_id TEXT NOT NULL REFERENCES queues(id),\n"
+    "  agent_availability_timer TEXT,\n"
+    "  is_default INTEGER NOT NULL DEFAULT 0,\n"
+    "  modified_ms INTEGER NOT NULL,\n"
+    "  UNIQUE(instance_id, name));\n"
+    "CREATE TABLE routing_profile_media(\n"
+    "  profile_id TEXT NOT NULL REFERENCES routing_profiles(id) ON DELETE CASCADE,\n"
+    "  channel TEXT NOT NULL,\n"
+    "  concurrency INTEGER NOT NULL,\n"
+    "  cross_channel TEXT,\n"
+    "  PRIMARY KEY(profile_id, channel)) WITHOUT ROWID;\n"
+    "CREATE TABLE routing_profile_queues(\n"
+    "  profile_id TEXT NOT NULL REFERENCES routing_profiles(id) ON DELETE CASCADE,\n"
+    "  queue_id TEXT NOT NULL REFERENCES queues(id),\n"
+    "  channel TEXT NOT NULL,\n"
+    "  manual INTEGER NOT NULL DEFAULT 0,\n"
+    "  priority INTEGER,\n"
+    "  delay INTEGER,\n"
+    "  PRIMARY KEY(profile_id, queue_id, channel, manual)) WITHOUT ROWID;\n"
+    "CREATE INDEX routing_profile_queues_queue ON routing_profile_queues(queue_id);\n"
+    "CREATE TABLE hierarchy_levels(\n"
+    "  instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,\n"
+    "  level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5),\n"
+    "  id TEXT NOT NULL UNIQUE,\n"
+    "  name TEXT NOT NULL,\n"
+    "  modified_ms INTEGER NOT NULL,\n"
+    "  PRIMARY KEY(instance_id, level));\n"
+    "CREATE TABLE hierarchy_groups(\n"
+    "  id TEXT PRIMARY KEY,\n"
+    "  instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,\n"
+    "  name TEXT NOT NULL,\n"
+    "  level INTEGER NOT NULL,\n"
+    "  parent_id TEXT REFERENCES hierarchy_groups(id),\n"
+    "  modified_ms INTEGER NOT NULL,\n"
+    "  UNIQUE(instance_id, name));\n"
+    "CREATE INDEX hierarchy_groups_parent ON hierarchy_groups(parent_id);\n"
+    "CREATE TABLE users(\n"
+    "  id TEXT PRIMARY KEY,\n"
+    "  instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,\n"
+    "  username TEXT NOT NULL,\n"
+    "  username_fold TEXT NOT NULL,\n"
+    "  first_name TEXT,\n"
+    "  last_name TEXT,\n"
+    "  email TEXT,\n"
+    "  secondary_email TEXT,\n"
+    "  mobile TEXT,\n"
+    "  password_hash TEXT,\n"
+    "  directory_user_id TEXT,\n"
+    "  routing_profile_id TEXT NOT NULL REFERENCES routing_profiles(id),\n"
+    "  hierarchy_group_id TEXT REFERENCES hierarchy_groups(id),\n"
+    "  externally_managed INTEGER NOT NULL DEFAULT 0,\n"
+    "  external_id TEXT,\n"
+    "  disabled INTEGER NOT NULL DEFAULT 0,\n"
+    "  version INTEGER NOT NULL DEFAULT 1,\n"
+    "  created_ms INTEGER NOT NULL,\n"
+    "  modified_ms INTEGER NOT NULL,\n"
+    "  UNIQUE(instance_id, username));\n"
+    "CREATE INDEX users_fold ON users(instance_id, username_fold);\n"
+    "CREATE INDEX users_routing_profile ON users(routing_profile_id);\n"
+    "CREATE INDEX users_hierarchy_group ON users(hierarchy_group_id);\n"
+    "CREATE TABLE user_channel_configs(\n"
+    "  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,\n"
+    "  channel TEXT NOT NULL,\n"
+    "  auto_accept INTEGER,\n"
+    "  acw_seconds INTEGER,\n"
+    "  phone_type TEXT,\n"
+    "  phone_number TEXT,\n"
+    "  persistent_connection INTEGER,\n"
+    "  voice_enhancement TEXT,\n"
+    "  PRIMARY KEY(user_id, channel)) WITHOUT ROWID;\n"
+    "CREATE TABLE user_security_profiles(\n"
+    "  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,\n"
+    "  profile_id TEXT NOT NULL REFERENCES security_profiles(id),\n"
+    "  PRIMARY KEY(user_id, profile_id)) WITHOUT ROWID;\n"
+    "CREATE INDEX user_security_profiles_profile ON user_security_profiles(profile_id);\n"
+    "CREATE TABLE access_keys(\n"
+    "  id TEXT PRIMARY KEY,\n"
+    "  kind INTEGER NOT NULL CHECK (kind IN (1, 2)),\n"
+    "  instance_id TEXT REFERENCES instances(id) ON DELETE CASCADE,\n"
+    "  user_id TEXT REFERENCES users(id) ON DELETE CASCADE,\n"
+    "  sealed BLOB NOT NULL,\n"
+    "  created_ms INTEGER NOT NULL,\n"
+    "  revoked_ms INTEGER NOT NULL DEFAULT 0);\n"
+    "CREATE TABLE audit_events(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  instance_id TEXT,\n"
+    "  at_ms INTEGER NOT NULL,\n"
+    "  key_id TEXT,\n"
+    "  actor_user_id TEXT,\n"
+    "  operation TEXT NOT NULL,\n"
+    "  resource_id TEXT,\n"
+    "  before_json TEXT,\n"
+    "  after_json TEXT);\n"
+    "CREATE INDEX audit_events_resource ON audit_events(resource_id, at_ms);\n";
+
+static const char *const m002_resources =
+    "ALTER TABLE queues ADD COLUMN outbound_caller_id_name TEXT;\n"
+    "ALTER TABLE queues ADD COLUMN outbound_caller_id_number_id TEXT;\n"
+    "ALTER TABLE queues ADD COLUMN outbound_flow_id TEXT;\n"
+    "ALTER TABLE security_profiles ADD COLUMN allowed_access_control_group_id TEXT\n"
+    "  REFERENCES hierarchy_groups(id);\n"
+    "CREATE TABLE security_profile_lists(\n"
+    "  profile_id TEXT NOT NULL REFERENCES security_profiles(id) ON DELETE CASCADE,\n"
+    "  list TEXT NOT NULL CHECK (list IN ('AllowedAccessControlTags', 'TagRestrictedResources',\n"
+    "                                     'HierarchyRestrictedResources')),\n"
+    "  key TEXT NOT NULL,\n"
+    "  value TEXT NOT NULL DEFAULT '',\n"
+    "  PRIMARY KEY(profile_id, list, key)) WITHOUT ROWID;\n"
+    "CREATE INDEX security_profiles_group ON security_profiles(allowed_access_control_group_id);\n"
+    "CREATE INDEX hierarchy_groups_level ON hierarchy_groups(instance_id, level);\n";
+
+static const char *const m003_users =
+    "ALTER TABLE user_channel_configs ADD COLUMN afc_auto_accept INTEGER;\n"
+    "ALTER TABLE user_channel_configs ADD COLUMN afc_acw_seconds INTEGER;\n"
+    "CREATE INDEX tags_key ON tags(instance_id, key, value);\n"
+    "CREATE INDEX users_instance_name ON users(instance_id, username);\n"
+    "CREATE INDEX audit_events_instance ON audit_events(instance_id, at_ms);\n";
+
+/* users_instance_name repeated the index behind UNIQUE(instance_id, username); every
+ * CreateUser paid for updating both. */
+static const char *const m004_users_index =
+    "DROP INDEX users_instance_name;\n";
+
+/* Usernames unique per instance ignoring ASCII case, held by the store itself: users_fold
+ * becomes a unique index over the stored folded name (username_fold, written by sqlite_users.c
+ * with the ASCII rule of SQLite's lower()), so a look-alike insert or rename fails with
+ * STORE_UNIQUE on any connection or process, whatever core checked before. */
+static const char *const m005_username_fold_unique =
+    "DROP INDEX users_fold;\n"
+    "CREATE UNIQUE INDEX users_fold ON users(instance_id, username_fold);\n";
+
+/* SearchUsers works on sets of user handles. They were the implicit rowid; now the users table
+ * declares them: seq INTEGER PRIMARY KEY (SQLite's alias of the rowid, so every index entry
+ * still carries it and nothing reads more than before; a row's seq is the rowid it had, and a
+ * new row gets one at insert). PostgreSQL would use a bigint identity column with a unique
+ * index. The table is rebuilt (SQLite cannot add a primary key), with the same columns,
+ * constraints and indexes; id stays unique (UNIQUE instead of PRIMARY KEY) for the references. */
+static const char *const m006_users_seq =
+    "CREATE TABLE users_v6(\n"
+    "  seq INTEGER PRIMARY KEY,\n"
+    "  id TEXT NOT NULL UNIQUE,\n"
+    "  instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,\n"
+    "  username TEXT NOT NULL,\n"
+    "  username_fold TEXT NOT NULL,\n"
+    "  first_name TEXT,\n"
+    "  last_name TEXT,\n"
+    "  email TEXT,\n"
+    "  secondary_email TEXT,\n"
+    "  mobile TEXT,\n"
+    "  password_hash TEXT,\n"
+    "  directory_user_id TEXT,\n"
+    "  routing_profile_id TEXT NOT NULL REFERENCES routing_profiles(id),\n"
+    "  hierarchy_group_id TEXT REFERENCES hierarchy_groups(id),\n"
+    "  externally_managed INTEGER NOT NULL DEFAULT 0,\n"
+    "  external_id TEXT,\n"
+    "  disabled INTEGER NOT NULL DEFAULT 0,\n"
+    "  version INTEGER NOT NULL DEFAULT 1,\n"
+    "  created_ms INTEGER NOT NULL,\n"
+    "  modified_ms INTEGER NOT NULL,\n"
+    "  UNIQUE(instance_id, username));\n"
+    "INSERT INTO users_v6(seq, id, instance_id, username, username_fold, first_name, last_name, email,\n"
+    "  secondary_email, mobile, password_hash, directory_user_id, routing_profile_id, hierarchy_group_id,\n"
+    "  externally_managed, external_id, disabled, version, created_ms, modified_ms)\n"
+    "SELECT rowid, id, instance_id, username, username_fold, first_name, last_name, email,\n"
+    "  secondary_email, mobile, password_hash, directory_user_id, routing_profile_id, hierarchy_group_id,\n"
+    "  externally_managed, external_id, disabled, version, created_ms, modified_ms FROM users;\n"
+    "DROP TABLE users;\n"
+    "ALTER TABLE users_v6 RENAME TO users;\n"
+    "CREATE UNIQUE INDEX users_fold ON users(instance_id, username_fold);\n"
+    "CREATE INDEX users_routing_profile ON users(routing_profile_id);\n"
+    "CREATE INDEX users_hierarchy_group ON users(hierarchy_group_id);\n";
+
+/* The most look-alike groups named in the refusal of migration 5. */
+enum { LOOKALIKES_SHOWN = 10 };
+
+/* Migration 5 refuses (rather than failing on a bare constraint, or renaming anybody's sign-in
+ * name behind their back) a store whose instances already hold usernames that differ only in
+ * ASCII case: it names them, and the store stays at version 4 until an operator renames or
+ * deletes all but one of each group. Returns 0 when there are none. */
+static int check_no_lookalikes(sqlite3 *db, char *err, size_t errlen)
+{
+    static const char sql[] = "SELECT instance_id, group_concat(quote(username) || ' (' || id || ')', ', '), "
+                              "count(*) OVER () FROM users GROUP BY instance_id, username_fold "
+                              "HAVING count(*) > 1 ORDER BY instance_id, username_fold LIMIT ?";
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "migration 5: cannot look for look-alike usernames: %s", sqlite3_errmsg(db));
+        return -1;
+    }
+    sqlite3_bind_int(st, 1, LOOKALIKES_SHOWN);
+    size_t used = 0;
+    int rc, groups = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (groups++ == 0)
+            used = (size_t)snprintf(err, errlen,
+                                    "migration 5 (usernames unique ignoring case) refused: %d group(s) of "
+                                    "usernames differ only in case; rename or delete all but one of each, "
+                                    "then open the store again:",
+                                    sqlite3_column_int(st, 2));
+        if (used < errlen)
+            used += (size_t)snprintf(err + used, errlen - used, " instance %s: %s;",
+                                     (const char *)sqlite3_column_text(st, 0),
+                                     (const char *)sqlite3_column_text(st, 1));
+    }
+    if (rc != SQLITE_DONE && groups == 0)
+        snprintf(err, errlen, "migration 5: cannot look for look-alike usernames: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    return groups > 0 || rc != SQLITE_DONE ? -1 : 0;
+}
+
+static const migration all[] = {
+    {1, "foundation: instances, resources, users, keys, audit", m001_foundation, NULL, 0},
+    {2, "resources: queue outbound caller, security profile access controls", m002_resources, NULL, 0},
+    {3, "users: agent-first-callback settings, tag and audit indexes", m003_users, NULL, 0},
+    {4, "users: drop an index that repeated the unique username index", m004_users_index, NULL, 0},
+    {5, "users: usernames unique per instance ignoring ASCII case, by a unique index", m005_username_fold_unique,
+     check_no_lookalikes, 0},
+    {6, "users: a declared row number (seq) for the search handles", m006_users_seq, NULL, 1},
+};
+
+const migration *migrations_all(size_t *n)
+{
+    *n = sizeof all / sizeof all[0];
+    return all;
+}

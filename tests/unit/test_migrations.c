@@ -1,0 +1,202 @@
+/* test_migrations.c — the SQLite backend's migrations on a real file: migration 6, which rebuilds
+ * the users table to declare the search handle (seq), keeps every user with its handle and
+ * everything that refers to users (security profiles, channel settings, access keys), and leaves
+ * foreign keys on; and a rebuild that would leave a reference pointing nowhere is refused. The
+ * tests run migration 6 again on a store by forgetting it was applied (SQLite's own API). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/instances.h"
+#include "store/store.h"
+#include "support.h"
+#include "util/buf.h"
+#include "util/ids.h"
+
+enum { USERS = 5 };
+
+typedef struct fixture {
+    test_store ts;
+    settings cfg;
+    core_ctx cx;
+    instance in;
+    instance_defaults defs;
+    char ids[USERS][ID_LEN];
+    int64_t handles[USERS];
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!test_store_open(&f->ts))
+        return -1;
+    test_settings(&f->cfg);
+    f->cx = (core_ctx){.conn = store_conn_get(f->ts.st), .cfg = &f->cfg, .now_ms = now_ms()};
+    instance_create req = {.idm_type = "SAML", .inbound_calls = 1, .outbound_calls = 1};
+    int created;
+    rerr e;
+    if (instances_create(&f->cx, &req, &f->in, &f->defs, &created, &e))
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    instance_clear(&f->in);
+    store_conn_put(f->cx.conn);
+    int rc = test_store_remove(&f->ts);
+    free(f);
+    return rc;
+}
+
+/* The handle of the user called username, through the search look-up. */
+static int64_t handle_of(store_conn *c, const char *instance_id, const char *username)
+{
+    user_handles h = {0};
+    assert_int_equal(store_user_match_text(c, instance_id, STORE_USER_USERNAME, STORE_MATCH_EXACT, username, &h),
+                     STORE_OK);
+    assert_int_equal(h.n, 1);
+    int64_t v = h.v[0];
+    user_handles_clear(&h);
+    return v;
+}
+
+/* USERS users with two security profiles each, the first with a user key; a gap in the handles
+ * (user 1 deleted and made again) so that they are not simply 1..n. */
+static void make_users(fixture *f)
+{
+    strlist sps = {0};
+    strlist_push(&sps, f->defs.agent_profile_id);
+    strlist_push(&sps, f->defs.admin_profile_id);
+    for (int i = 0; i < USERS; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "user%d", i);
+        user_insert u = {.username = name, .first_name = "F", .last_name = "L",
+                         .routing_profile_id = f->defs.routing_profile_id, .security_profile_ids = &sps,
+                         .now_ms = now_ms()};
+        uuid_v7(u.id);
+        memcpy(u.instance_id, f->in.id, ID_LEN);
+        assert_int_equal(store_user_insert(f->cx.conn, &u), STORE_OK);
+        memcpy(f->ids[i], u.id, ID_LEN);
+        if (i == 1) {
+            assert_int_equal(store_user_delete(f->cx.conn, f->in.id, u.id), STORE_OK);
+            uuid_v7(u.id);
+            assert_int_equal(store_user_insert(f->cx.conn, &u), STORE_OK);
+            memcpy(f->ids[i], u.id, ID_LEN);
+        }
+    }
+    strlist_clear(&sps);
+    access_key k = {.kind = KEY_USER, .created_ms = 1};
+    snprintf(k.id, sizeof k.id, "%s", "AKRSMIGRATIONTEST000");
+    memcpy(k.instance_id, f->in.id, ID_LEN);
+    memcpy(k.user_id, f->ids[0], ID_LEN);
+    unsigned char sealed[] = {7, 7, 7};
+    k.sealed = sealed;
+    k.sealed_len = sizeof sealed;
+    assert_int_equal(store_key_insert(f->cx.conn, &k), STORE_OK);
+    for (int i = 0; i < USERS; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "user%d", i);
+        f->handles[i] = handle_of(f->cx.conn, f->in.id, name);
+    }
+}
+
+static void exec_sql(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 10000);
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("%s: %s", sql, msg ? msg : "?");
+    sqlite3_close(db);
+}
+
+static void rebuild_keeps_users_handles_and_references(void **state)
+{
+    fixture *f = *state;
+    make_users(f);
+    exec_sql(f->ts.path, "DELETE FROM schema_migrations WHERE version >= 6");
+    char err[512];
+    store *again = store_open(f->ts.path, 0, err, sizeof err);
+    if (!again)
+        fail_msg("%s", err);
+    store_conn *c = store_conn_get(again);
+    assert_int_equal(store_schema_version(c), 6);
+    for (int i = 0; i < USERS; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "user%d", i);
+        assert_int_equal(handle_of(c, f->in.id, name), f->handles[i]);
+        user_record u;
+        assert_int_equal(store_user_get(c, f->in.id, f->ids[i], &u), STORE_OK);
+        assert_int_equal(u.security_profile_ids.n, 2);
+        assert_int_equal(u.n_channels, 0);
+        user_clear(&u);
+        user_facts facts;
+        assert_int_equal(store_user_facts(c, f->handles[i], 1, 0, &facts), STORE_OK);
+        assert_string_equal(facts.id, f->ids[i]);
+        assert_int_equal(facts.security_profile_ids.n, 2);
+        user_facts_clear(&facts);
+    }
+    access_key k;
+    assert_int_equal(store_key_get(c, "AKRSMIGRATIONTEST000", &k), STORE_OK);
+    assert_string_equal(k.user_id, f->ids[0]);
+    access_key_clear(&k);
+    /* Foreign keys are on again: a dangling reference is refused, a delete cascades. */
+    strlist sps = {0};
+    strlist_push(&sps, "no-such-profile");
+    user_insert bad = {.username = "bad", .first_name = "F", .last_name = "L",
+                       .routing_profile_id = f->defs.routing_profile_id, .security_profile_ids = &sps,
+                       .now_ms = now_ms()};
+    uuid_v7(bad.id);
+    memcpy(bad.instance_id, f->in.id, ID_LEN);
+    assert_int_equal(store_user_insert(c, &bad), STORE_FOREIGN);
+    strlist_clear(&sps);
+    assert_int_equal(store_user_delete(c, f->in.id, f->ids[0]), STORE_OK);
+    assert_int_equal(store_key_get(c, "AKRSMIGRATIONTEST000", &k), STORE_NOTFOUND);
+    /* A new user gets a handle of its own. */
+    user_insert fresh = {.username = "fresh", .first_name = "F", .last_name = "L",
+                         .routing_profile_id = f->defs.routing_profile_id, .now_ms = now_ms()};
+    uuid_v7(fresh.id);
+    memcpy(fresh.instance_id, f->in.id, ID_LEN);
+    assert_int_equal(store_user_insert(c, &fresh), STORE_OK);
+    int64_t h = handle_of(c, f->in.id, "fresh");
+    for (int i = 1; i < USERS; i++)
+        assert_true(h != f->handles[i]);
+    store_conn_put(c);
+    store_close(again);
+}
+
+static void rebuild_refuses_dangling_references(void **state)
+{
+    fixture *f = *state;
+    make_users(f);
+    /* A security profile row of a user that is not there (written with foreign keys off). */
+    exec_sql(f->ts.path, "INSERT INTO user_security_profiles(user_id, profile_id) "
+                         "SELECT 'no-such-user', id FROM security_profiles LIMIT 1; "
+                         "DELETE FROM schema_migrations WHERE version >= 6");
+    char err[512];
+    store *again = store_open(f->ts.path, 0, err, sizeof err);
+    assert_null(again);
+    if (!strstr(err, "migration 6 refused") || !strstr(err, "user_security_profiles"))
+        fail_msg("unexpected: %s", err);
+    assert_int_equal(store_schema_version(f->cx.conn), 5); /* nothing of it was kept */
+    assert_int_equal(handle_of(f->cx.conn, f->in.id, "user3"), f->handles[3]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(rebuild_keeps_users_handles_and_references, setup, teardown),
+        cmocka_unit_test_setup_teardown(rebuild_refuses_dangling_references, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
