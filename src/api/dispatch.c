@@ -15,9 +15,6 @@
 #include "util/log.h"
 #include "util/utf8.h"
 
-/* No object of the Connect API has more than a few dozen members (a resource holds at most 50
- * tags); a wider one is refused before handlers walk it (the adapters' maps are lists). */
-#define JSON_MEMBERS_LIMIT 1000
 
 static const char content_json[] = "application/json";
 
@@ -119,26 +116,6 @@ static const api_op *route(request *r, const char **labels, size_t *n_labels, ch
 
 /* ---- the pipeline --------------------------------------------------------------------------- */
 
-/* 1 when some object in v (depth already bounded) has more than limit members. */
-static int too_wide(const json_t *v, size_t limit)
-{
-    const char *k;
-    json_t *m;
-    size_t i;
-    if (json_is_object(v)) {
-        if (json_object_size(v) > limit)
-            return 1;
-        json_object_foreach((json_t *)v, k, m)
-            if (too_wide(m, limit))
-                return 1;
-    } else if (json_is_array(v)) {
-        json_array_foreach(v, i, m)
-            if (too_wide(m, limit))
-                return 1;
-    }
-    return 0;
-}
-
 static int parse_body(api_call *c)
 {
     request *r = c->r;
@@ -157,9 +134,6 @@ static int parse_body(api_call *c)
     if (jdepth(c->in, JSON_DEPTH_LIMIT) > JSON_DEPTH_LIMIT)
         return rerr_set(&c->err, ERR_SERIALIZATION, NULL, "The request body nests deeper than %d levels",
                         JSON_DEPTH_LIMIT);
-    if (too_wide(c->in, JSON_MEMBERS_LIMIT))
-        return rerr_set(&c->err, ERR_SERIALIZATION, NULL, "An object in the request body has more than %d members",
-                        JSON_MEMBERS_LIMIT);
     return 0;
 }
 
