@@ -61,6 +61,9 @@ typedef struct api_env {
 
 /* The http_dispatch_fn of the server: cls is an api_env. */
 void api_dispatch(void *cls, request *r);
+/* The http_prepare_fn of the server: answers at their headers the doors that have no adapter yet
+ * (the roster API, its uploads, SCIM). */
+void api_prepare(void *cls, request *r);
 
 /* The operation tables of each adapter file (connect_<area>.c). */
 const api_op *connect_instance_ops(size_t *n);

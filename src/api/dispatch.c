@@ -10,16 +10,27 @@
 #include "auth/authenticate.h"
 #include "core/instances.h"
 #include "core/tags.h"
+#include "http/assets.h"
 #include "util/ids.h"
 #include "util/log.h"
+#include "util/utf8.h"
+
 
 static const char content_json[] = "application/json";
 
-/* Sends e as an AWS error: status, X-Amzn-ErrorType and {"Message": …}. */
-static void respond_error(request *r, const rerr *e)
+/* Sends e as an AWS error: status (the code's, or status when not 0), X-Amzn-ErrorType and
+ * {"Message": …}. The message may quote the request, so bytes that are not UTF-8 become U+FFFD:
+ * jansson takes only valid UTF-8, and an error must never lose its Message. */
+static void respond_error_status(request *r, const rerr *e, int status)
 {
+    buf msg;
+    buf_init(&msg);
+    utf8_repair(&msg, e->message, strlen(e->message));
+    if (msg.len == 0)
+        buf_puts(&msg, err_aws_name(e->code));
     json_t *doc = json_object();
-    json_object_set_new(doc, "Message", json_string(e->message));
+    json_object_set_new(doc, "Message", json_stringn(msg.data, msg.len));
+    buf_free(&msg);
     if (e->resource_type[0])
         json_object_set_new(doc, "ResourceType", json_string(e->resource_type));
     if (e->resource_id[0])
@@ -27,10 +38,24 @@ static void respond_error(request *r, const rerr *e)
     size_t len;
     char *body = jdump(doc, &len);
     json_decref(doc);
-    request_respond_take(r, err_http_status(e->code), content_json, body, len);
+    request_respond_take(r, status ? status : err_http_status(e->code), content_json, body, len);
     request_add_header(r, "X-Amzn-ErrorType", err_aws_name(e->code));
     if (err_http_status(e->code) >= 500)
         log_error("request %s failed: %s: %s", r->id, err_aws_name(e->code), e->message);
+}
+
+static void respond_error(request *r, const rerr *e)
+{
+    respond_error_status(r, e, 0);
+}
+
+/* Answers a request the server refused before dispatch (framing, sizes): 413 is
+ * RequestEntityTooLargeException, every other status an InvalidRequestException. */
+static void respond_refusal(request *r)
+{
+    rerr e;
+    rerr_set(&e, r->refuse_status == 413 ? ERR_TOO_LARGE : ERR_INVALID_REQUEST, NULL, "%s", r->refuse_msg);
+    respond_error_status(r, &e, r->refuse_status);
 }
 
 /* ---- routing ------------------------------------------------------------------------------ */
@@ -194,13 +219,25 @@ static void healthz(const api_env *env, request *r)
     request_respond(r, ok ? 200 : 503, content_json, body, strlen(body));
 }
 
-static void home(request *r)
+/* The console's embedded files: "/" is index.html. Returns 1 when one answered r. */
+static int console_file(request *r)
 {
-    static const char page[] =
-        "<!doctype html><meta charset=utf-8><title>roster</title>"
-        "<h1>roster</h1><p>The server is running. The web console is not built yet; "
-        "use the Amazon Connect API (aws connect … --endpoint-url) meanwhile.</p>";
-    request_respond(r, 200, "text/html; charset=utf-8", page, sizeof page - 1);
+    const http_asset *a = http_asset_find(r->n_segments == 0 ? "/index.html" : r->raw_path);
+    if (!a)
+        return 0;
+    request_respond(r, 200, a->type, (const char *)a->data, a->len);
+    return 1;
+}
+
+void api_prepare(void *cls, request *r)
+{
+    (void)cls;
+    const http_door *door = r->door ? r->door : http_door_for(NULL);
+    if (door->id == DOOR_ROSTER || door->id == DOOR_ROSTER_UPLOAD || door->id == DOOR_SCIM) {
+        rerr e;
+        rerr_set(&e, ERR_UNKNOWN_OPERATION, NULL, "The %s is not served yet", door->name);
+        respond_error(r, &e);
+    }
 }
 
 void api_dispatch(void *cls, request *r)
@@ -209,19 +246,22 @@ void api_dispatch(void *cls, request *r)
     api_call c;
     memset(&c, 0, sizeof c);
     c.r = r;
+    if (r->refuse_status) {
+        respond_refusal(r);
+        return;
+    }
+    const http_door *door = r->door ? r->door : http_door_for(NULL);
     if (request_parse_uri(r) != 0) {
-        rerr_set(&c.err, ERR_INVALID_REQUEST, NULL, "The request URI has too many path segments or parameters");
+        rerr_set(&c.err, ERR_INVALID_REQUEST, NULL, "%s", r->bad_uri);
         respond_error(r, &c.err);
         return;
     }
-    if (strcmp(r->method, "GET") == 0 && r->n_segments == 1 && strcmp(r->segments[0], "healthz") == 0) {
+    if (door->id == DOOR_HEALTH && strcmp(r->method, "GET") == 0) {
         healthz(env, r);
         return;
     }
-    if (strcmp(r->method, "GET") == 0 && r->n_segments == 0) {
-        home(r);
+    if (door->id == DOOR_CONSOLE && strcmp(r->method, "GET") == 0 && console_file(r))
         return;
-    }
     char *greedy = NULL;
     size_t n_labels = 0;
     const api_op *op = route(r, c.labels, &n_labels, &greedy);

@@ -91,7 +91,7 @@ int cmd_serve(int argc, char **argv)
 
     api_env api = {.st = env.st, .kr = env.kr, .cfg = &env.cfg};
     char err[512];
-    http_server *srv = http_start(listen, api_dispatch, &api, err, sizeof err);
+    http_server *srv = http_start(listen, api_prepare, api_dispatch, &api, err, sizeof err);
     if (!srv) {
         cli_error("%s", err);
         cli_close(&env);

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/utf8.h"
+
 static const struct {
     const char *aws;
     int http;
@@ -50,8 +52,11 @@ int rerr_set(rerr *e, err_code code, const char *field, const char *fmt, ...)
     snprintf(e->field, sizeof e->field, "%s", field ? field : "");
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(e->message, sizeof e->message, fmt, ap);
+    int n = vsnprintf(e->message, sizeof e->message, fmt, ap);
     va_end(ap);
+    /* A message cut to fit never ends inside a multi-byte character. */
+    if (n >= (int)sizeof e->message)
+        e->message[utf8_cut(e->message, strlen(e->message))] = '\0';
     return -1;
 }
 

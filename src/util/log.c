@@ -1,11 +1,17 @@
-/* log.c — timestamped single-line log records (at most 2 KiB each, longer ones truncated).
- * Each record is written with one write(2) so lines from worker threads do not interleave. */
+/* log.c — timestamped single-line log records (at most 2 KiB of text each, longer ones
+ * truncated). Each record is written with one write(2) so lines from worker threads do not
+ * interleave. What a record holds may come from a client (a path, a method, a message quoting
+ * input), so control bytes, C1 controls, '\\' and invalid UTF-8 are written as \xNN: a record
+ * is always one line of valid UTF-8 that cannot drive a terminal. */
 #include "util/log.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "util/buf.h"
+#include "util/utf8.h"
 
 static int verbose = 1;
 
@@ -24,16 +30,18 @@ static void emit(const char *level, const char *fmt, va_list ap)
         strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
         last_sec = ts.tv_sec;
     }
-    char line[2048];
-    int head = snprintf(line, sizeof line, "%s.%03ldZ %s ", stamp, ts.tv_nsec / 1000000, level);
-    int body = vsnprintf(line + head, sizeof line - (size_t)head - 1, fmt, ap);
-    size_t len = (size_t)head + (body < 0 ? 0 : (size_t)body);
-    if (len > sizeof line - 2)
-        len = sizeof line - 2; /* truncated: keep it one line */
-    line[len++] = '\n';
+    char text[2048];
+    int n = vsnprintf(text, sizeof text, fmt, ap);
+    size_t len = n < 0 ? 0 : (size_t)n < sizeof text ? (size_t)n : sizeof text - 1;
+    buf line;
+    buf_init(&line);
+    buf_printf(&line, "%s.%03ldZ %s ", stamp, ts.tv_nsec / 1000000, level);
+    utf8_escape_log(&line, text, utf8_cut(text, len));
+    buf_putc(&line, '\n');
     /* One write per record, so that lines from worker threads never interleave. */
-    ssize_t w = write(STDERR_FILENO, line, len);
+    ssize_t w = write(STDERR_FILENO, line.data, line.len);
     (void)w;
+    buf_free(&line);
 }
 
 void log_info(const char *fmt, ...)

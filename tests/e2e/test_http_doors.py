@@ -1,0 +1,63 @@
+"""test_http_doors.py — the HTTP layer's doors: each part of the URL space with its own body limit,
+and the doors not built yet answered in roster's error shape at their headers, their body unread
+(so an upload of any size is never buffered) while the client still reads the answer.
+"""
+import os
+
+from harness import RosterTestCase
+from httpraw import assert_error_shape, raw
+from signing import call, send
+
+MIB = 1024 * 1024
+WEB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "web")
+
+
+class DoorsTest(RosterTestCase):
+
+    def test_unbuilt_doors_answer_in_roster_error_shape(self):
+        port = self.roster.port
+        for method, path, name in [("GET", "/scim/v2/Users", "SCIM"), ("POST", "/scim/v2/Users", "SCIM"),
+                                   ("GET", "/roster/v1/users", "roster API"),
+                                   ("PUT", "/roster/v1/uploads/users.csv", "uploads")]:
+            with self.subTest(path=path):
+                doc = assert_error_shape(self, send(port, method, path), 404, "UnknownOperationException")
+                self.assertIn(name, doc["Message"])
+        # Signed or not, the same: the door is chosen before authentication.
+        assert_error_shape(self, call(self.roster, "GET", "/scim/v2/Users"), 404, "UnknownOperationException")
+
+    def test_upload_door_is_answered_before_its_body(self):
+        # 4 MiB sent in full before reading: the answer comes, and is readable, without the body
+        # having been buffered (the door takes 256 MiB once built, streamed).
+        head = b"PUT /roster/v1/uploads/users.csv HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % (4 * MIB)
+        resp = raw(self.roster.port, head + b"u" * (4 * MIB))
+        assert_error_shape(self, resp, 404, "UnknownOperationException")
+        self.assertEqual((resp.header("Connection") or "").lower(), "close")
+        self.assertEqual(send(self.roster.port, "GET", "/healthz").status, 200)
+
+    def test_each_door_has_its_own_body_limit(self):
+        port = self.roster.port
+        # /healthz takes no body.
+        resp = raw(port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")
+        doc = assert_error_shape(self, resp, 413, "RequestEntityTooLargeException")
+        self.assertIn("limit of 0 bytes", doc["Message"])
+        # The Connect API takes 1 MiB.
+        resp = raw(port, b"PUT /instance HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % (MIB + 1))
+        doc = assert_error_shape(self, resp, 413, "RequestEntityTooLargeException")
+        self.assertIn("limit of 1048576 bytes", doc["Message"])
+        resp = raw(port, b"PUT /instance HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % MIB + b" " * MIB)
+        self.assertEqual(resp.status, 403, resp)  # read whole, then refused for its missing signature
+
+    def test_console_files_are_embedded(self):
+        port = self.roster.port
+        resp = send(port, "GET", "/")
+        self.assertEqual(resp.status, 200)
+        self.assertTrue(resp.header("Content-Type").startswith("text/html"))
+        with open(os.path.join(WEB, "index.html"), "rb") as f:
+            self.assertEqual(resp.body, f.read())
+        resp = send(port, "GET", "/static/roster.css")
+        self.assertEqual(resp.status, 200, resp)
+        self.assertTrue(resp.header("Content-Type").startswith("text/css"))
+        with open(os.path.join(WEB, "static", "roster.css"), "rb") as f:
+            self.assertEqual(resp.body, f.read())
+        assert_error_shape(self, send(port, "GET", "/static/nope.js"), 404, "UnknownOperationException")
+        assert_error_shape(self, send(port, "GET", "/static/../index.html"), 400, "InvalidRequestException")
