@@ -31,22 +31,11 @@ typedef struct fixture {
     instance_defaults a_defs, b_defs;
 } fixture;
 
-static int make_instance(fixture *f, instance *in, instance_defaults *defs)
-{
-    instance_create req = {.idm_type = "SAML", .inbound_calls = 1, .outbound_calls = 1};
-    int created;
-    rerr e;
-    return instances_create(&f->cx, &req, in, defs, &created, &e);
-}
-
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    if (!test_store_open(&f->ts))
-        return -1;
-    test_settings(&f->cfg);
-    f->cx = (core_ctx){.conn = store_conn_get(f->ts.st), .cfg = &f->cfg, .now_ms = now_ms()};
-    if (make_instance(f, &f->a, &f->a_defs) || make_instance(f, &f->b, &f->b_defs))
+    if (test_core_open(&f->ts, &f->cfg, &f->cx) || test_saml_instance(&f->cx, &f->a, &f->a_defs) ||
+        test_saml_instance(&f->cx, &f->b, &f->b_defs))
         return -1;
     *state = f;
     return 0;
@@ -57,8 +46,7 @@ static int teardown(void **state)
     fixture *f = *state;
     instance_clear(&f->a);
     instance_clear(&f->b);
-    store_conn_put(f->cx.conn);
-    int rc = test_store_remove(&f->ts);
+    int rc = test_core_close(&f->ts, &f->cx);
     free(f);
     return rc;
 }

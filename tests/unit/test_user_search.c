@@ -153,14 +153,7 @@ static void make_user(fixture *f, int i)
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    if (!test_store_open(&f->ts))
-        return -1;
-    test_settings(&f->cfg);
-    f->cx = (core_ctx){.conn = store_conn_get(f->ts.st), .cfg = &f->cfg, .now_ms = now_ms()};
-    instance_create req = {.idm_type = "SAML", .inbound_calls = 1, .outbound_calls = 1};
-    int created;
-    rerr e;
-    if (instances_create(&f->cx, &req, &f->in, &f->defs, &created, &e) != 0)
+    if (test_core_open(&f->ts, &f->cfg, &f->cx) || test_saml_instance(&f->cx, &f->in, &f->defs))
         return -1;
     f->rnd = 20261121;
     make_profiles(f);
@@ -187,8 +180,7 @@ static int teardown(void **state)
     strlist_clear(&f->routing_ids);
     strlist_clear(&f->security_ids);
     instance_clear(&f->in);
-    store_conn_put(f->cx.conn);
-    int rc = test_store_remove(&f->ts);
+    int rc = test_core_close(&f->ts, &f->cx);
     free(f);
     user_search_tune(1000, 4000);
     return rc;

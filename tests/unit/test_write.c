@@ -32,11 +32,9 @@ typedef struct fixture {
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    if (!test_store_open(&f->ts))
+    if (test_core_open(&f->ts, &f->cfg, &f->cx))
         return -1;
-    f->c = store_conn_get(f->ts.st);
-    test_settings(&f->cfg);
-    f->cx = (core_ctx){.conn = f->c, .cfg = &f->cfg, .who = principal_cli(), .now_ms = now_ms()};
+    f->c = f->cx.conn;
     *state = f;
     return 0;
 }
@@ -44,8 +42,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    store_conn_put(f->c);
-    int rc = test_store_remove(&f->ts);
+    int rc = test_core_close(&f->ts, &f->cx);
     free(f);
     return rc;
 }
