@@ -30,6 +30,10 @@ static const core_rule rules[CORE_ACTION__COUNT] = {
         P("UpdateUserSecurityProfiles", "users_update users_update_tx", "Users.EditPermission"),
     [CORE_USERS_DELETE] = P("DeleteUser", "users_delete users_delete_tx", "Users.Delete"),
     [CORE_USERS_SEARCH] = P("SearchUsers", "user_search user_search_keys_get", "Users.View"),
+    [CORE_IMPORT_CREATE] = P("ImportUsers", "import_upload_begin jobs_cancel jobs_retry", "Users.Create"),
+    [CORE_IMPORT_UPSERT] = P("ImportUsers", "import_upload_begin jobs_cancel jobs_retry", "Users.Edit"),
+    [CORE_JOBS_VIEW] = P("DescribeJob", "jobs_get jobs_list jobs_items jobs_report_open jobs_template", "Users.View"),
+    [CORE_USERS_EXPORT] = P("ExportUsers", "export_open", "Users.View"),
 
     [CORE_SECURITY_PROFILES_CREATE] = P("CreateSecurityProfile", "security_profiles_create", "SecurityProfiles.Create"),
     [CORE_SECURITY_PROFILES_UPDATE] = P("UpdateSecurityProfile", "security_profiles_update", "SecurityProfiles.Edit"),

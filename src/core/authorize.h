@@ -81,6 +81,11 @@ typedef enum core_action {
     CORE_HIERARCHY_GROUPS_SEARCH,
     CORE_HIERARCHY_GROUPS_RENAME,
     CORE_HIERARCHY_GROUPS_DELETE,
+    /* jobs (src/jobs): imports, their reading, cancel and retry, the template and exports */
+    CORE_IMPORT_CREATE,          /* an import in CREATE mode */
+    CORE_IMPORT_UPSERT,          /* an import in UPSERT mode */
+    CORE_JOBS_VIEW,              /* jobs, their items and reports; the template; exports */
+    CORE_USERS_EXPORT,
     /* tags */
     CORE_TAGS_ADD,
     CORE_TAGS_REMOVE,
