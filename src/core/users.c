@@ -676,6 +676,28 @@ int users_get(core_ctx *cx, const char *instance_id, const char *id, user_record
     return 0;
 }
 
+int users_find(core_ctx *cx, const char *instance_id, const char *username, user_record *out, int *exact, rerr *e)
+{
+    memset(out, 0, sizeof *out);
+    *exact = 0;
+    if (core_allow(cx, CORE_USERS_FIND, instance_id, e))
+        return -1;
+    user_ref r;
+    int rc = store_user_lookalike(cx->conn, instance_id, username, &r);
+    if (rc == STORE_NOTFOUND)
+        return rerr_set(e, ERR_NOT_FOUND, "Username", "User not found: %.100s", username);
+    if (rc != STORE_OK)
+        return core_store_error(cx, rc, "look up the username", e);
+    *exact = strcmp(r.username, username) == 0;
+    int result = load_user(cx, instance_id, r.id, out, e);
+    user_ref_clear(&r);
+    if (result == 0) {
+        free_secret(out->password_hash);
+        out->password_hash = NULL;
+    }
+    return result;
+}
+
 int users_list(core_ctx *cx, const char *instance_id, const char *token, size_t limit, summary_list *out,
                char **next, rerr *e)
 {

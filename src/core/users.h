@@ -105,6 +105,12 @@ int users_delete_tx(core_ctx *cx, const char *instance_id, const char *id, rerr 
 /* The whole user (password hash removed). *out is the caller's to clear. */
 int users_get(core_ctx *cx, const char *instance_id, const char *id, user_record *out, rerr *e);
 
+/* The user of the instance named username, or one whose name differs from it only in ASCII
+ * case (*exact says which: 1 same bytes, 0 a look-alike), for importers deciding between a create
+ * and an update: any principal of the instance (CORE_USERS_FIND); never shown to a client by a
+ * door. *out (password hash removed) is the caller's to clear. ERR_NOT_FOUND when there is none. */
+int users_find(core_ctx *cx, const char *instance_id, const char *username, user_record *out, int *exact, rerr *e);
+
 /* One page of users ordered by username (then id), at most limit, after token (NULL or "":
  * the first page). Summaries carry id, username (name) and modified_ms. *out is the caller's to
  * clear; *next is a malloc'd token or NULL on the last page. */
