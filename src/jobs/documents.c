@@ -52,7 +52,7 @@ static char *file_name(const char *what, const instance *inst)
 /* Appends a record of n NUL-terminated cells. */
 static void record(buf *out, char *const *cells, size_t n)
 {
-    size_t lens[TPL__COUNT + 64];
+    size_t lens[CSV_MAX_FIELDS + 2];
     for (size_t i = 0; i < n && i < sizeof lens / sizeof lens[0]; i++)
         lens[i] = strlen(cells[i]);
     csv_write_record(out, cells, lens, n);
@@ -131,7 +131,7 @@ typedef struct doc_stream {
     char job_id[ID_LEN];
     int64_t after_seq;
     json_t *header;
-    int skip[64 + 1];            /* header fields left out (a report's own row/error columns) */
+    int skip[CSV_MAX_FIELDS];    /* header fields left out (a report's own row/error columns) */
     /* export */
     catalog cat;
     export_filter f;
@@ -206,17 +206,30 @@ static doc_stream *stream_new(core_ctx *cx, store *st, rerr *e)
 /* ---- the failure report ------------------------------------------------------------------------ */
 
 /* The job's header without its own row/error columns (an uploaded report), then row, error. */
-static void report_header(doc_stream *s)
+static void report_header(doc_stream *s, const char *idm_type, const char *mode)
 {
     size_t n = json_array_size(s->header);
-    char *cells[64 + 2];
+    char *cells[CSV_MAX_FIELDS + 2];
+    size_t lens[CSV_MAX_FIELDS];
     size_t k = 0;
-    for (size_t i = 0; i < n && i < 64; i++) {
+    if (n > CSV_MAX_FIELDS)
+        n = CSV_MAX_FIELDS;
+    for (size_t i = 0; i < n; i++) {
         const char *h = json_string_value(json_array_get(s->header, i));
-        s->skip[i] = h && tpl_is_report_column(h, strlen(h));
-        if (!s->skip[i])
-            cells[k++] = (char *)(h ? h : "");
+        cells[i] = (char *)(h ? h : "");
+        lens[i] = strlen(cells[i]);
     }
+    tpl_map m;
+    char err[256];
+    if (tpl_map_header(idm_type, mode, cells, lens, n, &m, err, sizeof err) == 0) {
+        if (m.field_of_col[TPL_REPORT_ROW] >= 0)
+            s->skip[m.field_of_col[TPL_REPORT_ROW]] = 1;
+        if (m.field_of_col[TPL_REPORT_ERROR] >= 0)
+            s->skip[m.field_of_col[TPL_REPORT_ERROR]] = 1;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!s->skip[i])
+            cells[k++] = cells[i];
     cells[k++] = (char *)tpl_header_text(TPL_REPORT_ROW);
     cells[k++] = (char *)tpl_header_text(TPL_REPORT_ERROR);
     record(&s->out, cells, k);
@@ -238,7 +251,7 @@ static int fill_report(doc_stream *s)
         char **out = xmalloc((n + 2) * sizeof *out);
         size_t k = 0;
         for (size_t c = 0; c < n; c++) {
-            if (c < 64 && s->skip[c])
+            if (c < CSV_MAX_FIELDS && s->skip[c])
                 continue;
             const char *v = json_string_value(json_array_get(cells, c));
             out[k++] = (char *)(v ? v : "");
@@ -296,7 +309,13 @@ int jobs_report_open(core_ctx *cx, store *st, const char *instance_ref, const ch
         json_decref(s->header);
         s->header = json_array();
     }
-    report_header(s);
+    instance inst;
+    if (store_instance_get(s->conn, j.instance_id, &inst) == STORE_OK) {
+        report_header(s, inst.idm_type, j.mode);
+        instance_clear(&inst);
+    } else {
+        report_header(s, "", j.mode);
+    }
     s->fill = fill_report;
     buf b;
     buf_init(&b);

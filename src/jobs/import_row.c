@@ -64,8 +64,7 @@ static int has(const row *r, tpl_col c)
 /* The cell of column c as uploaded, or NULL when the file has no such column. */
 static const char *raw(const row *r, tpl_col c)
 {
-    int f = r->j->map->field_of_col[c];
-    return f >= 0 && (size_t)f < r->n ? r->cells[f] : NULL;
+    return tpl_cell(r->j->map, c, r->cells, NULL, NULL);
 }
 
 /* The value of column c: the cell with the export's spreadsheet escape undone; NULL when absent. */
@@ -403,9 +402,8 @@ int import_row_apply(core_ctx *cx, const import_job *j, const catalog *cat, int6
                      const char *password, const char *password_hash, import_outcome *out)
 {
     row r = {.j = j, .cells = cells, .n = n, .errors = out->errors};
-    if (n != j->n_header) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "the row has %zu fields; the header has %zu", n, j->n_header);
+    char msg[512];
+    if (tpl_check_row(j->map, cells, NULL, n, msg, sizeof msg)) {
         import_error_add(out->errors, "", "", msg);
         return -1;
     }

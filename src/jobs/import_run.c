@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/catalog.h"
+#include "core/instances.h"
 #include "core/write.h"
 #include "crypto/passwords.h"
 #include "jobs/import_row.h"

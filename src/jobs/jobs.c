@@ -1,6 +1,7 @@
 /* jobs.c — reading jobs and their items, cancel and retry (see jobs.h). */
 #include "jobs/jobs.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,7 +84,7 @@ static int token_seq(rerr *e, const char *field, const char *token, const char *
     char *key = NULL, *id = NULL;
     if (page_token_decode(e, field, token, kind, &key, &id))
         return -1;
-    int bad = num_parse_i64(key, seq) != 0 || *seq < 0;
+    int bad = parse_int64(key, 0, INT64_MAX, seq) != 0;
     free(key);
     free(id);
     return bad ? rerr_set(e, ERR_INVALID_PARAMETER, field, "%s is not a token this server gave", field) : 0;

@@ -125,10 +125,18 @@ static void purge(jobs_runner *r, store_conn *c)
         return;
     r->last_purge_ms = now;
     int64_t n = 0;
-    if (store_begin(c, 1) == STORE_OK && store_job_purge(c, now - r->jc.retention_ms, now - RECEIVING_MAX_MS, &n) == STORE_OK)
-        store_commit(c);
-    else
-        store_rollback(c);
+    for (int more = 1; more && !r->stopping;) {
+        int64_t k = 0;
+        more = 0;
+        if (store_begin(c, 1) == STORE_OK &&
+            store_job_purge(c, now - r->jc.retention_ms, now - RECEIVING_MAX_MS, 0, &k, &more) == STORE_OK &&
+            store_commit(c) == STORE_OK) {
+            n += k;
+        } else {
+            store_rollback(c);
+            more = 0;
+        }
+    }
     if (n > 0)
         fprintf(stderr, "roster: purged %lld finished jobs older than %lld days\n", (long long)n,
                 (long long)(r->jc.retention_ms / DAY_MS));

@@ -383,3 +383,27 @@ int store_job_login_first(store_conn *c, const char *job_id, const char *login_k
     *row_out = 0;
     return sq_row(c, sql, sq_read_int64, row_out, SQ_ARGS(SQ_TEXT(job_id), SQ_TEXT(login_key), SQ_INT(before_seq)));
 }
+
+int store_job_items_copy_failed(store_conn *c, const char *from_job, const char *to_job, int64_t *n)
+{
+    /* The failed items in their order, renumbered from 0: seq of the copy = how many failed
+     * items come before it (the (job_seq, state, seq) index answers that count). */
+    static const char sql[] =
+        "INSERT INTO job_items(job_seq, seq, row, state, action, user_id, username, login_key, data_json, "
+        "secret, errors_json) "
+        "SELECT ?, (SELECT count(*) FROM job_items b WHERE b.job_seq = a.job_seq AND b.state = 'FAILED' "
+        "AND b.seq < a.seq), a.row, 'PENDING', NULL, NULL, a.username, a.login_key, a.data_json, a.secret, NULL "
+        "FROM job_items a WHERE a.job_seq = ? AND a.state = 'FAILED' ORDER BY a.seq";
+    static const char count_sql[] = "SELECT count(*) FROM job_items WHERE job_seq = ?";
+    int64_t from_seq = 0, to_seq = 0;
+    if (n)
+        *n = 0;
+    int rc = job_seq(c, from_job, &from_seq);
+    if (rc == STORE_OK)
+        rc = job_seq(c, to_job, &to_seq);
+    if (rc == STORE_OK)
+        rc = sq_exec(c, sql, SQ_ARGS(SQ_INT(to_seq), SQ_INT(from_seq)));
+    if (rc == STORE_OK && n)
+        rc = sq_row(c, count_sql, sq_read_int64, n, SQ_ARGS(SQ_INT(to_seq)));
+    return rc;
+}
