@@ -306,7 +306,7 @@ static void read_tags(row *r, wanted *w)
     rerr e;
     if (*v && cells_tags(v, &w->tags, err, sizeof err) < 0)
         fail(r, TPL_TAGS, "%s", err);
-    else if (validate_tags(&e, tpl_header_text(TPL_TAGS), &w->tags))
+    else if (w->tags.keys.n && validate_tags(&e, tpl_header_text(TPL_TAGS), &w->tags))
         fail_rerr(r, TPL_TAGS, &e);
 }
 
