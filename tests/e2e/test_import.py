@@ -115,14 +115,14 @@ class ImportTest(RosterTestCase):
         return inst
 
     def check_broken_items(self, its):
-        """The items of managed_broken.csv: rows 1 and 13 valid, every other row its own error."""
+        """The items of managed_broken.csv: rows 1 and 14 valid, every other row its own errors."""
         by_row = {i["Row"]: i for i in its}
-        self.assertEqual(sorted(by_row), list(range(1, 14)))
-        for row in (1, 13):
+        self.assertEqual(sorted(by_row), list(range(1, 15)))
+        for row in (1, 14):
             self.assertEqual(by_row[row]["State"], "SUCCEEDED", by_row[row])
             self.assertEqual(by_row[row]["Action"], "CREATED", by_row[row])
             self.assertEqual(self.errors_of(by_row[row]), [])
-        for row in range(2, 13):
+        for row in range(2, 14):
             self.assertEqual(by_row[row]["State"], "FAILED", by_row[row])
             self.assertTrue(self.errors_of(by_row[row]), by_row[row])
 
@@ -148,6 +148,15 @@ class ImportTest(RosterTestCase):
         self.assertTrue(any("15" in e["Message"] and "3" in e["Message"] for e in self.errors_of(by_row[11])),
                         by_row[11])
         self.assertTrue(any("UTF-8" in e["Message"] for e in self.errors_of(by_row[12])), by_row[12])
+        # A row reports all its errors, one per column.
+        self.assertEqual(sorted(e["Column"] for e in self.errors_of(by_row[13])),
+                         sorted(["email address", PROFILES_COL, "phone number", "soft phone auto accept (yes/no)",
+                                 "ACW timeout (seconds)"]), by_row[13])
+        one(13, "email address", "not-an-email")
+        one(13, PROFILES_COL, "Agnet", 'did you mean "Agent"?')
+        one(13, "phone number", "12345", "E.164")
+        one(13, "soft phone auto accept (yes/no)", "maybe", "yes", "no")
+        one(13, "ACW timeout (seconds)", "-5")
         # No item shows a password, valid or not.
         for p in BROKEN_PASSWORDS:
             self.assertNotIn(p, json.dumps(its))
@@ -160,14 +169,14 @@ class ImportTest(RosterTestCase):
         # Dry run: every row judged as the real run judges it, nothing changed.
         dry = self.run_import(inst, raw, dry_run=True)
         self.assertTrue(dry["DryRun"])
-        self.assert_counts(dry, 13, 2, 11)
+        self.assert_counts(dry, 14, 2, 12)
         dry_items = items(self.roster, inst.id, dry["JobId"])
         self.check_broken_items(dry_items)
         self.assertEqual(self.snapshot(inst), before)
 
         # The real run: the same items, and the two valid rows applied.
         job = self.run_import(inst, raw)
-        self.assert_counts(job, 13, 2, 11)
+        self.assert_counts(job, 14, 2, 12)
         real_items = items(self.roster, inst.id, job["JobId"])
         self.check_broken_items(real_items)
         strip = [{k: v for k, v in i.items() if k != "UserId"} for i in real_items]
@@ -178,7 +187,7 @@ class ImportTest(RosterTestCase):
                 self.assertEqual(self.b.describe_user(InstanceId=inst.id, UserId=i["UserId"])["User"]["Username"],
                                  i["Username"])
         failed_only = items(self.roster, inst.id, job["JobId"], state="FAILED")
-        self.assertEqual([i["Row"] for i in failed_only], list(range(2, 13)))
+        self.assertEqual([i["Row"] for i in failed_only], list(range(2, 14)))
 
         # The failure report: the failed rows as uploaded, password cells empty, plus row and error.
         rep = get_csv(self.roster, f"instances/{inst.id}/jobs/{job['JobId']}/report")
@@ -186,7 +195,7 @@ class ImportTest(RosterTestCase):
             self.assertNotIn(p.encode(), rep.body)
         header, rows = parse_csv(rep.body.decode("utf-8", "replace").encode())
         self.assertEqual(header, MANAGED_HEADER.split(",") + ["row", "error"])
-        self.assertEqual([r[-2] for r in rows], [str(n) for n in range(2, 13)])
+        self.assertEqual([r[-2] for r in rows], [str(n) for n in range(2, 14)])
         uploaded = {n: r for n, r in enumerate(parse_csv(raw.decode("utf-8", "replace").encode())[1], 1)}
         pw = header.index("password")
         for r in rows:
@@ -216,11 +225,14 @@ class ImportTest(RosterTestCase):
             c[PROFILES_COL] = "Agent" if n in (3, 5) else c[PROFILES_COL]
             c[HIERARCHY_COL] = "Europe|Paris" if n == 6 else c[HIERARCHY_COL]
             c["tags"] = "team|support" if n in (7, 8) else c["tags"]
+            if n == 13:
+                c.update({"email address": "multi@example.com", PROFILES_COL: "Agent", "phone number": "+15555550124",
+                          "soft phone auto accept (yes/no)": "yes", "ACW timeout (seconds)": "5"})
             c["user login"] = {9: "valid3", 10: "casey2"}.get(n, c["user login"])
             fixed.append([c[h] for h in header[:-2]] + r[-2:])
         again = self.run_import(inst, to_csv(header, fixed))
-        self.assert_counts(again, 11, 11, 0)
-        self.assertEqual(inst.count_users(), len(before) + 13)
+        self.assert_counts(again, 12, 12, 0)
+        self.assertEqual(inst.count_users(), len(before) + 14)
         self.assertEqual(described(inst.user("badphone"))["DeskPhoneNumber"], "+15555550123")
         self.assertEqual(described(inst.user("typo"))["SecurityProfileIds"], [inst.sp["Agent"]])
         self.assertEqual(described(inst.user("nogroup"))["HierarchyGroupId"], inst.groups["Europe|Paris"])
@@ -231,10 +243,10 @@ class ImportTest(RosterTestCase):
         job = self.run_import(inst, data("managed_broken.csv"), atomic=True, expect_state="FAILED")
         self.assertTrue(job["Atomic"])
         self.assertTrue(job.get("FailureReason"), job)
-        self.assert_counts(job, 13, 0, 11, canceled=2)
+        self.assert_counts(job, 14, 0, 12, canceled=2)
         its = items(self.roster, inst.id, job["JobId"])
-        self.assertEqual([i["Row"] for i in its if i["State"] == "CANCELED"], [1, 13])
-        self.assertEqual([i["Row"] for i in its if i["State"] == "FAILED"], list(range(2, 13)))
+        self.assertEqual([i["Row"] for i in its if i["State"] == "CANCELED"], [1, 14])
+        self.assertEqual([i["Row"] for i in its if i["State"] == "FAILED"], list(range(2, 14)))
         for i in its:
             if i["State"] == "FAILED":
                 self.assertTrue(self.errors_of(i), i)
