@@ -9,6 +9,7 @@ job API. Uploads are signed by botocore with x-amz-content-sha256 = the body's S
 Every test makes its own instance, so tests do not see each other's users.
 """
 import json
+import time
 import unittest
 
 from harness import RosterTestCase
@@ -365,7 +366,9 @@ class ImportTest(RosterTestCase):
             inst = self.instance("SAML")
             job = self.submit(inst, generated(n, "saml", seed=attempt))
             jid = job["JobId"]
+            deadline = time.monotonic() + 60
             while job["State"] in ("QUEUED", "RUNNING") and job["Counts"]["Succeeded"] == 0:
+                self.assertLess(time.monotonic(), deadline, f"the job never started: {job}")
                 job = get_job(self.roster, inst.id, jid)
             if job["State"] != "RUNNING":
                 n *= 4  # it finished before any poll saw it running: a bigger file
