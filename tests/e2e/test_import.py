@@ -73,6 +73,11 @@ class ImportTest(RosterTestCase):
         errs = item.get("Errors") or []
         return [e for e in errs if column is None or e.get("Column") == column]
 
+    def audit_count(self, inst, login):
+        """How many audit events `roster audit` lists for the user."""
+        p = self.roster.cli("audit", "--user", login, "--instance", inst.id, "--json")
+        return len(p.stdout.splitlines())
+
     def snapshot(self, inst):
         """Every user of inst as DescribeUser shows it, by username (version and times left out)."""
         out = {}
@@ -308,8 +313,12 @@ class ImportTest(RosterTestCase):
         for i in items(self.roster, inst.id, again["JobId"]):
             self.assertEqual([e["Column"] for e in i["Errors"]], ["user login"], i)
 
+        audit_before = {u: self.audit_count(inst, u) for u in ("ada.lovelace", "grace")}
         job = self.run_import(inst, data("saml_upsert.csv"), mode="UPSERT")
         self.assertEqual(job["Mode"], "UPSERT")
+        # An UNCHANGED row writes no audit event; an UPDATED one does.
+        self.assertEqual(self.audit_count(inst, "grace"), audit_before["grace"])
+        self.assertGreater(self.audit_count(inst, "ada.lovelace"), audit_before["ada.lovelace"])
         self.assert_counts(job, 4, 4, 0)
         self.assertEqual([(i["Username"], i["Action"]) for i in items(self.roster, inst.id, job["JobId"])],
                          [("ada.lovelace", "UPDATED"), ("grace", "UNCHANGED"), ("alan_t", "UPDATED"),
