@@ -133,7 +133,20 @@ def canonical_rows(raw):
     """The rows of CSV bytes as dicts keyed by canonical column (first, last, login, …)."""
     header, rows = parse_csv(raw)
     keys = [CANONICAL.get(h.strip().lower(), h) for h in header]
-    return [dict(zip(keys, r)) for r in rows]
+    out = []
+    for r in rows:
+        row = {}
+        for k, cell in zip(keys, r):
+            if not row.get(k):  # the hierarchy may be in two columns, one of them empty
+                row[k] = unescape_formula(cell)
+        out.append(row)
+    return out
+
+
+def unescape_formula(cell):
+    """A cell as the importer reads it: the ' that an export puts before a cell beginning with
+    = + - @ TAB CR or ' (so that a spreadsheet takes no cell for a formula) is dropped."""
+    return cell[1:] if len(cell) > 1 and cell[0] == "'" and cell[1] in "=+-@\t\r'" else cell
 
 
 def split_escaped(cell):
