@@ -22,13 +22,7 @@
 /* Resolves the instance (id or alias) for action a; *inst is the caller's to clear. */
 static int resolve(core_ctx *cx, core_action a, const char *ref, instance *inst, rerr *e)
 {
-    if (core_allow(cx, a, NULL, e) || instances_resolve(cx, ref, 1, inst, e))
-        return -1;
-    if (core_allow(cx, a, inst->id, e)) {
-        instance_clear(inst);
-        return -1;
-    }
-    return 0;
+    return instances_resolve_for(cx, a, ref, 1, inst, e);
 }
 
 /* "<what>-<alias or id>.csv", with only [A-Za-z0-9._-] kept. Caller frees. */

@@ -185,12 +185,8 @@ import_upload *import_upload_begin(core_ctx *cx, store *st, const keyring *kr, c
     }
     instance inst;
     core_action a = strcmp(mode, "UPSERT") == 0 ? CORE_IMPORT_UPSERT : CORE_IMPORT_CREATE;
-    if (core_allow(cx, a, NULL, e) || instances_resolve(cx, instance_ref, 1, &inst, e))
+    if (instances_resolve_for(cx, a, instance_ref, 1, &inst, e))
         return NULL;
-    if (core_allow(cx, a, inst.id, e)) {
-        instance_clear(&inst);
-        return NULL;
-    }
     import_upload *u = calloc(1, sizeof *u);
     if (!u) {
         instance_clear(&inst);
