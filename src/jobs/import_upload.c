@@ -159,6 +159,11 @@ static int on_record(void *cls, const csv_row *row)
     }
     if (u->header_error)
         return 0; /* the job fails as a whole: its rows are not kept */
+    size_t filled = 0;
+    for (size_t i = 0; i < row->n; i++)
+        filled += row->lens[i] > 0;
+    if (filled == 0 && !row->error)
+        return 0; /* a row of empty cells (",,,", as spreadsheets leave them) is a blank line */
     if ((size_t)u->rows >= u->max_rows) {
         u->failed = 1;
         rerr_set(&u->err, ERR_INVALID_REQUEST, NULL,
