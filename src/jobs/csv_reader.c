@@ -37,6 +37,7 @@ struct csv_reader {
     int header_done;       /* the header record was delivered */
     int64_t next_row;      /* the number of the next record after the header */
     int prev_cr;           /* the last thing seen was a record ended by CR (so an LF is its CRLF) */
+    int skip_to_end;       /* after text after a closing quote: input dropped up to the field's end */
     /* The record being read. */
     buf rec;               /* the fields' bytes, each followed by a NUL */
     size_t seen;           /* fields seen (also those left out) */
@@ -198,6 +199,16 @@ static int parse(csv_reader *r, const char *data, size_t n)
 {
     size_t off = 0;
     while (off < n && !r->failed) {
+        if (r->skip_to_end) {
+            /* Up to the next ',' or line end, which libcsv (still after the closing quote) takes
+             * as the field's end: quotes in what is dropped cannot turn the rest of the file into
+             * one quoted field. */
+            while (off < n && data[off] != ',' && data[off] != '\r' && data[off] != '\n')
+                off++;
+            if (off == n)
+                break;
+            r->skip_to_end = 0;
+        }
         size_t chunk = n - off < PARSE_CHUNK ? n - off : PARSE_CHUNK;
         size_t got = csv_parse(&r->p, data + off, chunk, on_field, on_record, r);
         off += got;
@@ -206,12 +217,14 @@ static int parse(csv_reader *r, const char *data, size_t n)
         int status = csv_error(&r->p);
         if (status == CSV_EPARSE) {
             /* Strict mode stopped at data[off], its state saved: a quote inside an unquoted
-             * field, or a byte after a closing quote. Leave that byte out and go on. */
-            if (data[off] == '"')
+             * field (left out), or text after a closing quote (left out up to the field's end). */
+            if (data[off] == '"') {
                 set_error(r, "a quote inside unquoted field %zu (quote the whole field and write a quote as \"\")",
                           r->seen + 1);
-            else
+            } else {
                 set_error(r, "text after the closing quote of field %zu", r->seen + 1);
+                r->skip_to_end = 1;
+            }
             off++;
         } else if (status == CSV_ENOMEM && csv_get_buffer_size(&r->p) >= PARSER_CAP &&
                    r->p.entry_pos > CSV_MAX_CELL + 1) {

@@ -11,10 +11,10 @@
  * - A malformed quote fails only its own record, never the rest of the file: a quote inside an
  *   unquoted field (ab"c) and text after a closing quote ("ab"c, also "ab" followed by a space)
  *   deliver the record with `error` set. The offending quote, or the text between the closing
- *   quote and the next ',' or line end, is left out of the field. (libcsv runs in strict mode;
- *   the reader steps over the byte strict mode stops at, so the quote state stays the one a
- *   conforming reader has.) An unterminated quoted field at the end of the input is delivered,
- *   with `error` set.
+ *   quote and the next ',' or line end (quotes in it included), is left out of the field, so the
+ *   next record starts where it would in a well-formed file. (libcsv runs in strict mode; the
+ *   reader steps over what strict mode stops at.) Only a quoted field that is never closed runs
+ *   to the end of the input: it is delivered as one record, with `error` set.
  * - Bounds: a field over CSV_MAX_CELL bytes is delivered cut to CSV_MAX_CELL bytes; fields past
  *   the CSV_MAX_FIELDS-th, and fields that would take the record past CSV_MAX_RECORD bytes, are
  *   left out; a field holding a NUL byte or invalid UTF-8 is delivered as it is. In each case the

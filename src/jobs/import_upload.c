@@ -159,6 +159,11 @@ static int on_record(void *cls, const csv_row *row)
     }
     if (u->header_error)
         return 0; /* the job fails as a whole: its rows are not kept */
+    size_t filled = 0;
+    for (size_t i = 0; i < row->n; i++)
+        filled += row->lens[i] > 0;
+    if (filled == 0 && !row->error)
+        return 0; /* a row of empty cells (",,,", as spreadsheets leave them) is a blank line */
     if ((size_t)u->rows >= u->max_rows) {
         u->failed = 1;
         rerr_set(&u->err, ERR_INVALID_REQUEST, NULL,
@@ -185,12 +190,8 @@ import_upload *import_upload_begin(core_ctx *cx, store *st, const keyring *kr, c
     }
     instance inst;
     core_action a = strcmp(mode, "UPSERT") == 0 ? CORE_IMPORT_UPSERT : CORE_IMPORT_CREATE;
-    if (core_allow(cx, a, NULL, e) || instances_resolve(cx, instance_ref, 1, &inst, e))
+    if (instances_resolve_for(cx, a, instance_ref, 1, &inst, e))
         return NULL;
-    if (core_allow(cx, a, inst.id, e)) {
-        instance_clear(&inst);
-        return NULL;
-    }
     import_upload *u = calloc(1, sizeof *u);
     if (!u) {
         instance_clear(&inst);

@@ -47,11 +47,11 @@ double jobs_rate(const job_record *j, int64_t now)
 static int instance_for(core_ctx *cx, core_action a, const char *ref, char id[ID_LEN], rerr *e)
 {
     instance inst;
-    if (core_allow(cx, a, NULL, e) || instances_resolve(cx, ref, 1, &inst, e))
+    if (instances_resolve_for(cx, a, ref, 1, &inst, e))
         return -1;
     snprintf(id, ID_LEN, "%s", inst.id);
     instance_clear(&inst);
-    return core_allow(cx, a, id, e);
+    return 0;
 }
 
 static int load_job(core_ctx *cx, const char *instance_id, const char *job_id, job_record *out, rerr *e)
@@ -142,10 +142,14 @@ int jobs_items(core_ctx *cx, const char *instance_ref, const char *job_id, const
     return 0;
 }
 
-/* The action a change of this job needs: the import's mode decides. */
-static core_action job_action(const job_record *j)
+/* The permission a change of job j needs (the import's mode decides), checked for action a. */
+static int allow_change(core_ctx *cx, core_action a, const job_record *j, rerr *e)
 {
-    return strcmp(j->mode, "UPSERT") == 0 ? CORE_IMPORT_UPSERT : CORE_IMPORT_CREATE;
+    int upsert = strcmp(j->mode, "UPSERT") == 0;
+    const core_rule *r = core_rule_of(upsert ? CORE_IMPORT_UPSERT : CORE_IMPORT_CREATE);
+    return core_allow_permission(cx, a, r->permission,
+                                 upsert ? "changing an import in UPSERT mode" : "changing an import in CREATE mode",
+                                 "JobId", e);
 }
 
 /* Records the cancel request; a job nobody runs yet is canceled at once. */
@@ -167,9 +171,8 @@ int jobs_cancel(core_ctx *cx, const char *instance_ref, const char *job_id, job_
 {
     memset(out, 0, sizeof *out);
     char inst[ID_LEN];
-    if (instance_for(cx, CORE_JOBS_VIEW, instance_ref, inst, e) || load_job(cx, inst, job_id, out, e))
-        return -1;
-    if (core_allow(cx, job_action(out), inst, e))
+    if (instance_for(cx, CORE_JOBS_CANCEL, instance_ref, inst, e) || load_job(cx, inst, job_id, out, e) ||
+        allow_change(cx, CORE_JOBS_CANCEL, out, e))
         return -1;
     if (finished(out))
         return rerr_set(e, ERR_INVALID_REQUEST, "JobId", "Job %s has already finished (%s): there is nothing to cancel",
@@ -214,10 +217,10 @@ int jobs_retry(core_ctx *cx, const char *instance_ref, const char *job_id, job_r
     memset(out, 0, sizeof *out);
     char inst[ID_LEN];
     job_record from;
-    if (instance_for(cx, CORE_JOBS_VIEW, instance_ref, inst, e) || load_job(cx, inst, job_id, &from, e))
+    if (instance_for(cx, CORE_JOBS_RETRY, instance_ref, inst, e) || load_job(cx, inst, job_id, &from, e))
         return -1;
     int result = -1;
-    if (core_allow(cx, job_action(&from), inst, e))
+    if (allow_change(cx, CORE_JOBS_RETRY, &from, e))
         goto done;
     if (!finished(&from)) {
         rerr_set(e, ERR_INVALID_REQUEST, "JobId", "Job %s has not finished (%s): retry it once it has", from.id, from.state);

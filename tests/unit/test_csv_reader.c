@@ -144,6 +144,10 @@ static void malformed_quotes_fail_their_row_only(void **state)
           "2:[next][1]\n");
     READS("h\n\"x\"y,z\nok,2\n", "0:[h]\n1:[x][z]!text after the closing quote of field 1\n2:[ok][2]\n");
     READS("h\n\"x\" ,z\nok,2\n", "0:[h]\n1:[x][z]!text after the closing quote of field 1\n2:[ok][2]\n");
+    /* Quotes in the text after a closing quote do not open a quoted field. */
+    READS("h\n\"a\"b\"c,d\nnext,1\n", "0:[h]\n1:[a][d]!text after the closing quote of field 1\n2:[next][1]\n");
+    READS("h\n\"a\"\"\"b\"\"\r\"\"\nnext\n",
+          "0:[h]\n1:[a\"]!text after the closing quote of field 1\n2:[]\n3:[next]\n");
     READS("h\na,\"x\"yy\nok\n", "0:[h]\n1:[a][x]!text after the closing quote of field 2\n2:[ok]\n");
     /* The first problem is the one reported. */
     READS("h\na\"b,\"c\"d\n", "0:[h]\n1:[ab][c]!a quote inside unquoted field 1 (quote the whole field and write a "
