@@ -124,9 +124,9 @@ static const api_op ops[] = {
     {"ListJobs", "GET", JOBS, CORE_JOBS_VIEW, OWN, list_jobs},
     {"DescribeJob", "GET", JOBS "/{JobId}", CORE_JOBS_VIEW, OWN, describe_job},
     {"ListJobItems", "GET", JOBS "/{JobId}/items", CORE_JOBS_VIEW, OWN, list_items},
-    /* cancel and retry need Users.Create or Users.Edit by the job's mode: jobs.h checks */
-    {"CancelJob", "POST", JOBS "/{JobId}/cancel", CORE_JOBS_VIEW, OWN | OP_ENTRY_CHECKS, cancel_job},
-    {"RetryJob", "POST", JOBS "/{JobId}/retry", CORE_JOBS_VIEW, OWN | OP_ENTRY_CHECKS, retry_job},
+    /* cancel and retry need Users.Create or Users.Edit by the job's mode: jobs.h checks it */
+    {"CancelJob", "POST", JOBS "/{JobId}/cancel", CORE_JOBS_CANCEL, OWN, cancel_job},
+    {"RetryJob", "POST", JOBS "/{JobId}/retry", CORE_JOBS_RETRY, OWN, retry_job},
 };
 
 const api_op *roster_job_ops(size_t *n)
