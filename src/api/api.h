@@ -48,9 +48,7 @@ enum {
     OP_BODY_INSTANCE = 1,   /* a Search* operation: InstanceId is a body member, and it only reads */
     OP_GREEDY_LABEL = 2,    /* the last label takes the rest of the path (an unencoded ARN) */
     OP_NO_INSTANCE = 4,     /* the {InstanceId} label is resolved by the handler itself */
-    OP_ENTRY_CHECKS = 8,    /* what it needs depends on what the path names (a job's mode): only the
-                             * core entry point can check it (action is then unused) */
-    OP_OWN_TX = 16,         /* the entry points (src/jobs) run their own transactions: the handler
+    OP_OWN_TX = 8,         /* the entry points (src/jobs) run their own transactions: the handler
                              * runs outside the dispatcher's read transaction */
 };
 

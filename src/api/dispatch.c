@@ -157,8 +157,6 @@ static int parse_body(api_call *c)
  * permission of the kind of resource their ARN (a path label) names. */
 static int check_permission(api_call *c, const api_op *op)
 {
-    if (op->flags & OP_ENTRY_CHECKS)
-        return 0;
     if (op->action == CORE_TAGS_ADD || op->action == CORE_TAGS_REMOVE || op->action == CORE_TAGS_LIST)
         return tags_allowed(&c->cx, op->action, c->labels[0], &c->err);
     return core_allow_op(&c->cx, op->action, NULL, op->name, &c->err);

@@ -30,8 +30,11 @@ static int list_jobs(api_call *c)
     job_list l = {0};
     char *next = NULL;
     if (jobs_list(&c->cx, c->labels[0], request_param(c->r, "State"), request_param(c->r, "NextToken"), limit, &l,
-                  &next, &c->err))
+                  &next, &c->err)) {
+        job_list_clear(&l); /* the caller's to clear, also on failure */
+        free(next);
         return -1;
+    }
     json_t *jobs = json_array();
     for (size_t i = 0; i < l.n; i++)
         json_array_append_new(jobs, roster_job_json(&l.items[i], c->cx.now_ms));
@@ -47,11 +50,13 @@ static int describe_job(api_call *c)
 {
     static const char *const params[] = {NULL};
     job_record j = {0};
-    if (roster_check_params(c->r, params, &c->err) || jobs_get(&c->cx, c->labels[0], c->labels[1], &j, &c->err))
-        return -1;
-    job_answer(c, &j, 0);
-    job_clear(&j);
-    return 0;
+    int rc = roster_check_params(c->r, params, &c->err) || jobs_get(&c->cx, c->labels[0], c->labels[1], &j, &c->err)
+                 ? -1
+                 : 0;
+    if (rc == 0)
+        job_answer(c, &j, 0);
+    job_clear(&j); /* the caller's to clear, also on failure (a cancel of a finished job fills it) */
+    return rc;
 }
 
 static int list_items(api_call *c)
@@ -64,8 +69,11 @@ static int list_items(api_call *c)
     job_item_list l = {0};
     char *next = NULL;
     if (jobs_items(&c->cx, c->labels[0], c->labels[1], request_param(c->r, "State"),
-                   request_param(c->r, "NextToken"), limit, &l, &next, &c->err))
+                   request_param(c->r, "NextToken"), limit, &l, &next, &c->err)) {
+        job_item_list_clear(&l); /* the caller's to clear, also on failure */
+        free(next);
         return -1;
+    }
     json_t *items = json_array();
     for (size_t i = 0; i < l.n; i++)
         json_array_append_new(items, roster_item_json(&l.items[i]));
@@ -81,25 +89,32 @@ static int cancel_job(api_call *c)
 {
     static const char *const params[] = {NULL};
     job_record j = {0};
-    if (roster_check_params(c->r, params, &c->err) ||
-        jobs_cancel(&c->cx, c->labels[0], c->labels[1], &j, &c->err))
-        return -1;
-    jobs_runner_wake(c->env->runner);
-    job_answer(c, &j, 0);
-    job_clear(&j);
-    return 0;
+    int rc = roster_check_params(c->r, params, &c->err) ||
+                     jobs_cancel(&c->cx, c->labels[0], c->labels[1], &j, &c->err)
+                 ? -1
+                 : 0;
+    if (rc == 0) {
+        jobs_runner_wake(c->env->runner);
+        job_answer(c, &j, 0);
+    }
+    job_clear(&j); /* the caller's to clear, also on failure (a cancel of a finished job fills it) */
+    return rc;
 }
 
 static int retry_job(api_call *c)
 {
     static const char *const params[] = {NULL};
     job_record j = {0};
-    if (roster_check_params(c->r, params, &c->err) || jobs_retry(&c->cx, c->labels[0], c->labels[1], &j, &c->err))
-        return -1;
-    jobs_runner_wake(c->env->runner);
-    job_answer(c, &j, 202);
-    job_clear(&j);
-    return 0;
+    int rc =
+        roster_check_params(c->r, params, &c->err) || jobs_retry(&c->cx, c->labels[0], c->labels[1], &j, &c->err)
+            ? -1
+            : 0;
+    if (rc == 0) {
+        jobs_runner_wake(c->env->runner);
+        job_answer(c, &j, 202);
+    }
+    job_clear(&j); /* the caller's to clear, also on failure */
+    return rc;
 }
 
 #define JOBS "/roster/v1/instances/{InstanceId}/jobs"
@@ -109,9 +124,9 @@ static const api_op ops[] = {
     {"ListJobs", "GET", JOBS, CORE_JOBS_VIEW, OWN, list_jobs},
     {"DescribeJob", "GET", JOBS "/{JobId}", CORE_JOBS_VIEW, OWN, describe_job},
     {"ListJobItems", "GET", JOBS "/{JobId}/items", CORE_JOBS_VIEW, OWN, list_items},
-    /* cancel and retry need Users.Create or Users.Edit by the job's mode: jobs.h checks */
-    {"CancelJob", "POST", JOBS "/{JobId}/cancel", CORE_JOBS_VIEW, OWN | OP_ENTRY_CHECKS, cancel_job},
-    {"RetryJob", "POST", JOBS "/{JobId}/retry", CORE_JOBS_VIEW, OWN | OP_ENTRY_CHECKS, retry_job},
+    /* cancel and retry need Users.Create or Users.Edit by the job's mode: jobs.h checks it */
+    {"CancelJob", "POST", JOBS "/{JobId}/cancel", CORE_JOBS_CANCEL, OWN, cancel_job},
+    {"RetryJob", "POST", JOBS "/{JobId}/retry", CORE_JOBS_RETRY, OWN, retry_job},
 };
 
 const api_op *roster_job_ops(size_t *n)

@@ -209,6 +209,7 @@ void roster_upload_finish(const api_env *env, request *r)
     import_upload_free(x->u);
     x->u = NULL;
     if (rc != 0) {
+        job_clear(&j); /* the caller's to clear, also on failure */
         api_respond_error(r, &e, 0);
         return;
     }
