@@ -363,6 +363,8 @@ int client_json(const client *c, client_request *rq, json_t **out, int *interrup
     if (sent == CLIENT_INTERRUPTED) {
         if (interrupted)
             *interrupted = 1;
+        else
+            cli_error("interrupted");
     } else if (sent == CLIENT_SENT && (rs.status < 200 || rs.status > 299)) {
         client_print_error(&rs);
     } else if (sent == CLIENT_SENT) {

@@ -92,8 +92,8 @@ void client_put_one_line(buf *b, const char *s, size_t max);
 
 /* A JSON request in one call: sends rq (its out is set here), and on a 2xx answer parses the
  * body into *out (caller json_decref's). Returns EXIT_OK, or EXIT_FAIL after printing why
- * (no answer, an error answer, a body that is not a JSON object); 130-style interruptions are
- * reported as EXIT_FAIL with *interrupted set when interrupted is not NULL. */
+ * (no answer, an error answer, a body that is not a JSON object). A transfer stopped by
+ * client_interrupted returns EXIT_FAIL without printing, with *interrupted set (when not NULL). */
 int client_json(const client *c, client_request *rq, json_t **out, int *interrupted);
 
 /* 1 when s is usable as a path segment: 1..100 letters, digits, '-', '_' or '.' (instance ids

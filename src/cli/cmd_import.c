@@ -92,23 +92,28 @@ static void file_name_of(const char *path, buf *out)
     buf_free(&b);
 }
 
-/* Uploads the file: *job is the new job. Returns an exit status. */
-static int submit(const client *c, const import_opts *o, const char *inst, json_t **job)
+/* Opens the file to upload (a regular file) and sets *size. Returns NULL after printing. */
+static FILE *open_upload(const char *path, int64_t *size)
 {
-    *job = NULL;
-    FILE *f = fopen(o->file, "rb");
+    FILE *f = fopen(path, "rb");
     struct stat sb;
     if (!f || fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        cli_error("cannot read %s: %s", o->file, f ? "not a regular file" : strerror(errno));
+        cli_error("cannot read %s: %s", path, f ? "not a regular file" : strerror(errno));
         if (f)
             fclose(f);
-        return EXIT_FAIL;
+        return NULL;
     }
+    *size = (int64_t)sb.st_size;
+    return f;
+}
+
+/* Uploads the open file f of size bytes: *job is the new job. Returns an exit status. */
+static int submit(const client *c, const import_opts *o, const char *inst, FILE *f, int64_t size, json_t **job)
+{
+    *job = NULL;
     char hex[65];
-    if (hash_file(f, o->file, hex) != 0) {
-        fclose(f);
+    if (hash_file(f, o->file, hex) != 0)
         return EXIT_FAIL;
-    }
     buf path, q, name;
     buf_init(&path);
     buf_init(&q);
@@ -121,12 +126,11 @@ static int submit(const client *c, const import_opts *o, const char *inst, json_
                         {"Mode", o->mode}};
     client_query_build(&q, p, sizeof p / sizeof p[0]);
     client_request rq = {.method = "POST", .path = path.data, .query = q.data, .file = f,
-                         .file_size = (int64_t)sb.st_size, .file_sha256_hex = hex, .content_type = "text/csv",
+                         .file_size = size, .file_sha256_hex = hex, .content_type = "text/csv",
                          .streaming = 1};
     json_t *doc;
     int interrupted;
     int rc = client_json(c, &rq, &doc, &interrupted);
-    fclose(f);
     if (interrupted)
         cli_error("interrupted during the upload: the server makes no job of an unfinished upload "
                   "('roster jobs list' shows the jobs)");
@@ -340,6 +344,10 @@ int cmd_import(int argc, char **argv)
                   "(later: roster jobs report JOB -o PATH)");
         return EXIT_USAGE;
     }
+    int64_t size;
+    FILE *f = open_upload(o.file, &size);
+    if (!f)
+        return EXIT_FAIL;
     client cl;
     int rc = client_open(&cl, o.endpoint);
     char *id = NULL;
@@ -348,8 +356,9 @@ int cmd_import(int argc, char **argv)
         rc = client_instance(&cl, o.inst, &id);
     if (rc == EXIT_OK) {
         client_catch_sigint();
-        rc = submit(&cl, &o, id, &job);
+        rc = submit(&cl, &o, id, f, size, &job);
     }
+    fclose(f);
     if (rc == EXIT_OK && o.no_wait) {
         puts(json_string_value(json_object_get(job, "JobId")));
     } else if (rc == EXIT_OK) {
