@@ -34,6 +34,8 @@ static const core_rule rules[CORE_ACTION__COUNT] = {
     [CORE_IMPORT_UPSERT] = P("ImportUsers", "import_upload_begin jobs_cancel jobs_retry", "Users.Edit"),
     [CORE_JOBS_VIEW] = P("DescribeJob", "jobs_get jobs_list jobs_items jobs_report_open jobs_template", "Users.View"),
     [CORE_USERS_EXPORT] = P("ExportUsers", "export_open", "Users.View"),
+    [CORE_CATALOG_READ] = I("ReadNames", "catalog_load"),
+    [CORE_USERS_FIND] = I("FindUser", "users_find"),
 
     [CORE_SECURITY_PROFILES_CREATE] = P("CreateSecurityProfile", "security_profiles_create", "SecurityProfiles.Create"),
     [CORE_SECURITY_PROFILES_UPDATE] = P("UpdateSecurityProfile", "security_profiles_update", "SecurityProfiles.Edit"),

@@ -71,6 +71,10 @@ int core_write_batch(core_ctx *cx, const core_batch *b, size_t *taken, size_t *f
         n_failed += (size_t)r;
         n_taken++;
     }
+    if (b->end && b->end(cx, b->arg, n_taken, e) != 0) {
+        store_rollback(cx->conn);
+        return -1;
+    }
     if (commit(cx, e))
         return -1;
     if (taken)

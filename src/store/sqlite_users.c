@@ -307,3 +307,143 @@ int store_user_touch(store_conn *c, const char *instance_id, const char *id, int
     static const char sql[] = "UPDATE users SET version = version + 1, modified_ms = ? WHERE instance_id = ? AND id = ?";
     return sq_exec(c, sql, SQ_ARGS(SQ_INT(now_ms), SQ_TEXT(instance_id), SQ_TEXT(id)));
 }
+
+/* ---- pages of whole users (the export) ----------------------------------------------------- */
+
+typedef struct id_index {
+    const char *id;
+    size_t i;
+} id_index;
+
+typedef struct full_page {
+    user_record *users;
+    kvlist *tags;
+    size_t n, cap;
+    id_index *by_id;             /* the users' ids sorted, for the child rows */
+} full_page;
+
+static int cmp_id_index(const void *a, const void *b)
+{
+    return strcmp(((const id_index *)a)->id, ((const id_index *)b)->id);
+}
+
+/* The user of the page with that id, or NULL. */
+static user_record *page_user(full_page *p, const char *id, size_t *index)
+{
+    size_t lo = 0, hi = p->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(p->by_id[mid].id, id);
+        if (c == 0) {
+            if (index)
+                *index = p->by_id[mid].i;
+            return &p->users[p->by_id[mid].i];
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static void read_page_user(sqlite3_stmt *st, void *out)
+{
+    full_page *p = out;
+    if (p->n == p->cap)
+        return;
+    read_row(st, &p->users[p->n]);
+    free(p->users[p->n].password_hash);
+    p->users[p->n].password_hash = NULL;
+    p->n++;
+}
+
+static void read_page_profile(sqlite3_stmt *st, void *out)
+{
+    user_record *u = page_user(out, (const char *)sqlite3_column_text(st, 0), NULL);
+    if (u)
+        strlist_push(&u->security_profile_ids, (const char *)sqlite3_column_text(st, 1));
+}
+
+static void read_page_channel(sqlite3_stmt *st, void *out)
+{
+    user_record *u = page_user(out, (const char *)sqlite3_column_text(st, 9), NULL);
+    if (!u || u->n_channels >= USER_CHANNELS)
+        return;
+    read_channel(st, u); /* the query lists the channel's columns first, as read_channel reads them */
+}
+
+static void read_page_tag(sqlite3_stmt *st, void *out)
+{
+    full_page *p = out;
+    size_t i;
+    if (page_user(p, (const char *)sqlite3_column_text(st, 0), &i))
+        kvlist_add(&p->tags[i], (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2));
+}
+
+int store_user_page_full(store_conn *c, const char *instance_id, const char *after_name, const char *after_id,
+                         size_t limit, user_record **users, kvlist **tags, size_t *n)
+{
+    /* The page's rows, then the child rows of the same key range in one query each. */
+#define RANGE " WHERE u.instance_id = ? AND (u.username > ? OR (u.username = ? AND u.id > ?)) " \
+              "AND (u.username < ? OR (u.username = ? AND u.id <= ?))"
+    static const char sql[] = "SELECT " USER_COLS " FROM users WHERE instance_id = ? AND "
+                              "(username > ? OR (username = ? AND id > ?)) ORDER BY username, id LIMIT ?";
+    static const char sp_sql[] = "SELECT s.user_id, s.profile_id FROM users u JOIN user_security_profiles s "
+                                 "ON s.user_id = u.id" RANGE;
+    static const char ch_sql[] = "SELECT ch.channel, ch.auto_accept, ch.acw_seconds, ch.phone_type, ch.phone_number, "
+                                 "ch.persistent_connection, ch.voice_enhancement, ch.afc_auto_accept, "
+                                 "ch.afc_acw_seconds, ch.user_id FROM users u JOIN user_channel_configs ch "
+                                 "ON ch.user_id = u.id" RANGE;
+    static const char tag_sql[] = "SELECT t.resource_id, t.key, t.value FROM users u JOIN tags t "
+                                  "ON t.resource_id = u.id" RANGE " ORDER BY t.resource_id, t.key";
+#undef RANGE
+    full_page p = {0};
+    *users = NULL;
+    *tags = NULL;
+    *n = 0;
+    if (limit == 0)
+        return STORE_OK;
+    p.cap = limit;
+    p.users = calloc(limit, sizeof *p.users);
+    p.tags = calloc(limit, sizeof *p.tags);
+    p.by_id = calloc(limit, sizeof *p.by_id);
+    if (!p.users || !p.tags || !p.by_id) {
+        free(p.users);
+        free(p.tags);
+        free(p.by_id);
+        return STORE_ERROR;
+    }
+    const char *an = after_name ? after_name : "", *ai = after_id ? after_id : "";
+    int rc = sq_rows(c, sql, read_page_user, &p,
+                     SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(an), SQ_TEXT(an), SQ_TEXT(ai), SQ_INT(limit)));
+    if (rc == STORE_OK && p.n > 0) {
+        for (size_t i = 0; i < p.n; i++)
+            p.by_id[i] = (id_index){p.users[i].id, i};
+        qsort(p.by_id, p.n, sizeof *p.by_id, cmp_id_index);
+        const user_record *last = &p.users[p.n - 1];
+        const char *ln = last->username ? last->username : "";
+#define RANGE_ARGS SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(an), SQ_TEXT(an), SQ_TEXT(ai), SQ_TEXT(ln), SQ_TEXT(ln), \
+                           SQ_TEXT(last->id))
+        rc = sq_rows(c, sp_sql, read_page_profile, &p, RANGE_ARGS);
+        if (rc == STORE_OK)
+            rc = sq_rows(c, ch_sql, read_page_channel, &p, RANGE_ARGS);
+        if (rc == STORE_OK)
+            rc = sq_rows(c, tag_sql, read_page_tag, &p, RANGE_ARGS);
+#undef RANGE_ARGS
+    }
+    free(p.by_id);
+    if (rc != STORE_OK) {
+        for (size_t i = 0; i < p.n; i++) {
+            user_clear(&p.users[i]);
+            kvlist_clear(&p.tags[i]);
+        }
+        free(p.users);
+        free(p.tags);
+        return rc;
+    }
+    *users = p.users;
+    *tags = p.tags;
+    *n = p.n;
+    return STORE_OK;
+}

@@ -54,6 +54,7 @@ typedef struct job_list {
     job_record *items;
     size_t n;
 } job_list;
+/* Clears every job, frees the array and zeroes l; NULL is a no-op. */
 void job_list_clear(job_list *l);
 
 typedef struct job_item_record {
@@ -72,18 +73,20 @@ typedef struct job_item_record {
     char *errors_json;           /* JSON array of {"Column","Value","Message"}, or NULL */
 } job_item_record;
 
-/* Frees it's strings and zeroes it; NULL is a no-op. */
+/* Frees its strings (the secret wiped first) and zeroes it; NULL is a no-op. */
 void job_item_clear(job_item_record *it);
 
 typedef struct job_item_list {
     job_item_record *items;
     size_t n;
 } job_item_list;
+/* Clears every item (secrets wiped), frees the array and zeroes l; NULL is a no-op. */
 void job_item_list_clear(job_item_list *l);
 
 /* Inserts j (its counts as given, usually zero) and writes the seq it got into j->seq. */
 int store_job_insert(store_conn *c, job_record *j);
-/* The job id of instance_id (STORE_NOTFOUND when absent or in another instance). */
+/* The job id of instance_id, whatever its state (STORE_NOTFOUND when absent or in another
+ * instance). */
 int store_job_get(store_conn *c, const char *instance_id, const char *id, job_record *out);
 /* Jobs of an instance, newest first (by seq), not RECEIVING ones; state NULL: any state, else
  * only that one; before_seq 0: from the newest, else only seq < before_seq; at most limit. */
@@ -101,21 +104,29 @@ int store_job_add_counts(store_conn *c, const char *id, const job_counts *d);
 /* The jobs a worker may run: for each instance, its oldest (by seq) job that is QUEUED or
  * RUNNING, at most one per instance, oldest first. */
 int store_job_runnable(store_conn *c, job_list *out);
-/* Deletes a job and its items (an upload that never completed). */
+/* Deletes a job and its items (an upload that never completed) in one statement: its cost
+ * grows with the items (about a second per 500,000); STORE_NOTFOUND when there is no such job. */
 int store_job_delete(store_conn *c, const char *id);
-/* Deletes the jobs of any instance that finished (COMPLETED, CANCELED, FAILED) before
- * before_ms, with their items; and RECEIVING jobs submitted before before_ms (abandoned
- * uploads, e.g. of a server killed mid-upload). Writes how many jobs went into *n (may be NULL). */
-int store_job_purge(store_conn *c, int64_t finished_before_ms, int64_t receiving_before_ms, int64_t *n);
+/* The jobs purge deletes: those of any instance that finished (COMPLETED, CANCELED, FAILED)
+ * before finished_before_ms, with their items; and RECEIVING jobs submitted before
+ * receiving_before_ms (abandoned uploads, e.g. of a server killed mid-upload). One call deletes
+ * at most limit items (0: STORE_PURGE_LIMIT), oldest job first, and each such job once none of
+ * its items remain, so that it holds the writer briefly; a job being purged may be seen with
+ * part of its items meanwhile. Writes how many jobs it deleted into *n and whether it stopped
+ * at the limit (call it again, in a transaction of its own) into *more (either may be NULL). */
+enum { STORE_PURGE_LIMIT = 10000 };
+int store_job_purge(store_conn *c, int64_t finished_before_ms, int64_t receiving_before_ms, size_t limit,
+                    int64_t *n, int *more);
 
-/* Inserts items (their job_id, seq, row, state, …) of one job. Does not touch the counters. */
+/* Inserts items (their job_id, seq, row, state ("" is PENDING), …). Does not touch the
+ * counters. STORE_FOREIGN when the job does not exist, STORE_UNIQUE when a (job, seq) is taken. */
 int store_job_items_insert(store_conn *c, const job_item_record *items, size_t n);
 /* Up to limit PENDING items of job_id with seq > after_seq (-1: from the first), in seq order,
- * secret included. */
+ * secret included (none when there is no such job). */
 int store_job_items_pending(store_conn *c, const char *job_id, int64_t after_seq, size_t limit,
                             job_item_list *out);
 /* Items of job_id in seq order with seq > after_seq, at most limit; state NULL: any, else only
- * that state. The secret is not read (secret NULL). */
+ * that state (none when there is no such job). The secret is not read (secret NULL). */
 int store_job_items_page(store_conn *c, const char *job_id, const char *state, int64_t after_seq, size_t limit,
                          job_item_list *out);
 /* Records an item's outcome: state, action, user_id, username, errors_json and secret (NULL
@@ -123,15 +134,20 @@ int store_job_items_page(store_conn *c, const char *job_id, const char *state, i
  * makes an item finish at most once: STORE_NOTFOUND when it is not (already finished or
  * canceled). */
 int store_job_item_finish(store_conn *c, const job_item_record *it);
-/* Turns every PENDING item of the job into CANCELED and adds them to its canceled count;
- * writes how many into *n (may be NULL). */
+/* Turns every PENDING item of the job into CANCELED (clearing its secret: it will never be
+ * used) and adds them to its canceled count; writes how many into *n (may be NULL). */
 int store_job_cancel_pending(store_conn *c, const char *job_id, int64_t *n);
 /* Clears the secret of every item of the job that is not FAILED (a finished job keeps only the
  * secrets that a retry may use). */
 int store_job_clear_secrets(store_conn *c, const char *job_id);
-/* The smallest row of job_id whose login_key equals login_key and whose seq is below
- * before_seq (STORE_NOTFOUND when there is none): a login repeated within one file. */
+/* The row of the first item (smallest seq; rows follow seq) of job_id whose login_key equals
+ * login_key and whose seq is below before_seq (STORE_NOTFOUND when there is none): a login
+ * repeated within one file. One index look-up, however often the login repeats. */
 int store_job_login_first(store_conn *c, const char *job_id, const char *login_key, int64_t before_seq,
                           int64_t *row_out);
+/* Copies the FAILED items of from_job into to_job as PENDING items (same rows, cells, logins
+ * and sealed secrets; no outcome), numbered from 0 in their order; writes how many into *n (may
+ * be NULL). Does not touch the counters. (A retry.) */
+int store_job_items_copy_failed(store_conn *c, const char *from_job, const char *to_job, int64_t *n);
 
 #endif

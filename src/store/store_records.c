@@ -1,5 +1,7 @@
 /* store_records.c — the records of the store's interface (store_hierarchy.h, store_users.h,
- * store_user_search.h) that any backend fills: their growth and release. Backend-neutral. */
+ * store_user_search.h, store_jobs.h) that any backend fills: their growth and release (a job
+ * item's sealed secret is wiped before it is freed). Backend-neutral. */
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,4 +70,50 @@ void user_keys_free(user_key *keys, size_t n)
     for (size_t i = 0; keys && i < n; i++)
         free(keys[i].username);
     free(keys);
+}
+
+void job_clear(job_record *j)
+{
+    if (!j)
+        return;
+    free(j->failure_reason);
+    free(j->file_name);
+    free(j->params_json);
+    free(j->retry_of);
+    free(j->submitted_by);
+    memset(j, 0, sizeof *j);
+}
+
+void job_list_clear(job_list *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n; i++)
+        job_clear(&l->items[i]);
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+void job_item_clear(job_item_record *it)
+{
+    if (!it)
+        return;
+    free(it->username);
+    free(it->login_key);
+    free(it->data_json);
+    if (it->secret)
+        sodium_memzero(it->secret, it->secret_len);
+    free(it->secret);
+    free(it->errors_json);
+    memset(it, 0, sizeof *it);
+}
+
+void job_item_list_clear(job_item_list *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n; i++)
+        job_item_clear(&l->items[i]);
+    free(l->items);
+    memset(l, 0, sizeof *l);
 }

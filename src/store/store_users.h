@@ -27,6 +27,14 @@ int store_user_touch(store_conn *c, const char *instance_id, const char *id, int
  * the username. */
 int store_user_list(store_conn *c, const page_req *pr, summary_list *out);
 
+/* A page of whole users (profiles, channels; no password hash) of the instance ordered by
+ * (username, id) after (after_name, after_id) ("" for the first page), at most limit, with each
+ * user's tags in tags[i] — in a few queries per page rather than a few per user (the export).
+ * *users and *tags are malloc'd arrays of *n: the caller clears each user and tag list and frees
+ * both arrays. */
+int store_user_page_full(store_conn *c, const char *instance_id, const char *after_name, const char *after_id,
+                         size_t limit, user_record **users, kvlist **tags, size_t *n);
+
 /* ---- audit (sqlite_audit.c) ----------------------------------------------------------------- */
 
 typedef struct audit_event {

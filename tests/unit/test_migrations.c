@@ -1,8 +1,10 @@
 /* test_migrations.c — the SQLite backend's migrations on a real file: migration 6, which rebuilds
  * the users table to declare the search handle (seq), keeps every user with its handle and
  * everything that refers to users (security profiles, channel settings, access keys), and leaves
- * foreign keys on; and a rebuild that would leave a reference pointing nowhere is refused. The
- * tests run migration 6 again on a store by forgetting it was applied (SQLite's own API). */
+ * foreign keys on; and a rebuild that would leave a reference pointing nowhere is refused.
+ * Migration 7 (durable jobs) on a store at version 6 keeps the users and gives working job
+ * tables that cascade. The tests turn a store back into an older version by dropping what the
+ * later migrations made and forgetting them (SQLite's own API), then open it again. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,7 @@
 #include <string.h>
 
 #include "core/instances.h"
+#include "store/sqlite_migrations.h"
 #include "store/store.h"
 #include "support.h"
 #include "util/buf.h"
@@ -112,17 +115,30 @@ static void exec_sql(const char *path, const char *sql)
     sqlite3_close(db);
 }
 
+/* What turns the store back into one at version 5 (migration 7's tables dropped, 6 and 7
+ * forgotten), and into one at version 6. */
+#define BACK_TO_6 "DROP TABLE job_items; DROP TABLE jobs; DELETE FROM schema_migrations WHERE version >= 7; "
+#define BACK_TO_5 BACK_TO_6 "DELETE FROM schema_migrations WHERE version >= 6; "
+
+/* The latest schema version. */
+static int latest_version(void)
+{
+    size_t n;
+    const migration *m = migrations_all(&n);
+    return m[n - 1].version;
+}
+
 static void rebuild_keeps_users_handles_and_references(void **state)
 {
     fixture *f = *state;
     make_users(f);
-    exec_sql(f->ts.path, "DELETE FROM schema_migrations WHERE version >= 6");
+    exec_sql(f->ts.path, BACK_TO_5);
     char err[512];
     store *again = store_open(f->ts.path, 0, err, sizeof err);
     if (!again)
         fail_msg("%s", err);
     store_conn *c = store_conn_get(again);
-    assert_int_equal(store_schema_version(c), 6);
+    assert_int_equal(store_schema_version(c), latest_version());
     for (int i = 0; i < USERS; i++) {
         char name[16];
         snprintf(name, sizeof name, "user%d", i);
@@ -173,8 +189,7 @@ static void rebuild_refuses_dangling_references(void **state)
     make_users(f);
     /* A security profile row of a user that is not there (written with foreign keys off). */
     exec_sql(f->ts.path, "INSERT INTO user_security_profiles(user_id, profile_id) "
-                         "SELECT 'no-such-user', id FROM security_profiles LIMIT 1; "
-                         "DELETE FROM schema_migrations WHERE version >= 6");
+                         "SELECT 'no-such-user', id FROM security_profiles LIMIT 1; " BACK_TO_5);
     char err[512];
     store *again = store_open(f->ts.path, 0, err, sizeof err);
     assert_null(again);
@@ -184,11 +199,45 @@ static void rebuild_refuses_dangling_references(void **state)
     assert_int_equal(handle_of(f->cx.conn, f->in.id, "user3"), f->handles[3]);
 }
 
+static void jobs_migration_on_a_v6_store(void **state)
+{
+    fixture *f = *state;
+    make_users(f);
+    exec_sql(f->ts.path, BACK_TO_6);
+    assert_int_equal(store_schema_version(f->cx.conn), 6);
+    char err[512];
+    store *again = store_open(f->ts.path, 0, err, sizeof err);
+    if (!again)
+        fail_msg("%s", err);
+    store_conn *c = store_conn_get(again);
+    assert_int_equal(store_schema_version(c), 7);
+    assert_int_equal(handle_of(c, f->in.id, "user3"), f->handles[3]);
+    /* The new tables take a job and its items; deleting the instance deletes them. */
+    job_record j = {.kind = "IMPORT", .state = "QUEUED", .submitted_ms = 1};
+    uuid_v7(j.id);
+    memcpy(j.instance_id, f->in.id, ID_LEN);
+    assert_int_equal(store_begin(c, 1), STORE_OK);
+    assert_int_equal(store_job_insert(c, &j), STORE_OK);
+    job_item_record it = {.seq = 0, .row = 1};
+    memcpy(it.job_id, j.id, ID_LEN);
+    assert_int_equal(store_job_items_insert(c, &it, 1), STORE_OK);
+    assert_int_equal(store_instance_delete(c, f->in.id), STORE_OK);
+    assert_int_equal(store_commit(c), STORE_OK);
+    job_item_list items = {0};
+    assert_int_equal(store_job_items_page(c, j.id, NULL, -1, 10, &items), STORE_OK);
+    assert_int_equal(items.n, 0);
+    job_record got;
+    assert_int_equal(store_job_get(c, f->in.id, j.id, &got), STORE_NOTFOUND);
+    store_conn_put(c);
+    store_close(again);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(rebuild_keeps_users_handles_and_references, setup, teardown),
         cmocka_unit_test_setup_teardown(rebuild_refuses_dangling_references, setup, teardown),
+        cmocka_unit_test_setup_teardown(jobs_migration_on_a_v6_store, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
