@@ -175,7 +175,7 @@ static void progress_draw(progress *pg, const json_t *job)
     char line[160];
     const char *state = jv_state(job);
     if (strcmp(state, "QUEUED") == 0) {
-        snprintf(line, sizeof line, "queued: waiting for the instance's earlier jobs");
+        snprintf(line, sizeof line, "queued: waiting to start (an instance runs its jobs one at a time)");
         progress_line(pg, line);
         return;
     }

@@ -106,8 +106,8 @@ class CliJobsTest(ClientMixin, RosterTestCase):
         self.assertIn("user login", out.lower())
         path = os.path.join(self.tmp, "template.csv")
         self.assertEqual(self.ok("template", "-o", path), "")
-        with open(path) as f:
-            self.assertEqual(f.read(), out)
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(), out.encode())
         example = self.ok("template", "--example", "--instance", "default")
         self.assertEqual(len(example.strip().splitlines()), 2, example)
         self.assertTrue(example.startswith(out.rstrip("\r\n")), example)
@@ -305,8 +305,8 @@ class CliJobsTest(ClientMixin, RosterTestCase):
         self.assertIn("admin", out)
         path = os.path.join(self.tmp, "export.csv")
         self.assertEqual(self.ok("export", "-o", path), "")
-        with open(path) as f:
-            self.assertEqual(f.read(), out)
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(), out.encode())
         only = self.ok("export", "--filter", "username=expa")
         lines = only.strip().splitlines()
         self.assertEqual(len(lines), 3, only)
