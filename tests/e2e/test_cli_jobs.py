@@ -373,6 +373,9 @@ class CliTwoInstancesTest(ClientMixin, RosterTestCase):
                 self.assertIn(self.roster.instance_id, line)
                 self.assertIn(f"{second} (second)", line)
                 self.assertEqual(p.stdout, b"")
+        # a user key sees its own instance only: --instance may be left out again
+        user_key = self.roster.new_key(user="admin")
+        self.assertIn("password", self.ok("template", creds=user_key))
         saml = self.ok("template", "--instance", "second")
         self.assertNotIn("password", saml)
         self.assertIn("password", self.ok("template", "--instance", self.roster.instance_id))
