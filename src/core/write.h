@@ -42,6 +42,12 @@ typedef struct core_batch {
     size_t first, count; /* items first .. first + count - 1 */
     size_t max_items;    /* take at most this many in one transaction (0: CORE_BATCH_ITEMS) */
     double max_ms;       /* stop taking items once the transaction is this old (0: CORE_BATCH_MS) */
+    int optimistic;      /* run the items without their savepoints (a savepoint costs about as much
+                          * as a small item): an item that fails having written nothing needs no
+                          * undo; one that fails after writing makes the whole transaction roll back
+                          * and run again from b->first with a savepoint per item. So item and
+                          * outcome may be called twice for the same index: an arg keeping state
+                          * across calls resets it when item(b->first) is called. */
 } core_batch;
 
 #define CORE_BATCH_ITEMS 500

@@ -18,7 +18,6 @@
 #include "util/ids.h"
 
 #define REPORT_PAGE 500
-#define EXPORT_PAGE 1000
 
 /* Resolves the instance (id or alias) for action a; *inst is the caller's to clear. */
 static int resolve(core_ctx *cx, core_action a, const char *ref, instance *inst, rerr *e)
@@ -135,7 +134,7 @@ typedef struct doc_stream {
     /* export */
     catalog cat;
     export_filter f;
-    char *after_name, *after_id;
+    user_export_cursor *cursor;  /* inside a read transaction of conn */
     char instance_id[ID_LEN];
     char idm_type[24];
 } doc_stream;
@@ -172,8 +171,10 @@ static void stream_free(void *cls)
     free((char *)s->f.routing_profile_id);
     free((char *)s->f.security_profile_id);
     free((char *)s->f.hierarchy_group_id);
-    free(s->after_name);
-    free(s->after_id);
+    if (s->cursor) {
+        store_user_export_close(s->cursor);
+        store_rollback(s->conn); /* the read transaction */
+    }
     principal_clear(&s->who);
     free(s);
 }
@@ -328,25 +329,79 @@ int jobs_report_open(core_ctx *cx, store *st, const char *instance_ref, const ch
 
 /* ---- the export ------------------------------------------------------------------------------- */
 
+/* 1 when the comma-joined ids hold id. */
+static int ids_hold(const char *ids, const char *id)
+{
+    size_t n = strlen(id);
+    for (const char *p = ids; p && *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len == n && strncmp(p, id, n) == 0)
+            return 1;
+        p = comma ? comma + 1 : NULL;
+    }
+    return 0;
+}
+
 /* 1 when u passes the filter. */
-static int wanted(const doc_stream *s, const user_record *u)
+static int wanted(const doc_stream *s, const user_export_row *u)
 {
     const export_filter *f = &s->f;
     if (f->username_prefix && strncmp(u->username ? u->username : "", f->username_prefix, strlen(f->username_prefix)) != 0)
         return 0;
-    if (f->routing_profile_id && strcmp(u->routing_profile_id, f->routing_profile_id) != 0)
+    if (f->routing_profile_id && strcmp(u->routing_profile_id ? u->routing_profile_id : "", f->routing_profile_id) != 0)
         return 0;
-    if (f->security_profile_id && !strlist_contains(&u->security_profile_ids, f->security_profile_id))
+    if (f->security_profile_id && !ids_hold(u->profile_ids, f->security_profile_id))
         return 0;
-    if (f->hierarchy_group_id && !catalog_group_within(&s->cat, u->hierarchy_group_id, f->hierarchy_group_id))
+    if (f->hierarchy_group_id &&
+        !(u->hierarchy_group_id && catalog_group_within(&s->cat, u->hierarchy_group_id, f->hierarchy_group_id)))
         return 0;
     return 1;
 }
 
-/* The cell of column c for user u (malloc'd, escaped for spreadsheets). */
-static char *export_cell(const doc_stream *s, tpl_col c, user_record *u, const kvlist *tags)
+/* The security profiles' names of comma-joined ids, in the cell's format (malloc'd). */
+static char *profile_names(const doc_stream *s, const char *ids)
 {
-    const channel_config *v = user_channel(u, "VOICE");
+    strlist names = {0};
+    char id[ID_LEN];
+    for (const char *p = ids; p && *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len < sizeof id) {
+            memcpy(id, p, len);
+            id[len] = '\0';
+            const char *nm = catalog_security_name(&s->cat, id);
+            if (nm)
+                strlist_push(&names, nm);
+        }
+        p = comma ? comma + 1 : NULL;
+    }
+    char *cell = cells_join(&names);
+    strlist_clear(&names);
+    return cell;
+}
+
+/* The tags of a JSON array of [key, value] pairs, in the cell's format (malloc'd). */
+static char *tag_cell(const char *tags_json)
+{
+    kvlist tags = {0};
+    json_error_t je;
+    json_t *a = tags_json ? json_loads(tags_json, 0, &je) : NULL;
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        json_t *pair = json_array_get(a, i);
+        const char *k = json_string_value(json_array_get(pair, 0)), *v = json_string_value(json_array_get(pair, 1));
+        if (k)
+            kvlist_add(&tags, k, v ? v : "");
+    }
+    json_decref(a);
+    char *cell = cells_join_tags(&tags);
+    kvlist_clear(&tags);
+    return cell;
+}
+
+/* The cell of column c for user u (malloc'd, escaped for spreadsheets). */
+static char *export_cell(const doc_stream *s, tpl_col c, const user_export_row *u)
+{
     char num[24];
     char *plain = NULL;
     const char *text = "";
@@ -358,21 +413,13 @@ static char *export_cell(const doc_stream *s, tpl_col c, user_record *u, const k
     case TPL_MOBILE: text = u->mobile; break;
     case TPL_PASSWORD: text = ""; break;
     case TPL_LOGIN: text = u->username; break;
-    case TPL_ROUTING_PROFILE: text = catalog_routing_name(&s->cat, u->routing_profile_id); break;
-    case TPL_SECURITY_PROFILES: {
-        strlist names = {0};
-        for (size_t i = 0; i < u->security_profile_ids.n; i++) {
-            const char *nm = catalog_security_name(&s->cat, u->security_profile_ids.items[i]);
-            if (nm)
-                strlist_push(&names, nm);
-        }
-        plain = cells_join(&names);
-        strlist_clear(&names);
-        break;
-    }
+    case TPL_ROUTING_PROFILE: text = catalog_routing_name(&s->cat, u->routing_profile_id ? u->routing_profile_id : ""); break;
+    case TPL_SECURITY_PROFILES: plain = profile_names(s, u->profile_ids); break;
     case TPL_HIERARCHY: {
         const char *names[5];
-        size_t n = u->hierarchy_group_id[0] ? catalog_group_names(&s->cat, u->hierarchy_group_id, names) : 0;
+        size_t n = u->hierarchy_group_id && *u->hierarchy_group_id
+                       ? catalog_group_names(&s->cat, u->hierarchy_group_id, names)
+                       : 0;
         strlist path = {0};
         for (size_t i = 0; i < n; i++)
             strlist_push(&path, names[i]);
@@ -380,14 +427,14 @@ static char *export_cell(const doc_stream *s, tpl_col c, user_record *u, const k
         strlist_clear(&path);
         break;
     }
-    case TPL_PHONE_TYPE: text = v && strcmp(v->phone_type, "DESK_PHONE") == 0 ? "desk" : "soft"; break;
-    case TPL_PHONE_NUMBER: text = v ? v->phone_number : ""; break;
-    case TPL_AUTO_ACCEPT: text = v && v->has_auto_accept && v->auto_accept ? "yes" : "no"; break;
+    case TPL_PHONE_TYPE: text = u->phone_type && strcmp(u->phone_type, "DESK_PHONE") == 0 ? "desk" : "soft"; break;
+    case TPL_PHONE_NUMBER: text = u->phone_number; break;
+    case TPL_AUTO_ACCEPT: text = u->has_auto_accept && u->auto_accept ? "yes" : "no"; break;
     case TPL_ACW:
-        snprintf(num, sizeof num, "%lld", (long long)(v && v->has_acw ? v->acw_seconds : 0));
+        snprintf(num, sizeof num, "%lld", (long long)(u->has_acw ? u->acw_seconds : 0));
         text = num;
         break;
-    case TPL_TAGS: plain = cells_join_tags(tags); break;
+    case TPL_TAGS: plain = tag_cell(u->tags_json); break;
     default: break;
     }
     char *cell = cells_formula_escape(plain ? plain : text ? text : "");
@@ -395,40 +442,30 @@ static char *export_cell(const doc_stream *s, tpl_col c, user_record *u, const k
     return cell;
 }
 
+#define EXPORT_FILL_BYTES (64 * 1024)
+
 static int fill_export(doc_stream *s)
 {
-    user_record *users = NULL;
-    kvlist *tags = NULL;
-    size_t n = 0;
-    int rc = store_user_page_full(s->conn, s->instance_id, s->after_name, s->after_id, EXPORT_PAGE, &users, &tags, &n);
-    if (rc != STORE_OK)
-        return -1;
     const tpl_col *cols;
     size_t nc = tpl_columns(s->idm_type, &cols);
     char *cells[TPL__COUNT];
-    for (size_t i = 0; i < n; i++) {
-        if (wanted(s, &users[i])) {
-            for (size_t c = 0; c < nc; c++)
-                cells[c] = export_cell(s, cols[c], &users[i], &tags[i]);
-            record(&s->out, cells, nc);
-            for (size_t c = 0; c < nc; c++)
-                free(cells[c]);
+    while (s->out.len < EXPORT_FILL_BYTES) {
+        user_export_row u;
+        int rc = store_user_export_next(s->cursor, &u);
+        if (rc == STORE_NOTFOUND) {
+            s->done = 1;
+            break;
         }
+        if (rc != STORE_OK)
+            return -1;
+        if (!wanted(s, &u))
+            continue;
+        for (size_t c = 0; c < nc; c++)
+            cells[c] = export_cell(s, cols[c], &u);
+        record(&s->out, cells, nc);
+        for (size_t c = 0; c < nc; c++)
+            free(cells[c]);
     }
-    if (n > 0) {
-        free(s->after_name);
-        free(s->after_id);
-        s->after_name = xstrdup(users[n - 1].username ? users[n - 1].username : "");
-        s->after_id = xstrdup(users[n - 1].id);
-    }
-    if (n < EXPORT_PAGE)
-        s->done = 1;
-    for (size_t i = 0; i < n; i++) {
-        user_clear(&users[i]);
-        kvlist_clear(&tags[i]);
-    }
-    free(users);
-    free(tags);
     return 0;
 }
 
@@ -477,6 +514,15 @@ int export_open(core_ctx *cx, store *st, const char *instance_ref, const export_
             }
             s->f.hierarchy_group_id = xstrdup(f->hierarchy_group_id);
         }
+    }
+    if (store_begin(s->conn, 0) != STORE_OK) {
+        rerr_set(e, ERR_UNAVAILABLE, NULL, "The store is not available");
+        goto fail;
+    }
+    if (!(s->cursor = store_user_export_open(s->conn, inst.id))) {
+        store_rollback(s->conn);
+        rerr_set(e, ERR_INTERNAL, NULL, "cannot read the users");
+        goto fail;
     }
     header_record(&s->out, inst.idm_type);
     s->fill = fill_export;

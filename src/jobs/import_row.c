@@ -429,7 +429,10 @@ int import_row_apply(core_ctx *cx, const import_job *j, const catalog *cat, int6
                  login, (long long)first_row);
         else if (rc != STORE_NOTFOUND)
             fail(&r, TPL_LOGIN, "the store failed while looking for the login earlier in the file");
-        if (users_find(cx, j->instance_id, login, &cur, &exact, &e) == 0)
+        /* CREATE needs no look-up: users_create_tx refuses a taken (or look-alike) name itself. */
+        if (!j->upsert)
+            ;
+        else if (users_find(cx, j->instance_id, login, &cur, &exact, &e) == 0)
             found = 1;
         else if (e.code != ERR_NOT_FOUND)
             fail_core(&r, &e);

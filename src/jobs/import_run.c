@@ -18,8 +18,13 @@
 #include "util/buf.h"
 #include "util/ids.h"
 
-#define PAGE_ROWS 500          /* rows read (and, with passwords, hashed) at a time */
+#define PAGE_ROWS 2000         /* rows read at a time (with passwords: see run_rows) */
 #define ATOMIC_TRIES 3         /* second passes abandoned by a race before the job gives up */
+/* A batch's transaction: longer than an API call's (CORE_BATCH_MS), since each commit rewrites
+ * the index pages every row touches, yet short enough that a request waiting to write is
+ * answered within a fraction of a second. */
+#define JOB_BATCH_ITEMS 2000
+#define JOB_BATCH_MS 200.0
 
 /* The job as every row sees it: the header, its columns, the mode. */
 typedef struct run {
@@ -43,7 +48,6 @@ typedef struct page_row {
     char *password;
     char *hash;
     import_outcome out;
-    int finished;               /* its outcome is recorded */
 } page_row;
 
 typedef struct page {
@@ -173,12 +177,17 @@ typedef struct batch_arg {
     int cat_loaded;
     job_counts delta;
     size_t failed;
+    size_t first;               /* the index the batch's transaction starts at */
 } batch_arg;
 
 static int batch_item(core_ctx *cx, void *arg, size_t i, rerr *e)
 {
     batch_arg *b = arg;
     page_row *r = &b->p->rows[i];
+    if (i == b->first) { /* a (re)start of the transaction: nothing of an earlier run counts */
+        memset(&b->delta, 0, sizeof b->delta);
+        b->failed = 0;
+    }
     json_array_clear(r->out.errors);
     r->out.action[0] = '\0';
     r->out.user_id[0] = '\0';
@@ -239,7 +248,6 @@ static int batch_outcome(core_ctx *cx, void *arg, size_t i, int ok, const rerr *
         return 0; /* finished already (never twice) */
     if (rc != STORE_OK)
         return core_store_error(cx, rc, "record a row's outcome", e);
-    r->finished = 1;
     if (!ok) {
         b->delta.failed++;
         b->failed++;
@@ -275,15 +283,21 @@ static int run_batches(run *R, page *p, size_t first, int dry_run, int record_su
     *done = 0;
     *failed = 0;
     while (first + *done < p->n) {
-        batch_arg b = {.R = R, .p = p, .dry_run = dry_run, .record_success = record_success, .abandon_on_failure = abandon};
+        batch_arg b = {.R = R,
+                       .p = p,
+                       .dry_run = dry_run,
+                       .record_success = record_success,
+                       .abandon_on_failure = abandon,
+                       .first = first + *done};
         core_batch cb = {.item = batch_item,
                          .outcome = batch_outcome,
                          .end = batch_end,
                          .arg = &b,
                          .first = first + *done,
                          .count = p->n - first - *done,
-                         .max_items = max_items,
-                         .max_ms = abandon ? 1e12 : 0};
+                         .max_items = max_items ? max_items : JOB_BATCH_ITEMS,
+                         .max_ms = abandon ? 1e12 : JOB_BATCH_MS,
+                         .optimistic = 1};
         size_t taken = 0;
         R->cx->now_ms = now_ms();
         int rc = core_write_batch(R->cx, &cb, &taken, NULL, e);
