@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/client.h"
 
 typedef struct command {
     const char *name;
@@ -17,6 +18,10 @@ static const command commands[] = {
     {"keys", cmd_keys, "create, list and revoke access keys"},
     {"users", cmd_users, "add a user from the command line"},
     {"audit", cmd_audit, "list the audit trail of user changes"},
+    {"template", cmd_template, "write an instance's CSV template (from the running server)"},
+    {"import", cmd_import, "import users from a CSV file and follow the job (running server)"},
+    {"export", cmd_export, "write an instance's users as CSV (running server)"},
+    {"jobs", cmd_jobs, "list, show, cancel and retry jobs, and get failure reports (running server)"},
 };
 
 static void usage(FILE *out)
@@ -26,10 +31,12 @@ static void usage(FILE *out)
           "over the Amazon Connect API.\n\ncommands:\n",
           out);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %-7s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
     fputs("\nRun 'roster COMMAND --help' for a command's options.\n"
           "Environment: ROSTER_DB (store path, default " DEFAULT_DB "), ROSTER_LISTEN (default " DEFAULT_LISTEN
-          "),\nROSTER_REGION (region of a new store, default us-east-1).\n",
+          "),\nROSTER_REGION (region of a new store, default us-east-1). template, import, export and jobs\n"
+          "talk to a running server: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION or\n"
+          "AWS_DEFAULT_REGION, and --endpoint-url or AWS_ENDPOINT_URL (default " CLIENT_DEFAULT_ENDPOINT ").\n",
           out);
 }
 

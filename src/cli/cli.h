@@ -39,5 +39,10 @@ int cmd_serve(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 int cmd_users(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+/* Clients of a running server over HTTP (cli/client.h), not of the store. */
+int cmd_template(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_jobs(int argc, char **argv);
 
 #endif

@@ -171,14 +171,16 @@ int jobs_cancel(core_ctx *cx, const char *instance_ref, const char *job_id, job_
 {
     memset(out, 0, sizeof *out);
     char inst[ID_LEN];
-    if (instance_for(cx, CORE_JOBS_CANCEL, instance_ref, inst, e) || load_job(cx, inst, job_id, out, e) ||
-        allow_change(cx, CORE_JOBS_CANCEL, out, e))
+    if (instance_for(cx, CORE_JOBS_CANCEL, instance_ref, inst, e) || load_job(cx, inst, job_id, out, e))
         return -1;
-    if (finished(out))
-        return rerr_set(e, ERR_INVALID_REQUEST, "JobId", "Job %s has already finished (%s): there is nothing to cancel",
-                        out->id, out->state);
-    if (core_write(cx, request_cancel, out, e))
+    int refused = allow_change(cx, CORE_JOBS_CANCEL, out, e);
+    if (!refused && finished(out))
+        refused = rerr_set(e, ERR_INVALID_REQUEST, "JobId",
+                           "Job %s has already finished (%s): there is nothing to cancel", out->id, out->state);
+    if (refused || core_write(cx, request_cancel, out, e)) {
+        job_clear(out); /* as every failure of this file: nothing left for the caller to clear */
         return -1;
+    }
     /* A running job stops within a second: wait for it, so the answer shows what was canceled. */
     double until = mono_ms() + CANCEL_WAIT_MS;
     for (;;) {
