@@ -479,6 +479,14 @@ static void clear_secrets_keeps_failed_only(void **state)
     instance_clear(&a);
 }
 
+/* Inserts one item of job_id with seq, row seq + 1 and login. */
+static void add_item(fixture *f, const char *job_id, int64_t seq, const char *login)
+{
+    job_item_record it = {.seq = seq, .row = seq + 1, .login_key = (char *)login};
+    snprintf(it.job_id, sizeof it.job_id, "%s", job_id);
+    assert_int_equal(store_job_items_insert(f->c, &it, 1), STORE_OK);
+}
+
 static void login_first_within_a_job(void **state)
 {
     fixture *f = *state;
@@ -492,6 +500,11 @@ static void login_first_within_a_job(void **state)
     const char *other_logins[] = {"cy"};
     make_items(f, other.id, 1, other_logins);
     int64_t row = -1;
+    /* Not while the upload arrives: the look-up is made as the job leaves RECEIVING. */
+    assert_int_equal(store_job_login_first(f->c, j.id, "ann", 3, &row), STORE_ERROR);
+    assert_int_equal(store_begin(f->c, 1), STORE_OK);
+    assert_int_equal(store_job_set_state(f->c, j.id, "QUEUED", NULL, 0, 0), STORE_OK);
+    assert_int_equal(store_commit(f->c), STORE_OK);
     assert_int_equal(store_job_login_first(f->c, j.id, "ann", 3, &row), STORE_OK);
     assert_int_equal(row, 1);
     assert_int_equal(store_job_login_first(f->c, j.id, "ann", 5, &row), STORE_OK);
@@ -502,10 +515,30 @@ static void login_first_within_a_job(void **state)
     assert_int_equal(row, 2);
     /* cy is in the other job, not before seq 4 of this one. */
     assert_int_equal(store_job_login_first(f->c, j.id, "cy", 4, &row), STORE_NOTFOUND);
+    assert_int_equal(store_job_login_first(f->c, j.id, "cy", 5, &row), STORE_OK);
+    assert_int_equal(row, 5);
     assert_int_equal(store_job_login_first(f->c, j.id, "ANN", 6, &row), STORE_NOTFOUND);
     assert_int_equal(store_job_login_first(f->c, "no-such-job", "ann", 6, &row), STORE_NOTFOUND);
+    /* A job that failed as its upload ended is never looked up; one that goes on, is. */
+    assert_int_equal(store_job_set_state(f->c, other.id, "RUNNING", NULL, 1, 0), STORE_OK);
+    assert_int_equal(store_job_login_first(f->c, other.id, "cy", 1, &row), STORE_OK);
+    assert_int_equal(row, 1);
+
+    /* Items added to a job past RECEIVING (in any order) are looked up at once. */
+    job_record late;
+    make_job(f, a.id, "QUEUED", 1, 0, &late);
+    add_item(f, late.id, 5, "zed");
+    assert_int_equal(store_job_login_first(f->c, late.id, "zed", 9, &row), STORE_OK);
+    assert_int_equal(row, 6);
+    add_item(f, late.id, 2, "zed");
+    add_item(f, late.id, 7, "zed");
+    add_item(f, late.id, 3, NULL);
+    assert_int_equal(store_job_login_first(f->c, late.id, "zed", 9, &row), STORE_OK);
+    assert_int_equal(row, 3);
+    assert_int_equal(store_job_login_first(f->c, late.id, "zed", 2, &row), STORE_NOTFOUND);
     job_clear(&j);
     job_clear(&other);
+    job_clear(&late);
     instance_clear(&a);
 }
 
