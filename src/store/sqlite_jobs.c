@@ -409,10 +409,16 @@ int store_job_item_finish(store_conn *c, const job_item_record *it)
                                  SQ_TEXT(it->job_id), SQ_INT(it->seq)));
 }
 
-int store_job_cancel_pending(store_conn *c, const char *job_id, int64_t *n)
+/* Cancels the PENDING items of job_id, at most limit of them (0: all), and counts them in the
+ * job's canceled count; how many into *n (may be NULL). */
+static int cancel_pending(store_conn *c, const char *job_id, size_t limit, int64_t *n)
 {
-    static const char items[] = "UPDATE job_items SET state = 'CANCELED', secret = NULL "
-                                "WHERE job_seq = ? AND state = 'PENDING'";
+    static const char all[] = "UPDATE job_items SET state = 'CANCELED', secret = NULL "
+                              "WHERE job_seq = ? AND state = 'PENDING'";
+    static const char some[] = "UPDATE job_items SET state = 'CANCELED', secret = NULL "
+                               "WHERE job_seq = ?1 AND state = 'PENDING' AND seq IN (SELECT seq FROM job_items "
+                               "INDEXED BY job_items_state WHERE job_seq = ?1 AND state = 'PENDING' "
+                               "ORDER BY seq LIMIT ?2)";
     static const char count[] = "UPDATE jobs SET n_canceled = n_canceled + ? WHERE seq = ?";
     if (n)
         *n = 0;
@@ -420,13 +426,28 @@ int store_job_cancel_pending(store_conn *c, const char *job_id, int64_t *n)
     int rc = job_seq(c, job_id, &jseq);
     if (rc != STORE_OK)
         return rc;
-    rc = sq_exec(c, items, SQ_ARGS(SQ_INT(jseq)));
+    if (limit)
+        rc = sq_exec(c, some, SQ_ARGS(SQ_INT(jseq), SQ_INT(sql_limit(limit))));
+    else
+        rc = sq_exec(c, all, SQ_ARGS(SQ_INT(jseq)));
     if (rc != STORE_OK)
         return rc;
     int64_t canceled = sqlite3_changes64(c->db);
     if (n)
         *n = canceled;
     return canceled ? sq_exec(c, count, SQ_ARGS(SQ_INT(canceled), SQ_INT(jseq))) : STORE_OK;
+}
+
+int store_job_cancel_pending(store_conn *c, const char *job_id, int64_t *n)
+{
+    return cancel_pending(c, job_id, 0, n);
+}
+
+int store_job_cancel_some(store_conn *c, const char *job_id, size_t limit, int64_t *n)
+{
+    if (n)
+        *n = 0;
+    return limit ? cancel_pending(c, job_id, limit, n) : STORE_ERROR;
 }
 
 int store_job_clear_secrets(store_conn *c, const char *job_id)

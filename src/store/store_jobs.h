@@ -137,8 +137,15 @@ int store_job_items_page(store_conn *c, const char *job_id, const char *state, i
  * canceled). */
 int store_job_item_finish(store_conn *c, const job_item_record *it);
 /* Turns every PENDING item of the job into CANCELED (clearing its secret: it will never be
- * used) and adds them to its canceled count; writes how many into *n (may be NULL). */
+ * used) and adds them to its canceled count; writes how many into *n (may be NULL).
+ * STORE_NOTFOUND when there is no such job. Its cost grows with the items it cancels (measured:
+ * 900,000 in one transaction held the writer for many seconds): for a large job, first cancel
+ * in bounded steps with store_job_cancel_some. */
 int store_job_cancel_pending(store_conn *c, const char *job_id, int64_t *n);
+/* The same for at most limit (> 0) of the job's PENDING items, lowest seq first: call it in
+ * write transactions of their own until it cancels fewer than limit (*n < limit), then end the
+ * job (store_job_cancel_pending finds none left, or those the runner left since). */
+int store_job_cancel_some(store_conn *c, const char *job_id, size_t limit, int64_t *n);
 /* Clears the secret of every item of the job that is not FAILED (a finished job keeps only the
  * secrets that a retry may use). */
 int store_job_clear_secrets(store_conn *c, const char *job_id);

@@ -1,7 +1,7 @@
 /* test_store_jobs.c — durable jobs in the SQLite store on a real file (store_jobs.h): jobs
  * inserted, read, listed (newest first, by state, in pages, never RECEIVING) and picked to run
  * (one per instance, oldest first); items inserted, taken while PENDING, paged without their
- * secrets, finished at most once, canceled, their secrets cleared but for FAILED ones, a login
+ * secrets, finished at most once, canceled (at once or in bounded steps), their secrets cleared but for FAILED ones, a login
  * repeated within a job; the bounded purge; the cascade when an instance is deleted. Secrets and
  * counts the interface does not show are read with SQLite's own API on the same file. */
 #include <setjmp.h>
@@ -445,8 +445,50 @@ static void items_pending_page_finish_once(void **state)
     assert_int_equal(store_job_items_pending(f->c, other.id, -1, 100, &l), STORE_OK);
     assert_int_equal(l.n, 3);
     job_item_list_clear(&l);
+    assert_int_equal(store_job_cancel_pending(f->c, "no-such-job", &n), STORE_NOTFOUND);
     job_clear(&j);
     job_clear(&other);
+    instance_clear(&a);
+}
+
+static void cancel_in_bounded_steps(void **state)
+{
+    fixture *f = *state;
+    instance a;
+    make_instance(f, &a);
+    job_record j;
+    make_job(f, a.id, "RUNNING", 1, 0, &j);
+    make_items(f, j.id, 7, NULL);
+    job_item_record done = {.seq = 1};
+    memcpy(done.job_id, j.id, ID_LEN);
+    snprintf(done.state, sizeof done.state, "%s", "FAILED");
+    assert_int_equal(store_job_item_finish(f->c, &done), STORE_OK);
+    /* 6 pending in steps of 4: 0, 2, 3, 4, then 5, 6; the failed item 1 untouched. */
+    int64_t n = -1;
+    assert_int_equal(store_job_cancel_some(f->c, j.id, 4, &n), STORE_OK);
+    assert_int_equal(n, 4);
+    job_item_list l = {0};
+    assert_int_equal(store_job_items_pending(f->c, j.id, -1, 100, &l), STORE_OK);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.items[0].seq, 5);
+    job_item_list_clear(&l);
+    assert_int_equal(secrets_held(f, j.id), 0x60); /* the pending 5, 6 (item 1 failed without one) */
+    assert_int_equal(store_job_cancel_some(f->c, j.id, 4, &n), STORE_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(store_job_cancel_some(f->c, j.id, 4, &n), STORE_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_job_cancel_pending(f->c, j.id, &n), STORE_OK);
+    assert_int_equal(n, 0);
+    job_record got;
+    assert_int_equal(store_job_get(f->c, a.id, j.id, &got), STORE_OK);
+    assert_int_equal(got.counts.canceled, 6);
+    job_clear(&got);
+    assert_int_equal(store_job_items_page(f->c, j.id, "CANCELED", -1, 100, &l), STORE_OK);
+    assert_int_equal(l.n, 6);
+    job_item_list_clear(&l);
+    assert_int_equal(store_job_cancel_some(f->c, j.id, 0, &n), STORE_ERROR);
+    assert_int_equal(store_job_cancel_some(f->c, "no-such-job", 4, &n), STORE_NOTFOUND);
+    job_clear(&j);
     instance_clear(&a);
 }
 
@@ -676,6 +718,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(list_newest_first_filtered_paged, setup, teardown),
         cmocka_unit_test_setup_teardown(runnable_one_per_instance_oldest_first, setup, teardown),
         cmocka_unit_test_setup_teardown(items_pending_page_finish_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(cancel_in_bounded_steps, setup, teardown),
         cmocka_unit_test_setup_teardown(clear_secrets_keeps_failed_only, setup, teardown),
         cmocka_unit_test_setup_teardown(login_first_within_a_job, setup, teardown),
         cmocka_unit_test_setup_teardown(purge_bounded_and_selective, setup, teardown),

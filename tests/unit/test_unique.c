@@ -18,6 +18,7 @@
 
 #include "core/instances.h"
 #include "core/users.h"
+#include "store/sqlite_migrations.h"
 #include "store/store.h"
 #include "support.h"
 #include "util/buf.h"
@@ -203,7 +204,9 @@ static void old_store_with_lookalikes_is_refused(void **state)
     exec_sql(db, "DROP INDEX users_fold; CREATE INDEX users_fold ON users(instance_id, username_fold)");
     assert_int_equal(insert(f, &f->a, &f->a_defs, "Cy.Dee"), STORE_OK);
     assert_int_equal(insert(f, &f->a, &f->a_defs, "cy.dee"), STORE_OK);
-    exec_sql(db, "DELETE FROM schema_migrations WHERE version >= 5");
+    /* (The jobs' tables of migrations 7 and 8 dropped too, or they would be made again.) */
+    exec_sql(db, "DROP TABLE job_logins; DROP TABLE job_items; DROP TABLE jobs; "
+                 "DELETE FROM schema_migrations WHERE version >= 5");
     char err[1024];
     store *again = store_open(f->ts.path, 0, err, sizeof err);
     assert_null(again);
@@ -218,7 +221,9 @@ static void old_store_with_lookalikes_is_refused(void **state)
     if (!again)
         fail_msg("%s", err);
     store_conn *c = store_conn_get(again);
-    assert_int_equal(store_schema_version(c), 6);
+    size_t n_migrations;
+    const migration *m = migrations_all(&n_migrations);
+    assert_int_equal(store_schema_version(c), m[n_migrations - 1].version);
     store_conn_put(c);
     store_close(again);
     assert_int_equal(insert(f, &f->a, &f->a_defs, "CY.DEE"), STORE_UNIQUE);
