@@ -116,7 +116,7 @@ int store_job_delete(store_conn *c, const char *id);
  * each such job once none of them remain, so that it holds the writer briefly; a job being
  * purged may be seen with part of its items meanwhile. Writes how many jobs it deleted into *n and whether it stopped
  * at the limit (call it again, in a transaction of its own) into *more (either may be NULL). */
-enum { STORE_PURGE_LIMIT = 10000 };
+enum { STORE_PURGE_LIMIT = 5000 };
 int store_job_purge(store_conn *c, int64_t finished_before_ms, int64_t receiving_before_ms, size_t limit,
                     int64_t *n, int *more);
 
