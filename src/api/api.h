@@ -1,5 +1,5 @@
-/* api.h — the Amazon Connect door: the operation table and the dispatcher that turns an
- * HTTP request into a call of one operation handler.
+/* api.h — the Amazon Connect door and the roster API door (/roster/v1): the operation tables and
+ * the dispatcher that turns an HTTP request into a call of one operation handler.
  *
  * The dispatcher does, for every operation, in this order: route (method + path), authenticate
  * (SigV4), check the operation's core action (core_allow_op: the permission, before the body is
@@ -17,12 +17,17 @@
 #include "core/context.h"
 #include "core/error.h"
 #include "http/request.h"
+#include "jobs/jobs.h"
+#include "jobs/runner.h"
 #include "store/store.h"
 
 #define API_MAX_LABELS 4
 
+struct api_env;
+
 typedef struct api_call {
     request *r;
+    const struct api_env *env;           /* the dispatcher's */
     core_ctx cx;
     principal who;
     json_t *in;                          /* the body object ({} when none) */
@@ -31,6 +36,8 @@ typedef struct api_call {
     json_t *out;                         /* response document; NULL: empty 200 */
     char *out_body;                      /* or an already serialised document (malloc'd), sent as is */
     size_t out_len;
+    int status;                          /* of a document answer: 0 is 200 (202 for a job accepted) */
+    int responded;                       /* the handler answered r itself (a CSV document, a stream) */
     rerr err;
 } api_call;
 
@@ -41,6 +48,10 @@ enum {
     OP_BODY_INSTANCE = 1,   /* a Search* operation: InstanceId is a body member, and it only reads */
     OP_GREEDY_LABEL = 2,    /* the last label takes the rest of the path (an unencoded ARN) */
     OP_NO_INSTANCE = 4,     /* the {InstanceId} label is resolved by the handler itself */
+    OP_ENTRY_CHECKS = 8,    /* what it needs depends on what the path names (a job's mode): only the
+                             * core entry point can check it (action is then unused) */
+    OP_OWN_TX = 16,         /* the entry points (src/jobs) run their own transactions: the handler
+                             * runs outside the dispatcher's read transaction */
 };
 
 typedef struct api_op {
@@ -57,13 +68,20 @@ typedef struct api_env {
     store *st;
     const keyring *kr;
     const settings *cfg;
+    jobs_runner *runner;                 /* woken when a job is queued or cancelled; may be NULL */
+    import_limits import_lim;            /* rows per uploaded file */
 } api_env;
 
 /* The http_dispatch_fn of the server: cls is an api_env. */
 void api_dispatch(void *cls, request *r);
-/* The http_prepare_fn of the server: answers at their headers the doors that have no adapter yet
- * (the roster API, its uploads, SCIM). */
+/* The http_prepare_fn of the server: begins a CSV upload at its headers (roster_upload.h: the
+ * client is authenticated and authorized before its body is read), and answers at their headers
+ * the doors that have no adapter yet (SCIM). */
 void api_prepare(void *cls, request *r);
+
+/* Answers r with e as an AWS error: status (0: the code's own), X-Amzn-ErrorType and
+ * {"Message": …}. */
+void api_respond_error(request *r, const rerr *e, int status);
 
 /* The operation tables of each adapter file (connect_<area>.c). */
 const api_op *connect_instance_ops(size_t *n);
@@ -74,5 +92,8 @@ const api_op *connect_hierarchy_ops(size_t *n);
 const api_op *connect_tag_ops(size_t *n);
 const api_op *connect_user_ops(size_t *n);
 const api_op *connect_user_search_ops(size_t *n);
+/* … and of the roster API's (roster_<area>.c). */
+const api_op *roster_job_ops(size_t *n);
+const api_op *roster_document_ops(size_t *n);
 
 #endif

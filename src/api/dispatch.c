@@ -1,5 +1,6 @@
 /* dispatch.c — routing, authentication, body parsing, permission and instance checks for
- * every Amazon Connect operation, and the one place errors become AWS error responses. */
+ * every operation of the Amazon Connect and roster API doors, and the one place errors become
+ * AWS error responses. */
 #include "api/api.h"
 
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 #include <time.h>
 
 #include "api/jsonio.h"
+#include "api/roster_upload.h"
 #include "auth/authenticate.h"
 #include "core/instances.h"
 #include "core/tags.h"
@@ -47,6 +49,11 @@ static void respond_error_status(request *r, const rerr *e, int status)
 static void respond_error(request *r, const rerr *e)
 {
     respond_error_status(r, e, 0);
+}
+
+void api_respond_error(request *r, const rerr *e, int status)
+{
+    respond_error_status(r, e, status);
 }
 
 /* Answers a request the server refused before dispatch (framing, sizes): 413 is
@@ -98,12 +105,19 @@ static int match(const api_op *op, request *r, const char **labels, size_t *n_la
     return seg == r->n_segments;
 }
 
-static const api_op *route(request *r, const char **labels, size_t *n_labels, char **greedy)
+/* The operation of r among its door's tables (the Connect API's or the roster API's), or NULL. */
+static const api_op *route(request *r, const http_door *door, const char **labels, size_t *n_labels, char **greedy)
 {
-    const api_op *(*const tables[])(size_t *) = {connect_instance_ops, connect_security_ops, connect_routing_ops,
-                                                  connect_queue_ops,    connect_hierarchy_ops, connect_tag_ops,
-                                                  connect_user_ops,     connect_user_search_ops};
-    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
+    const api_op *(*const connect[])(size_t *) = {connect_instance_ops, connect_security_ops, connect_routing_ops,
+                                                   connect_queue_ops,    connect_hierarchy_ops, connect_tag_ops,
+                                                   connect_user_ops,     connect_user_search_ops, NULL};
+    const api_op *(*const roster[])(size_t *) = {roster_job_ops, roster_document_ops, NULL};
+    const api_op *(*const *tables)(size_t *) = NULL;
+    if (door->id == DOOR_CONNECT)
+        tables = connect;
+    else if (door->id == DOOR_ROSTER)
+        tables = roster;
+    for (size_t t = 0; tables && tables[t]; t++) {
         size_t n;
         const api_op *ops = tables[t](&n);
         for (size_t i = 0; i < n; i++) {
@@ -143,6 +157,8 @@ static int parse_body(api_call *c)
  * permission of the kind of resource their ARN (a path label) names. */
 static int check_permission(api_call *c, const api_op *op)
 {
+    if (op->flags & OP_ENTRY_CHECKS)
+        return 0;
     if (op->action == CORE_TAGS_ADD || op->action == CORE_TAGS_REMOVE || op->action == CORE_TAGS_LIST)
         return tags_allowed(&c->cx, op->action, c->labels[0], &c->err);
     return core_allow_op(&c->cx, op->action, NULL, op->name, &c->err);
@@ -175,7 +191,7 @@ static int run(api_call *c, const api_env *env, const api_op *op)
     /* A read operation runs in one read transaction: one consistent snapshot, and one
      * transaction start instead of one per statement. A writing operation reads its
      * credentials in a short read transaction and opens its own write transaction in the core. */
-    int reading = strcmp(op->method, "GET") == 0 || (op->flags & OP_BODY_INSTANCE);
+    int reading = (strcmp(op->method, "GET") == 0 || (op->flags & OP_BODY_INSTANCE)) && !(op->flags & OP_OWN_TX);
     if (store_begin(c->cx.conn, 0) != STORE_OK)
         return rerr_set(&c->err, ERR_UNAVAILABLE, NULL, "The store is busy; retry");
     int rc = authenticate_sigv4(&c->cx, env->kr, &sr, time(NULL), &c->who, &c->err);
@@ -194,20 +210,22 @@ static int run(api_call *c, const api_env *env, const api_op *op)
     return rc;
 }
 
-/* Sends out, or ready when the handler serialised the document itself (taking ready). */
-static void respond_ok(request *r, json_t *out, char *ready, size_t ready_len)
+/* Sends out, or ready when the handler serialised the document itself (taking ready), with
+ * status (0: 200). */
+static void respond_ok(request *r, int status, json_t *out, char *ready, size_t ready_len)
 {
+    status = status ? status : 200;
     if (ready) {
-        request_respond_take(r, 200, content_json, ready, ready_len);
+        request_respond_take(r, status, content_json, ready, ready_len);
         return;
     }
     if (!out) {
-        request_respond(r, 200, content_json, NULL, 0);
+        request_respond(r, status, content_json, NULL, 0);
         return;
     }
     size_t len;
     char *body = jdump(out, &len);
-    request_respond_take(r, 200, content_json, body, len);
+    request_respond_take(r, status, content_json, body, len);
 }
 
 static void healthz(const api_env *env, request *r)
@@ -231,9 +249,12 @@ static int console_file(request *r)
 
 void api_prepare(void *cls, request *r)
 {
-    (void)cls;
     const http_door *door = r->door ? r->door : http_door_for(NULL);
-    if (door->id == DOOR_ROSTER || door->id == DOOR_ROSTER_UPLOAD || door->id == DOOR_SCIM) {
+    if (door->id == DOOR_ROSTER_UPLOAD) {
+        roster_upload_prepare(cls, r);
+        return;
+    }
+    if (door->id == DOOR_SCIM) {
         rerr e;
         rerr_set(&e, ERR_UNKNOWN_OPERATION, NULL, "The %s is not served yet", door->name);
         respond_error(r, &e);
@@ -246,11 +267,16 @@ void api_dispatch(void *cls, request *r)
     api_call c;
     memset(&c, 0, sizeof c);
     c.r = r;
+    c.env = env;
     if (r->refuse_status) {
         respond_refusal(r);
         return;
     }
     const http_door *door = r->door ? r->door : http_door_for(NULL);
+    if (door->id == DOOR_ROSTER_UPLOAD) { /* begun at its headers (api_prepare) */
+        roster_upload_finish(env, r);
+        return;
+    }
     if (request_parse_uri(r) != 0) {
         rerr_set(&c.err, ERR_INVALID_REQUEST, NULL, "%s", r->bad_uri);
         respond_error(r, &c.err);
@@ -264,7 +290,7 @@ void api_dispatch(void *cls, request *r)
         return;
     char *greedy = NULL;
     size_t n_labels = 0;
-    const api_op *op = route(r, c.labels, &n_labels, &greedy);
+    const api_op *op = route(r, door, c.labels, &n_labels, &greedy);
     if (!op) {
         rerr_set(&c.err, ERR_UNKNOWN_OPERATION, NULL, "No operation is served at %s %s", r->method, r->raw_path);
         respond_error(r, &c.err);
@@ -276,7 +302,8 @@ void api_dispatch(void *cls, request *r)
     if (!c.cx.conn)
         rerr_set(&c.err, ERR_UNAVAILABLE, NULL, "The store is not available");
     if (c.cx.conn && run(&c, env, op) == 0) {
-        respond_ok(r, c.out, c.out_body, c.out_len);
+        if (!c.responded)
+            respond_ok(r, c.status, c.out, c.out_body, c.out_len);
         c.out_body = NULL; /* the response took it */
     } else {
         respond_error(r, &c.err);

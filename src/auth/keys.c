@@ -84,34 +84,44 @@ void keyring_free(keyring *kr)
         sodium_free(kr);
 }
 
-/* Seals secret under the master key with the key id as associated data; fills k->sealed. */
-static void seal(const keyring *kr, access_key *k, const char *secret)
+unsigned char *keyring_seal(const keyring *kr, const char *ad, const char *secret, size_t *len_out)
 {
     size_t n = strlen(secret);
-    k->sealed_len = NONCE_LEN + n + TAG_LEN;
-    k->sealed = xmalloc(k->sealed_len);
-    randombytes_buf(k->sealed, NONCE_LEN);
+    *len_out = NONCE_LEN + n + TAG_LEN;
+    unsigned char *sealed = xmalloc(*len_out);
+    randombytes_buf(sealed, NONCE_LEN);
     unsigned long long clen = 0;
-    crypto_aead_xchacha20poly1305_ietf_encrypt(k->sealed + NONCE_LEN, &clen, (const unsigned char *)secret, n,
-                                               (const unsigned char *)k->id, strlen(k->id), NULL, k->sealed,
-                                               kr->master);
+    crypto_aead_xchacha20poly1305_ietf_encrypt(sealed + NONCE_LEN, &clen, (const unsigned char *)secret, n,
+                                               (const unsigned char *)ad, strlen(ad), NULL, sealed, kr->master);
+    return sealed;
 }
 
-char *keys_open_secret(const keyring *kr, const access_key *k)
+char *keyring_open(const keyring *kr, const char *ad, const unsigned char *sealed, size_t len)
 {
-    if (k->sealed_len < NONCE_LEN + TAG_LEN)
+    if (!sealed || len < NONCE_LEN + TAG_LEN)
         return NULL;
-    size_t n = k->sealed_len - NONCE_LEN - TAG_LEN;
+    size_t n = len - NONCE_LEN - TAG_LEN;
     char *secret = xmalloc(n + 1);
     unsigned long long mlen = 0;
-    if (crypto_aead_xchacha20poly1305_ietf_decrypt((unsigned char *)secret, &mlen, NULL, k->sealed + NONCE_LEN,
-                                                   k->sealed_len - NONCE_LEN, (const unsigned char *)k->id,
-                                                   strlen(k->id), k->sealed, kr->master) != 0) {
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt((unsigned char *)secret, &mlen, NULL, sealed + NONCE_LEN,
+                                                   len - NONCE_LEN, (const unsigned char *)ad, strlen(ad), sealed,
+                                                   kr->master) != 0) {
         free(secret);
         return NULL;
     }
     secret[mlen] = '\0';
     return secret;
+}
+
+/* Seals secret under the master key with the key id as associated data; fills k->sealed. */
+static void seal(const keyring *kr, access_key *k, const char *secret)
+{
+    k->sealed = keyring_seal(kr, k->id, secret, &k->sealed_len);
+}
+
+char *keys_open_secret(const keyring *kr, const access_key *k)
+{
+    return keyring_open(kr, k->id, k->sealed, k->sealed_len);
 }
 
 /* "AKRS" and 16 characters of RFC 4648 base32: the shape of an AWS access key id. */

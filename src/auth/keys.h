@@ -23,6 +23,14 @@ char *keyring_path_for(const char *db_path);
 keyring *keyring_load(const char *path, int create, char *err, size_t errlen);
 void keyring_free(keyring *kr);
 
+/* Seals secret (a NUL-terminated string) under the master key with ad as associated data
+ * (XChaCha20-Poly1305; opening needs the same ad). Returns the malloc'd sealed bytes and their
+ * length in *len_out; the caller frees. Never fails. */
+unsigned char *keyring_seal(const keyring *kr, const char *ad, const char *secret, size_t *len_out);
+/* Opens what keyring_seal made with the same ad. Returns a malloc'd NUL-terminated secret (the
+ * caller wipes it with sodium_memzero and frees it), or NULL when it does not open. */
+char *keyring_open(const keyring *kr, const char *ad, const unsigned char *sealed, size_t len);
+
 /* Creates an access key. kind KEY_ACCOUNT ignores instance_ref/username; KEY_USER acts as
  * user `username` of instance `instance_ref` (id, ARN or alias). On success returns 0, writes the
  * key id into id_out and a malloc'd secret into *secret_out (caller wipes and frees).

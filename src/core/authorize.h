@@ -84,8 +84,12 @@ typedef enum core_action {
     /* jobs (src/jobs): imports, their reading, cancel and retry, the template and exports */
     CORE_IMPORT_CREATE,          /* an import in CREATE mode */
     CORE_IMPORT_UPSERT,          /* an import in UPSERT mode */
+    CORE_JOBS_CANCEL,            /* the permission follows the job (an import's mode) */
+    CORE_JOBS_RETRY,
     CORE_JOBS_VIEW,              /* jobs, their items and reports; the template; exports */
     CORE_USERS_EXPORT,
+    CORE_CATALOG_READ,
+    CORE_USERS_FIND,             /* an importer's look-up of a username (create or update?) */           /* the names of an instance's profiles and groups, for CSV files */
     /* tags */
     CORE_TAGS_ADD,
     CORE_TAGS_REMOVE,

@@ -13,6 +13,19 @@ void principal_clear(principal *p)
     memset(p, 0, sizeof *p);
 }
 
+const char *principal_kind_name(const principal *p)
+{
+    switch (p ? p->kind : PRINCIPAL_CLI) {
+    case PRINCIPAL_CLI: return "CLI";
+    case PRINCIPAL_ACCOUNT_KEY: return "ACCOUNT_KEY";
+    case PRINCIPAL_USER_KEY: return "USER_KEY";
+    case PRINCIPAL_CONSOLE_SESSION: return "CONSOLE_SESSION";
+    case PRINCIPAL_SCIM_TOKEN: return "SCIM_TOKEN";
+    case PRINCIPAL_JOB: return "JOB";
+    default: return "NONE";
+    }
+}
+
 const principal *principal_cli(void)
 {
     static const principal cli = {.kind = PRINCIPAL_CLI, .key_id = "cli"};

@@ -41,6 +41,9 @@ const principal *principal_cli(void);
 int principal_is_account(const principal *p);
 
 void principal_clear(principal *p);
+/* The kind's name as jobs record their submitter: "CLI", "ACCOUNT_KEY", "USER_KEY",
+ * "CONSOLE_SESSION", "SCIM_TOKEN", "JOB", "NONE" (NULL p: "CLI"). Static. */
+const char *principal_kind_name(const principal *p);
 
 /* Deployment-wide settings, read from the store at start-up. */
 typedef struct settings {

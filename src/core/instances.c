@@ -109,8 +109,13 @@ int instances_create(core_ctx *cx, const instance_create *in, instance *out, ins
 
 int instances_resolve(core_ctx *cx, const char *ref, int allow_alias, instance *out, rerr *e)
 {
+    return instances_resolve_for(cx, CORE_INSTANCES_RESOLVE, ref, allow_alias, out, e);
+}
+
+int instances_resolve_for(core_ctx *cx, core_action a, const char *ref, int allow_alias, instance *out, rerr *e)
+{
     memset(out, 0, sizeof *out);
-    if (core_allow(cx, CORE_INSTANCES_RESOLVE, NULL, e) || validate_id(e, "InstanceId", ref, 256))
+    if (core_allow(cx, a, NULL, e) || validate_id(e, "InstanceId", ref, 256))
         return -1;
     char iid[ID_LEN], kind[32], rid[ID_LEN];
     const char *id = ref;
@@ -127,7 +132,7 @@ int instances_resolve(core_ctx *cx, const char *ref, int allow_alias, instance *
         return rerr_set(e, ERR_NOT_FOUND, "InstanceId", "Instance not found: %.300s", ref);
     if (rc != STORE_OK)
         return core_store_error(cx, rc, "read the instance", e);
-    if (core_allow(cx, CORE_INSTANCES_RESOLVE, out->id, e)) {
+    if (core_allow(cx, a, out->id, e)) {
         instance_clear(out);
         return -1;
     }

@@ -3,6 +3,7 @@
 #ifndef ROSTER_CORE_INSTANCES_H
 #define ROSTER_CORE_INSTANCES_H
 
+#include "core/authorize.h"
 #include "core/context.h"
 #include "core/error.h"
 
@@ -33,6 +34,9 @@ int instances_create(core_ctx *cx, const instance_create *in, instance *out, ins
  * that the principal may reach it (a user key reaches only its own instance).
  * Returns 0 with *out filled (caller clears), or -1: ERR_NOT_FOUND, ERR_ACCESS_DENIED. */
 int instances_resolve(core_ctx *cx, const char *ref, int allow_alias, instance *out, rerr *e);
+/* The same, checking action a (the caller's own: its refusal names the caller's operation)
+ * instead of CORE_INSTANCES_RESOLVE, before and after the look-up. */
+int instances_resolve_for(core_ctx *cx, core_action a, const char *ref, int allow_alias, instance *out, rerr *e);
 
 /* One page of instances visible to the principal, by id. *next is a malloc'd token or NULL. */
 int instances_list(core_ctx *cx, const char *token, size_t limit, instance **out, size_t *n, char **next,

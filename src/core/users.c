@@ -188,12 +188,24 @@ static int load_user(core_ctx *cx, const char *instance_id, const char *id, user
     return rc == STORE_OK ? 0 : core_store_error(cx, rc, "read the user", e);
 }
 
+static int check_exists(core_ctx *cx, store_resource kind, const char *instance_id, const char *id,
+                        const char *field, const char *noun, rerr *e);
+
 /* Checks that each profile exists in the instance and that the principal may grant the union
  * of their permissions; appends the distinct ids to *out. */
 static int check_profiles(core_ctx *cx, const char *instance_id, const strlist *ids, strlist *out, rerr *e)
 {
     strlist perms = {0};
     int result = 0;
+    if (principal_is_account(cx->who)) { /* it may grant anything: existence is the whole check */
+        for (size_t i = 0; result == 0 && i < ids->n; i++) {
+            result = check_exists(cx, STORE_RES_SECURITY_PROFILE, instance_id, ids->items[i], "SecurityProfileIds",
+                                  "Security profile", e);
+            if (result == 0 && !strlist_contains(out, ids->items[i]))
+                strlist_push(out, ids->items[i]);
+        }
+        return result;
+    }
     for (size_t i = 0; result == 0 && i < ids->n; i++) {
         security_profile p;
         int rc = store_security_profile_get(cx->conn, instance_id, ids->items[i], &p);
@@ -373,6 +385,11 @@ int users_create_tx(core_ctx *cx, const char *instance_id, const user_new *in, c
     build_user(cx, instance_id, in, &profiles, password_hash, &u);
     if (user_check_channel_state(&u, e))
         goto done;
+    if (in->dry_run) {
+        id_out[0] = '\0';
+        result = 0;
+        goto done;
+    }
     rc = store_user_create(cx->conn, &u);
     if (rc == STORE_OK && in->tags)
         rc = store_tags_set(cx->conn, instance_id, u.id, in->tags);
@@ -421,7 +438,8 @@ int users_create(core_ctx *cx, const char *instance_id, const user_new *in, char
  * change of nothing), Users.EditPermission for the security profiles. */
 static int allow_change(core_ctx *cx, const char *instance_id, const user_change *ch, rerr *e)
 {
-    int edits = ch->identity || ch->phone || ch->config || ch->routing_profile_id || ch->set_hierarchy;
+    int edits = ch->identity || ch->phone || ch->config || ch->routing_profile_id || ch->set_hierarchy ||
+                ch->password || ch->set_tags;
     if ((edits || !ch->security_profile_ids) && core_allow(cx, CORE_USERS_UPDATE, instance_id, e))
         return -1;
     return ch->security_profile_ids ? core_allow(cx, CORE_USERS_UPDATE_SECURITY_PROFILES, instance_id, e) : 0;
@@ -434,7 +452,90 @@ static int check_change(const char *idm_type, const user_change *ch, rerr *e)
         return -1;
     if ((ch->phone || ch->config) && user_check_channels(ch->phone, ch->config, e))
         return -1;
+    if (ch->password && (user_check_new_password(idm_type, ch->password, USER_CHECK_CREATE, e) ||
+                         (!ch->password_hash && rerr_set(e, ERR_INTERNAL, "Password", "the password is not hashed"))))
+        return -1;
+    if (ch->set_tags && ch->tags && validate_tags(e, "Tags", ch->tags))
+        return -1;
     return ch->security_profile_ids ? user_check_security_profile_ids(ch->security_profile_ids, e) : 0;
+}
+
+static int same_text(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+/* 1 when the two lists hold the same strings, in any order (neither holds one twice). */
+static int same_set(const strlist *a, const strlist *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (size_t i = 0; i < a->n; i++)
+        if (!strlist_contains(b, a->items[i]))
+            return 0;
+    return 1;
+}
+
+static int same_channel(const channel_config *a, const channel_config *b)
+{
+    return a->has_auto_accept == b->has_auto_accept && a->auto_accept == b->auto_accept &&
+           a->has_afc_auto_accept == b->has_afc_auto_accept && a->afc_auto_accept == b->afc_auto_accept &&
+           a->has_acw == b->has_acw && a->acw_seconds == b->acw_seconds && a->has_afc_acw == b->has_afc_acw &&
+           a->afc_acw_seconds == b->afc_acw_seconds && strcmp(a->phone_type, b->phone_type) == 0 &&
+           strcmp(a->phone_number, b->phone_number) == 0 && a->has_persistent == b->has_persistent &&
+           a->persistent == b->persistent && strcmp(a->voice_enhancement, b->voice_enhancement) == 0;
+}
+
+/* 1 when b says everything a says (a change that leaves a user as it was). */
+static int same_user(user_record *a, user_record *b)
+{
+    if (!same_text(a->username, b->username) || !same_text(a->first_name, b->first_name) ||
+        !same_text(a->last_name, b->last_name) || !same_text(a->email, b->email) ||
+        !same_text(a->secondary_email, b->secondary_email) || !same_text(a->mobile, b->mobile) ||
+        !same_text(a->password_hash, b->password_hash) || strcmp(a->routing_profile_id, b->routing_profile_id) != 0 ||
+        strcmp(a->hierarchy_group_id, b->hierarchy_group_id) != 0 ||
+        !same_set(&a->security_profile_ids, &b->security_profile_ids) || a->n_channels != b->n_channels)
+        return 0;
+    for (size_t i = 0; i < a->n_channels; i++) {
+        const channel_config *other = user_channel(b, a->channels[i].channel);
+        if (!other || !same_channel(&a->channels[i], other))
+            return 0;
+    }
+    return 1;
+}
+
+/* 1 when the two tag sets hold the same keys with the same values. */
+static int same_tags(const kvlist *a, const kvlist *b)
+{
+    size_t na = a ? a->keys.n : 0, nb = b ? b->keys.n : 0;
+    if (na != nb)
+        return 0;
+    for (size_t i = 0; i < na; i++) {
+        size_t j = 0;
+        while (j < nb && strcmp(a->keys.items[i], b->keys.items[j]) != 0)
+            j++;
+        if (j == nb || strcmp(a->values.items[i], b->values.items[j]) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* Replaces the user's tags with want (NULL: none), given what it has. */
+static int replace_tags(core_ctx *cx, const char *instance_id, const char *id, const kvlist *have, const kvlist *want)
+{
+    strlist gone = {0};
+    for (size_t i = 0; i < have->keys.n; i++) {
+        int kept = 0;
+        for (size_t j = 0; want && !kept && j < want->keys.n; j++)
+            kept = strcmp(have->keys.items[i], want->keys.items[j]) == 0;
+        if (!kept)
+            strlist_push(&gone, have->keys.items[i]);
+    }
+    int rc = gone.n ? store_tags_remove(cx->conn, id, &gone) : STORE_OK;
+    strlist_clear(&gone);
+    if (rc == STORE_OK && want && want->keys.n)
+        rc = store_tags_set(cx->conn, instance_id, id, want);
+    return rc;
 }
 
 /* Applies the facets of ch to u, checking references in the instance. */
@@ -482,17 +583,44 @@ int users_update_tx(core_ctx *cx, const char *instance_id, const char *id, const
     if (bad || load_user(cx, instance_id, id, &before, e))
         return -1;
     int result = -1, rc;
+    kvlist tags_before = {0};
     user_copy(&after, &before);
     if (user_check_writable(&before, e) || apply_change(cx, instance_id, ch, &after, e))
         goto done;
+    if (ch->password) {
+        free_secret(after.password_hash);
+        after.password_hash = xstrdup(ch->password_hash);
+    }
+    if (ch->set_tags && (rc = store_tags_get(cx->conn, before.id, &tags_before)) != STORE_OK) {
+        core_store_error(cx, rc, "read the tags", e);
+        goto done;
+    }
+    if (ch->changed) {
+        *ch->changed = !same_user(&before, &after) || (ch->set_tags && !same_tags(&tags_before, ch->tags));
+        if (!*ch->changed) {
+            result = 0;
+            goto done;
+        }
+    }
+    if (ch->dry_run) {
+        result = 0;
+        goto done;
+    }
     after.version = before.version + 1;
     after.modified_ms = cx->now_ms;
     rc = store_user_update(cx->conn, &after);
+    if (rc == STORE_OK && ch->set_tags)
+        rc = replace_tags(cx, instance_id, before.id, &tags_before, ch->tags);
     if (rc != STORE_OK)
         write_error(cx, rc, instance_id, after.username, e);
-    else
+    else if (ch->set_tags) {
+        kvlist none = {0};
+        result = audit(cx, ch->operation ? ch->operation : "UpdateUser", &before, &tags_before, &after,
+                       ch->tags ? ch->tags : &none, e);
+    } else
         result = audit(cx, ch->operation ? ch->operation : "UpdateUser", &before, NULL, &after, NULL, e);
 done:
+    kvlist_clear(&tags_before);
     user_clear(&before);
     user_clear(&after);
     return result;
@@ -558,6 +686,28 @@ int users_get(core_ctx *cx, const char *instance_id, const char *id, user_record
     free_secret(out->password_hash);
     out->password_hash = NULL;
     return 0;
+}
+
+int users_find(core_ctx *cx, const char *instance_id, const char *username, user_record *out, int *exact, rerr *e)
+{
+    memset(out, 0, sizeof *out);
+    *exact = 0;
+    if (core_allow(cx, CORE_USERS_FIND, instance_id, e))
+        return -1;
+    user_ref r;
+    int rc = store_user_lookalike(cx->conn, instance_id, username, &r);
+    if (rc == STORE_NOTFOUND)
+        return rerr_set(e, ERR_NOT_FOUND, "Username", "User not found: %.100s", username);
+    if (rc != STORE_OK)
+        return core_store_error(cx, rc, "look up the username", e);
+    *exact = strcmp(r.username, username) == 0;
+    int result = load_user(cx, instance_id, r.id, out, e);
+    user_ref_clear(&r);
+    if (result == 0) {
+        free_secret(out->password_hash);
+        out->password_hash = NULL;
+    }
+    return result;
 }
 
 int users_list(core_ctx *cx, const char *instance_id, const char *token, size_t limit, summary_list *out,

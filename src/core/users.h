@@ -63,6 +63,7 @@ typedef struct user_new {
     const char *hierarchy_group_id;      /* NULL or "": outside the hierarchy */
     const kvlist *tags;                  /* NULL when none */
     user_check_mode mode;                /* USER_CHECK_CREATE, or _OPERATOR for `roster users add` */
+    int dry_run;                         /* users_create_tx only: every check, nothing written (id_out "") */
 } user_new;
 
 /* Creates the user (and its AGENT queue) and writes its id into id_out. The password is hashed
@@ -83,6 +84,15 @@ typedef struct user_change {
     const strlist *security_profile_ids; /* replaces the set (needs Users.EditPermission) */
     int set_hierarchy;                   /* hierarchy_group_id applies (NULL or "": remove) */
     const char *hierarchy_group_id;
+    const char *password;                /* a new password (plain, checked against the policy; refused on
+                                          * SAML); password_hash is its argon2id hash, computed by the caller */
+    const char *password_hash;
+    const kvlist *tags;                  /* with set_tags: replaces the user's tags (NULL: none) */
+    int set_tags;
+    int dry_run;                         /* every check, nothing written */
+    int *changed;                        /* when not NULL: a change that leaves the user as it was writes
+                                          * nothing (no version, no audit event) and sets *changed to 0;
+                                          * otherwise 1 */
 } user_change;
 
 int users_update(core_ctx *cx, const char *instance_id, const char *id, const user_change *ch, rerr *e);
@@ -94,6 +104,12 @@ int users_delete_tx(core_ctx *cx, const char *instance_id, const char *id, rerr 
 
 /* The whole user (password hash removed). *out is the caller's to clear. */
 int users_get(core_ctx *cx, const char *instance_id, const char *id, user_record *out, rerr *e);
+
+/* The user of the instance named username, or one whose name differs from it only in ASCII
+ * case (*exact says which: 1 same bytes, 0 a look-alike), for importers deciding between a create
+ * and an update: any principal of the instance (CORE_USERS_FIND); never shown to a client by a
+ * door. *out (password hash removed) is the caller's to clear. ERR_NOT_FOUND when there is none. */
+int users_find(core_ctx *cx, const char *instance_id, const char *username, user_record *out, int *exact, rerr *e);
 
 /* One page of users ordered by username (then id), at most limit, after token (NULL or "":
  * the first page). Summaries carry id, username (name) and modified_ms. *out is the caller's to

@@ -31,47 +31,71 @@ int core_write(core_ctx *cx, core_change_fn change, void *arg, rerr *e)
     return commit(cx, e);
 }
 
-/* Runs item i under its own savepoint and reports its outcome. Returns 1 when the item failed,
- * 0 when it was kept, -1 with *e set when the batch must be abandoned. */
-static int run_item(core_ctx *cx, const core_batch *b, size_t i, rerr *e)
+/* Runs item i under its own savepoint (or, optimistic, without one) and reports its outcome.
+ * Returns 1 when the item failed, 0 when it was kept, -1 with *e set when the batch must be
+ * abandoned, -2 when an optimistic item failed after writing (run the batch again with
+ * savepoints). */
+static int run_item(core_ctx *cx, const core_batch *b, int optimistic, size_t i, rerr *e)
 {
-    int rc = store_item_begin(cx->conn);
+    int rc = optimistic ? STORE_OK : store_item_begin(cx->conn);
     if (rc != STORE_OK)
         return core_store_error(cx, rc, "begin a batch item", e);
     rerr ie;
     rerr_clear(&ie);
+    int64_t before = optimistic ? store_changes(cx->conn) : 0;
     int ok = b->item(cx, b->arg, i, &ie) == 0;
-    if ((rc = store_item_end(cx->conn, ok)) != STORE_OK)
+    if (optimistic && !ok && store_changes(cx->conn) != before)
+        return -2;
+    if (!optimistic && (rc = store_item_end(cx->conn, ok)) != STORE_OK)
         return core_store_error(cx, rc, ok ? "keep a batch item" : "undo a batch item", e);
     if (b->outcome && b->outcome(cx, b->arg, i, ok, ok ? NULL : &ie, e) != 0)
         return -1;
     return !ok;
 }
 
-int core_write_batch(core_ctx *cx, const core_batch *b, size_t *taken, size_t *failed, rerr *e)
+/* One transaction of the batch (see core_write_batch); -2: an optimistic item wrote and failed
+ * (nothing kept). */
+static int run_batch(core_ctx *cx, const core_batch *b, int optimistic, size_t *taken, size_t *failed, rerr *e)
 {
     size_t n_taken = 0, n_failed = 0;
     size_t max_items = b->max_items ? b->max_items : CORE_BATCH_ITEMS;
     double max_ms = b->max_ms > 0 ? b->max_ms : CORE_BATCH_MS;
+    if (begin(cx, e))
+        return -1;
+    double start = mono_ms();
+    while (n_taken < b->count && n_taken < max_items && (n_taken == 0 || mono_ms() - start < max_ms)) {
+        int r = run_item(cx, b, optimistic, b->first + n_taken, e);
+        if (r < 0) {
+            store_rollback(cx->conn);
+            return r;
+        }
+        n_failed += (size_t)r;
+        n_taken++;
+    }
+    if (b->end && b->end(cx, b->arg, n_taken, e) != 0) {
+        store_rollback(cx->conn);
+        return -1;
+    }
+    if (commit(cx, e))
+        return -1;
+    *taken = n_taken;
+    *failed = n_failed;
+    return 0;
+}
+
+int core_write_batch(core_ctx *cx, const core_batch *b, size_t *taken, size_t *failed, rerr *e)
+{
+    size_t n_taken = 0, n_failed = 0;
     if (taken)
         *taken = 0;
     if (failed)
         *failed = 0;
     if (b->count == 0)
         return 0;
-    if (begin(cx, e))
-        return -1;
-    double start = mono_ms();
-    while (n_taken < b->count && n_taken < max_items && (n_taken == 0 || mono_ms() - start < max_ms)) {
-        int r = run_item(cx, b, b->first + n_taken, e);
-        if (r < 0) {
-            store_rollback(cx->conn);
-            return -1;
-        }
-        n_failed += (size_t)r;
-        n_taken++;
-    }
-    if (commit(cx, e))
+    int rc = run_batch(cx, b, b->optimistic, &n_taken, &n_failed, e);
+    if (rc == -2)
+        rc = run_batch(cx, b, 0, &n_taken, &n_failed, e);
+    if (rc)
         return -1;
     if (taken)
         *taken = n_taken;

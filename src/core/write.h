@@ -30,13 +30,24 @@ typedef int (*core_item_fn)(core_ctx *cx, void *arg, size_t index, rerr *e);
  * *e set to abandon the whole batch (nothing of it is kept). May be NULL. */
 typedef int (*core_outcome_fn)(core_ctx *cx, void *arg, size_t index, int ok, const rerr *item_err, rerr *e);
 
+/* Called once inside the batch's transaction after its last item, before the commit, with the
+ * number of items taken: returns 0, or -1 with *e set to abandon the whole batch. May be NULL. */
+typedef int (*core_batch_end_fn)(core_ctx *cx, void *arg, size_t taken, rerr *e);
+
 typedef struct core_batch {
     core_item_fn item;
     core_outcome_fn outcome; /* may be NULL */
+    core_batch_end_fn end;   /* may be NULL */
     void *arg;
     size_t first, count; /* items first .. first + count - 1 */
     size_t max_items;    /* take at most this many in one transaction (0: CORE_BATCH_ITEMS) */
     double max_ms;       /* stop taking items once the transaction is this old (0: CORE_BATCH_MS) */
+    int optimistic;      /* run the items without their savepoints (a savepoint costs about as much
+                          * as a small item): an item that fails having written nothing needs no
+                          * undo; one that fails after writing makes the whole transaction roll back
+                          * and run again from b->first with a savepoint per item. So item and
+                          * outcome may be called twice for the same index: an arg keeping state
+                          * across calls resets it when item(b->first) is called. */
 } core_batch;
 
 #define CORE_BATCH_ITEMS 500

@@ -517,14 +517,17 @@ static int request_date(const sigv4_request *req, const sigv4_auth *auth, const 
     return SIGV4_OK;
 }
 
-/* True unless X-Amz-Content-Sha256 is present and differs from the body's hash: the header
+/* True unless X-Amz-Content-Sha256 is present and differs from the body's hash (for a deferred
+ * body: unless the header is absent or not 64 characters long): the header
  * stands in for the body in the canonical request, so without this check an unsigned
  * header would let the body be replaced under a valid signature. */
 static bool content_hash_consistent(const sigv4_request *req)
 {
     char claimed[65], actual[65];
     if (!content_sha256_header(req, claimed))
-        return true;
+        return !req->body_deferred;
+    if (req->body_deferred)
+        return strlen(claimed) == 64; /* the caller hashes the body as it arrives */
     sha256_hex(req->body, req->body_len, actual);
     return strlen(claimed) == 64 && strcasecmp(claimed, actual) == 0;
 }

@@ -41,6 +41,9 @@ typedef struct sigv4_request {
     size_t n_headers;
     const unsigned char *body;   /* may be NULL when body_len == 0 */
     size_t body_len;
+    int body_deferred;           /* the body has not arrived yet (a streamed upload): the payload hash
+                                  * is the X-Amz-Content-Sha256 header, which must be present, and the
+                                  * caller checks the body against it once the body has ended */
 } sigv4_request;
 
 /* The parsed Authorization header. */

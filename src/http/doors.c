@@ -3,12 +3,11 @@
 
 #include <string.h>
 
-#define MIB ((size_t)1024 * 1024)
-
-static const http_door doors[] = {
+/* Constant once the server runs; only the upload limit is set, at start-up. */
+static http_door doors[] = {
     [DOOR_CONNECT] = {DOOR_CONNECT, "Amazon Connect API", DOOR_AUTH_SIGV4, REQUEST_BODY_LIMIT, 0},
     [DOOR_ROSTER] = {DOOR_ROSTER, "roster API", DOOR_AUTH_SIGV4_OR_SESSION, REQUEST_BODY_LIMIT, 0},
-    [DOOR_ROSTER_UPLOAD] = {DOOR_ROSTER_UPLOAD, "roster API (uploads)", DOOR_AUTH_SIGV4_OR_SESSION, 256 * MIB, 1},
+    [DOOR_ROSTER_UPLOAD] = {DOOR_ROSTER_UPLOAD, "roster API (uploads)", DOOR_AUTH_SIGV4_OR_SESSION, UPLOAD_BODY_LIMIT, 1},
     [DOOR_SCIM] = {DOOR_SCIM, "SCIM 2.0", DOOR_AUTH_BEARER, REQUEST_BODY_LIMIT, 0},
     [DOOR_CONSOLE] = {DOOR_CONSOLE, "console", DOOR_AUTH_SESSION, 64 * 1024, 0},
     [DOOR_HEALTH] = {DOOR_HEALTH, "health", DOOR_AUTH_NONE, 0, 0},
@@ -21,12 +20,31 @@ static int under(const char *path, const char *prefix)
     return strncmp(path, prefix, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
+/* 1 when path is exactly /roster/v1/instances/{one non-empty segment}/imports. */
+static int import_path(const char *path)
+{
+    static const char head[] = "/roster/v1/instances/";
+    if (strncmp(path, head, sizeof head - 1) != 0)
+        return 0;
+    const char *seg = path + sizeof head - 1;
+    const char *slash = strchr(seg, '/');
+    return slash && slash > seg && strcmp(slash, "/imports") == 0;
+}
+
+int http_doors_set_upload_limit(size_t bytes)
+{
+    if (bytes == 0 || bytes > UPLOAD_BODY_LIMIT_MAX)
+        return -1;
+    doors[DOOR_ROSTER_UPLOAD].body_limit = bytes;
+    return 0;
+}
+
 const http_door *http_door_for(const char *raw_path)
 {
     const char *p = raw_path ? raw_path : "";
     if (strcmp(p, "/healthz") == 0)
         return &doors[DOOR_HEALTH];
-    if (under(p, "/roster/v1/uploads"))
+    if (import_path(p))
         return &doors[DOOR_ROSTER_UPLOAD];
     if (under(p, "/roster/v1"))
         return &doors[DOOR_ROSTER];

@@ -14,7 +14,7 @@
 typedef enum http_door_id {
     DOOR_CONNECT,        /* the Amazon Connect API: every path no other door claims */
     DOOR_ROSTER,         /* /roster/v1/… */
-    DOOR_ROSTER_UPLOAD,  /* /roster/v1/uploads/…: CSV uploads, streamed */
+    DOOR_ROSTER_UPLOAD,  /* /roster/v1/instances/{InstanceId}/imports: CSV uploads, streamed */
     DOOR_SCIM,           /* /scim/v2/… */
     DOOR_CONSOLE,        /* /, /static/… */
     DOOR_HEALTH,         /* /healthz */
@@ -38,5 +38,14 @@ typedef struct http_door {
 
 /* The door of a raw path (before '?'; NULL or "" is the Connect door's). Never NULL; static. */
 const http_door *http_door_for(const char *raw_path);
+
+/* The default body limit of the upload door, and the range http_doors_set_upload_limit takes
+ * (ROSTER_UPLOAD_MAX_BYTES). */
+#define UPLOAD_BODY_LIMIT ((size_t)256 * 1024 * 1024)
+#define UPLOAD_BODY_LIMIT_MAX ((size_t)64 * 1024 * 1024 * 1024)
+
+/* Sets the upload door's body limit (1..UPLOAD_BODY_LIMIT_MAX bytes). Call before the server
+ * starts: the door table is read without a lock. Returns 0, or -1 for a value out of range. */
+int http_doors_set_upload_limit(size_t bytes);
 
 #endif

@@ -356,9 +356,9 @@ static void name_items(job_item_list *out, const char *job_id)
 int store_job_items_pending(store_conn *c, const char *job_id, int64_t after_seq, size_t limit,
                             job_item_list *out)
 {
+    /* INDEXED BY: the (job_seq, seq) primary key would walk every finished item first. */
     static const char sql[] = "SELECT " ITEM_COLS ", secret FROM job_items INDEXED BY job_items_state "
-                              "WHERE job_seq = ? AND state = 'PENDING' "
-                              "AND seq > ? ORDER BY seq LIMIT ?";
+                              "WHERE job_seq = ? AND state = 'PENDING' AND seq > ? ORDER BY seq LIMIT ?";
     out->items = NULL;
     out->n = 0;
     int64_t jseq;
@@ -377,8 +377,7 @@ int store_job_items_page(store_conn *c, const char *job_id, const char *state, i
     static const char any[] = "SELECT " ITEM_COLS " FROM job_items WHERE job_seq = ? AND seq > ? "
                               "ORDER BY seq LIMIT ?";
     static const char one[] = "SELECT " ITEM_COLS " FROM job_items INDEXED BY job_items_state "
-                              "WHERE job_seq = ? AND state = ? AND seq > ? "
-                              "ORDER BY seq LIMIT ?";
+                              "WHERE job_seq = ? AND state = ? AND seq > ? ORDER BY seq LIMIT ?";
     out->items = NULL;
     out->n = 0;
     int64_t jseq;
@@ -485,4 +484,32 @@ int store_job_login_first(store_conn *c, const char *job_id, const char *login_k
         out = rc == SQLITE_DONE ? STORE_NOTFOUND : sq_status(c, rc);
     sqlite3_reset(st);
     return out;
+}
+
+int store_job_items_copy_failed(store_conn *c, const char *from_job, const char *to_job, int64_t *n)
+{
+    /* The failed items in their order, renumbered from 0: seq of the copy = how many failed
+     * items come before it (the (job_seq, state, seq) index answers that count). */
+    static const char sql[] =
+        "INSERT INTO job_items(job_seq, seq, row, state, action, user_id, username, login_key, data_json, "
+        "secret, errors_json) "
+        "SELECT ?, (SELECT count(*) FROM job_items b INDEXED BY job_items_state WHERE b.job_seq = a.job_seq AND b.state = 'FAILED' "
+        "AND b.seq < a.seq), a.row, 'PENDING', NULL, NULL, a.username, a.login_key, a.data_json, a.secret, NULL "
+        "FROM job_items a INDEXED BY job_items_state WHERE a.job_seq = ? AND a.state = 'FAILED' ORDER BY a.seq";
+    static const char count_sql[] = "SELECT count(*) FROM job_items WHERE job_seq = ?";
+    int64_t from_seq = 0;
+    job_key to;
+    if (n)
+        *n = 0;
+    int rc = job_seq(c, from_job, &from_seq);
+    if (rc == STORE_OK)
+        rc = find_job(c, to_job, &to);
+    if (rc == STORE_OK)
+        rc = sq_exec(c, sql, SQ_ARGS(SQ_INT(to.seq), SQ_INT(from_seq)));
+    /* A job past RECEIVING gets its logins looked up now (else as it leaves RECEIVING). */
+    if (rc == STORE_OK && strcmp(to.state, "RECEIVING") != 0)
+        rc = index_logins(c, to.seq);
+    if (rc == STORE_OK && n)
+        rc = sq_row(c, count_sql, sq_read_int64, n, SQ_ARGS(SQ_INT(to.seq)));
+    return rc;
 }

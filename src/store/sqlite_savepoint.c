@@ -43,3 +43,8 @@ int store_item_end(store_conn *c, int keep)
         return STORE_ERROR;
     return control(c, release);
 }
+
+int64_t store_changes(store_conn *c)
+{
+    return c && c->db ? (int64_t)sqlite3_total_changes64(c->db) : 0;
+}

@@ -78,6 +78,9 @@ int store_ping(store_conn *c);
  * do not nest. Each returns STORE_OK, or STORE_ERROR outside a write transaction, inside an open
  * item (begin) or outside one (end), or when the transaction is lost (then roll it back). */
 int store_item_begin(store_conn *c);
+/* How many rows c's handle has written since it opened (inside a write transaction: the
+ * writer's), for telling whether a step wrote anything. */
+int64_t store_changes(store_conn *c);
 int store_item_end(store_conn *c, int keep);
 
 /* Settings kept in the store (account id, region). *out is malloc'd; caller frees. */

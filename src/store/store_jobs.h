@@ -156,5 +156,9 @@ int store_job_clear_secrets(store_conn *c, const char *job_id);
  * RECEIVING one. */
 int store_job_login_first(store_conn *c, const char *job_id, const char *login_key, int64_t before_seq,
                           int64_t *row_out);
+/* Copies the FAILED items of from_job into to_job as PENDING items (same rows, cells, logins
+ * and sealed secrets; no outcome), numbered from 0 in their order; writes how many into *n (may
+ * be NULL). Does not touch the counters. (A retry.) */
+int store_job_items_copy_failed(store_conn *c, const char *from_job, const char *to_job, int64_t *n);
 
 #endif

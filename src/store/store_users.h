@@ -27,6 +27,27 @@ int store_user_touch(store_conn *c, const char *instance_id, const char *id, int
  * the username. */
 int store_user_list(store_conn *c, const page_req *pr, summary_list *out);
 
+/* The export's view of the users of an instance, in (username, id) order, one row at a time from
+ * one statement (run it inside a read transaction, store_begin(c, 0), so the whole export is one
+ * snapshot). Strings point into the store's row and stay valid until the next call; NULL when
+ * unset. */
+typedef struct user_export_row {
+    const char *id, *username, *first_name, *last_name, *email, *secondary_email, *mobile;
+    const char *routing_profile_id, *hierarchy_group_id;
+    const char *profile_ids;     /* the security profile ids joined by ',' (ids hold no ',') */
+    const char *phone_type, *phone_number; /* the VOICE channel's */
+    int has_auto_accept, auto_accept;
+    int has_acw;
+    int64_t acw_seconds;
+    const char *tags_json;       /* a JSON array of [key, value] pairs, or NULL when none */
+} user_export_row;
+typedef struct user_export_cursor user_export_cursor;
+/* Opens the cursor (NULL on failure); close it before the transaction ends. */
+user_export_cursor *store_user_export_open(store_conn *c, const char *instance_id);
+/* The next row into *out: STORE_OK, STORE_NOTFOUND at the end, or an error. */
+int store_user_export_next(user_export_cursor *k, user_export_row *out);
+void store_user_export_close(user_export_cursor *k);
+
 /* ---- audit (sqlite_audit.c) ----------------------------------------------------------------- */
 
 typedef struct audit_event {

@@ -16,21 +16,26 @@ class DoorsTest(RosterTestCase):
 
     def test_unbuilt_doors_answer_in_roster_error_shape(self):
         port = self.roster.port
-        for method, path, name in [("GET", "/scim/v2/Users", "SCIM"), ("POST", "/scim/v2/Users", "SCIM"),
-                                   ("GET", "/roster/v1/users", "roster API"),
-                                   ("PUT", "/roster/v1/uploads/users.csv", "uploads")]:
+        for method, path, name in [("GET", "/scim/v2/Users", "SCIM"), ("POST", "/scim/v2/Users", "SCIM")]:
             with self.subTest(path=path):
                 doc = assert_error_shape(self, send(port, method, path), 404, "UnknownOperationException")
                 self.assertIn(name, doc["Message"])
+        # The roster API routes its own paths: one it does not serve is unknown, as on the Connect door.
+        for method, path in [("GET", "/roster/v1/users"), ("PUT", "/roster/v1/uploads/users.csv"),
+                             ("GET", "/roster/v1/instances/x/imports")]:
+            with self.subTest(path=path):
+                doc = assert_error_shape(self, send(port, method, path), 404, "UnknownOperationException")
+                self.assertIn("No operation is served", doc["Message"])
         # Signed or not, the same: the door is chosen before authentication.
         assert_error_shape(self, call(self.roster, "GET", "/scim/v2/Users"), 404, "UnknownOperationException")
 
     def test_upload_door_is_answered_before_its_body(self):
-        # 4 MiB sent in full before reading: the answer comes, and is readable, without the body
-        # having been buffered (the door takes 256 MiB once built, streamed).
-        head = b"PUT /roster/v1/uploads/users.csv HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % (4 * MIB)
+        # 4 MiB sent in full before reading: the answer (here: no signature) comes, and is
+        # readable, without the body having been read (the door takes 256 MiB, streamed).
+        head = (b"POST /roster/v1/instances/x/imports HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n"
+                % (4 * MIB))
         resp = raw(self.roster.port, head + b"u" * (4 * MIB))
-        assert_error_shape(self, resp, 404, "UnknownOperationException")
+        assert_error_shape(self, resp, 403, "MissingAuthenticationTokenException")
         self.assertEqual((resp.header("Connection") or "").lower(), "close")
         self.assertEqual(send(self.roster.port, "GET", "/healthz").status, 200)
 

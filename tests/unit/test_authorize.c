@@ -41,6 +41,8 @@
 #include "core/tags.h"
 #include "core/user_search.h"
 #include "core/users.h"
+#include "core/catalog.h"
+#include "jobs/jobs.h"
 #include "util/buf.h"
 #include "util/ids.h"
 #include "support.h"
@@ -67,6 +69,8 @@ struct fixture {
     char group_id[ID_LEN], spare_group[ID_LEN];
     char user_id[ID_LEN];
     char key_id[24];
+    /* jobs of A: one QUEUED and one finished with a failed row, in each mode */
+    char queued_job[2][ID_LEN], failed_job[2][ID_LEN];
     char *user_arn;
     strlist agent; /* {the Agent profile of A} */
     principal nobody, stranger, admin, account;
@@ -588,6 +592,153 @@ static int e_tags_list(fixture *f, core_ctx *cx, rerr *e)
     return rc;
 }
 
+/* ---- jobs (src/jobs) --------------------------------------------------------------------------- */
+
+/* Row i (0: CREATE, 1: UPSERT) of the jobs made in setup. */
+static int e_import_upload(fixture *f, core_ctx *cx, rerr *e, const char *mode)
+{
+    import_request q = {.mode = mode};
+    import_upload *u = import_upload_begin(cx, f->ts.st, f->kr, f->a.id, &q, NULL, e);
+    import_upload_free(u); /* deletes the job it began */
+    return u ? 0 : -1;
+}
+
+static int e_import_create(fixture *f, core_ctx *cx, rerr *e)
+{
+    return e_import_upload(f, cx, e, "CREATE");
+}
+
+static int e_import_upsert(fixture *f, core_ctx *cx, rerr *e)
+{
+    return e_import_upload(f, cx, e, "UPSERT");
+}
+
+static int e_jobs_cancel(fixture *f, core_ctx *cx, rerr *e)
+{
+    job_record j;
+    int rc = jobs_cancel(cx, f->a.id, f->queued_job[0], &j, e);
+    job_clear(&j);
+    return rc;
+}
+
+static int e_jobs_retry(fixture *f, core_ctx *cx, rerr *e)
+{
+    job_record j;
+    int rc = jobs_retry(cx, f->a.id, f->failed_job[1], &j, e);
+    job_clear(&j);
+    return rc;
+}
+
+static int e_jobs_get(fixture *f, core_ctx *cx, rerr *e)
+{
+    job_record j;
+    int rc = jobs_get(cx, f->a.id, f->failed_job[0], &j, e);
+    job_clear(&j);
+    return rc;
+}
+
+static int e_jobs_list(fixture *f, core_ctx *cx, rerr *e)
+{
+    job_list l;
+    char *next = NULL;
+    int rc = jobs_list(cx, f->a.id, NULL, NULL, 10, &l, &next, e);
+    job_list_clear(&l);
+    free(next);
+    return rc;
+}
+
+static int e_jobs_items(fixture *f, core_ctx *cx, rerr *e)
+{
+    job_item_list l;
+    char *next = NULL;
+    int rc = jobs_items(cx, f->a.id, f->failed_job[0], NULL, NULL, 10, &l, &next, e);
+    job_item_list_clear(&l);
+    free(next);
+    return rc;
+}
+
+static int e_jobs_report(fixture *f, core_ctx *cx, rerr *e)
+{
+    jobs_stream s;
+    char *name = NULL;
+    int rc = jobs_report_open(cx, f->ts.st, f->a.id, f->failed_job[0], &s, &name, e);
+    if (rc == 0)
+        s.free(s.cls);
+    free(name);
+    return rc;
+}
+
+static int e_jobs_template(fixture *f, core_ctx *cx, rerr *e)
+{
+    buf b;
+    buf_init(&b);
+    char *name = NULL;
+    int rc = jobs_template(cx, f->a.id, 1, &b, &name, e);
+    buf_free(&b);
+    free(name);
+    return rc;
+}
+
+static int e_export(fixture *f, core_ctx *cx, rerr *e)
+{
+    jobs_stream s;
+    char *name = NULL;
+    int rc = export_open(cx, f->ts.st, f->a.id, NULL, &s, &name, e);
+    if (rc == 0)
+        s.free(s.cls);
+    free(name);
+    return rc;
+}
+
+static int e_catalog_load(fixture *f, core_ctx *cx, rerr *e)
+{
+    catalog c;
+    int rc = catalog_load(cx, f->a.id, &c, e);
+    catalog_clear(&c);
+    return rc;
+}
+
+static int e_users_find(fixture *f, core_ctx *cx, rerr *e)
+{
+    user_record u;
+    int exact;
+    int rc = users_find(cx, f->a.id, "TARGET", &u, &exact, e);
+    user_clear(&u);
+    return rc;
+}
+
+/* Stores a job of A in mode, QUEUED or finished with one failed row; its id into id. */
+static int make_job(fixture *f, const char *mode, int finished, char id[ID_LEN])
+{
+    job_record j = {0};
+    uuid_v7(j.id);
+    memcpy(j.instance_id, f->a.id, ID_LEN);
+    snprintf(j.kind, sizeof j.kind, "IMPORT");
+    snprintf(j.state, sizeof j.state, "%s", finished ? "COMPLETED" : "QUEUED");
+    snprintf(j.mode, sizeof j.mode, "%s", mode);
+    j.params_json = "{\"Header\":[\"user login\"]}";
+    j.counts.total = 1;
+    j.counts.failed = finished;
+    j.submitted_ms = now_ms();
+    snprintf(j.submitter_kind, sizeof j.submitter_kind, "CLI");
+    job_item_record it = {.seq = 0, .row = 1, .data_json = "[\"someone\"]"};
+    memcpy(it.job_id, j.id, ID_LEN);
+    snprintf(it.state, sizeof it.state, "%s", finished ? "FAILED" : "PENDING");
+    if (finished)
+        it.errors_json = "[{\"Column\":\"user login\",\"Value\":\"someone\",\"Message\":\"no\"}]";
+    int rc = store_begin(f->c, 1);
+    if (rc == STORE_OK)
+        rc = store_job_insert(f->c, &j);
+    if (rc == STORE_OK)
+        rc = store_job_items_insert(f->c, &it, 1);
+    if (rc == STORE_OK)
+        rc = store_commit(f->c);
+    else
+        store_rollback(f->c);
+    memcpy(id, j.id, ID_LEN);
+    return rc == STORE_OK ? 0 : -1;
+}
+
 static const entry entries[] = {
     {"instances_create", CORE_INSTANCES_CREATE, e_instances_create},
     {"instances_resolve", CORE_INSTANCES_RESOLVE, e_instances_resolve},
@@ -649,6 +800,18 @@ static const entry entries[] = {
     {"tags_add", CORE_TAGS_ADD, e_tags_add},
     {"tags_remove", CORE_TAGS_REMOVE, e_tags_remove},
     {"tags_list", CORE_TAGS_LIST, e_tags_list},
+    {"import_upload_begin", CORE_IMPORT_CREATE, e_import_create},
+    {"import_upload_begin", CORE_IMPORT_UPSERT, e_import_upsert},
+    {"jobs_cancel", CORE_JOBS_CANCEL, e_jobs_cancel},
+    {"jobs_retry", CORE_JOBS_RETRY, e_jobs_retry},
+    {"jobs_get", CORE_JOBS_VIEW, e_jobs_get},
+    {"jobs_list", CORE_JOBS_VIEW, e_jobs_list},
+    {"jobs_items", CORE_JOBS_VIEW, e_jobs_items},
+    {"jobs_report_open", CORE_JOBS_VIEW, e_jobs_report},
+    {"jobs_template", CORE_JOBS_VIEW, e_jobs_template},
+    {"export_open", CORE_USERS_EXPORT, e_export},
+    {"catalog_load", CORE_CATALOG_READ, e_catalog_load},
+    {"users_find", CORE_USERS_FIND, e_users_find},
 };
 #define N_ENTRIES (sizeof entries / sizeof entries[0])
 
@@ -770,6 +933,9 @@ static int setup(void **state)
     char *secret = NULL;
     CHECK(keys_create(&cx, f->kr, KEY_ACCOUNT, NULL, NULL, f->key_id, &secret, &e));
     free(secret);
+    for (int m = 0; m < 2; m++)
+        if (make_job(f, m ? "UPSERT" : "CREATE", 0, f->queued_job[m]) || make_job(f, m ? "UPSERT" : "CREATE", 1, f->failed_job[m]))
+            return -1;
     user_principal(&f->nobody, "AKRSNOBODY", "nobody", f->a.id, 0);
     user_principal(&f->stranger, "AKRSSTRANGER", "stranger", f->b.id, 1);
     user_principal(&f->admin, "AKRSADMIN", "admin", f->a.id, 1);

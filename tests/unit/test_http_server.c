@@ -198,7 +198,7 @@ static char *upload_request(size_t size, int chunked, size_t *len)
 {
     buf b;
     buf_init(&b);
-    buf_puts(&b, "PUT /roster/v1/uploads/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n");
+    buf_puts(&b, "POST /roster/v1/instances/x/imports HTTP/1.1\r\nHost: x\r\nConnection: close\r\n");
     if (chunked)
         buf_puts(&b, "Transfer-Encoding: chunked\r\n\r\n");
     else

@@ -173,16 +173,35 @@ static void doors_by_path(void **state)
     assert_int_equal(http_door_for("/roster/v1/users")->id, DOOR_ROSTER);
     assert_int_equal(http_door_for("/roster/v1")->id, DOOR_ROSTER);
     assert_int_equal(http_door_for("/roster/v10")->id, DOOR_CONNECT);
-    assert_int_equal(http_door_for("/roster/v1/uploads/abc")->id, DOOR_ROSTER_UPLOAD);
+    assert_int_equal(http_door_for("/roster/v1/instances/abc/imports")->id, DOOR_ROSTER_UPLOAD);
+    assert_int_equal(http_door_for("/roster/v1/instances//imports")->id, DOOR_ROSTER);
+    assert_int_equal(http_door_for("/roster/v1/instances/abc/imports/x")->id, DOOR_ROSTER);
+    assert_int_equal(http_door_for("/roster/v1/instances/a/b/imports")->id, DOOR_ROSTER);
+    assert_int_equal(http_door_for("/roster/v1/instances/abc/jobs")->id, DOOR_ROSTER);
+    assert_int_equal(http_door_for("/roster/v1/uploads/abc")->id, DOOR_ROSTER);
     assert_int_equal(http_door_for("/scim/v2/Users")->id, DOOR_SCIM);
     assert_int_equal(http_door_for("/scim/v2x")->id, DOOR_CONNECT);
     /* Each door its own authentication and limit. */
     assert_int_equal(http_door_for("/instance")->auth, DOOR_AUTH_SIGV4);
     assert_int_equal(http_door_for("/instance")->body_limit, 1024 * 1024);
     assert_int_equal(http_door_for("/scim/v2/Users")->auth, DOOR_AUTH_BEARER);
-    assert_int_equal(http_door_for("/roster/v1/uploads/x")->body_limit, 256 * 1024 * 1024);
-    assert_true(http_door_for("/roster/v1/uploads/x")->streamed);
+    assert_int_equal(http_door_for("/roster/v1/instances/x/imports")->body_limit, 256 * 1024 * 1024);
+    assert_true(http_door_for("/roster/v1/instances/x/imports")->streamed);
+    assert_false(http_door_for("/roster/v1/instances/x/jobs")->streamed);
+    assert_int_equal(http_door_for("/roster/v1/instances/x/jobs")->body_limit, 1024 * 1024);
     assert_int_equal(http_door_for("/healthz")->body_limit, 0);
+}
+
+static void upload_limit_is_settable(void **state)
+{
+    (void)state;
+    assert_int_equal(http_doors_set_upload_limit(0), -1);
+    assert_int_equal(http_doors_set_upload_limit(UPLOAD_BODY_LIMIT_MAX + 1), -1);
+    assert_int_equal(http_door_for("/roster/v1/instances/x/imports")->body_limit, UPLOAD_BODY_LIMIT);
+    assert_int_equal(http_doors_set_upload_limit(1000), 0);
+    assert_int_equal(http_door_for("/roster/v1/instances/x/imports")->body_limit, 1000);
+    assert_int_equal(http_door_for("/roster/v1/instances/x/jobs")->body_limit, REQUEST_BODY_LIMIT);
+    assert_int_equal(http_doors_set_upload_limit(UPLOAD_BODY_LIMIT), 0);
 }
 
 static void body_limit_and_too_large_message(void **state)
@@ -244,6 +263,7 @@ int main(void)
         cmocka_unit_test(dot_and_empty_segments_refused),
         cmocka_unit_test(sixteen_segments_and_trailing_slash_refused),
         cmocka_unit_test(doors_by_path),
+        cmocka_unit_test(upload_limit_is_settable),
         cmocka_unit_test(body_limit_and_too_large_message),
         cmocka_unit_test(cookies_by_name),
         cmocka_unit_test(any_number_of_response_headers),

@@ -18,7 +18,6 @@
 
 #include "core/instances.h"
 #include "core/users.h"
-#include "store/sqlite_migrations.h"
 #include "store/store.h"
 #include "support.h"
 #include "util/buf.h"
@@ -197,7 +196,9 @@ static void exec_sql(sqlite3 *db, const char *sql)
 static void old_store_with_lookalikes_is_refused(void **state)
 {
     fixture *f = *state;
-    /* Back to version 4's non-unique index; then two look-alikes go in, as they could then. */
+    /* Back to version 4's non-unique index (and without the later migrations' tables); then two
+     * look-alikes go in, as they could then. */
+    int latest = store_schema_version(f->cx.conn);
     sqlite3 *db;
     assert_int_equal(sqlite3_open(f->ts.path, &db), SQLITE_OK);
     sqlite3_busy_timeout(db, 10000);
@@ -221,9 +222,7 @@ static void old_store_with_lookalikes_is_refused(void **state)
     if (!again)
         fail_msg("%s", err);
     store_conn *c = store_conn_get(again);
-    size_t n_migrations;
-    const migration *m = migrations_all(&n_migrations);
-    assert_int_equal(store_schema_version(c), m[n_migrations - 1].version);
+    assert_int_equal(store_schema_version(c), latest);
     store_conn_put(c);
     store_close(again);
     assert_int_equal(insert(f, &f->a, &f->a_defs, "CY.DEE"), STORE_UNIQUE);

@@ -1,0 +1,121 @@
+/* roster_jobs.c — the roster API's jobs: list, describe, items, cancel and retry
+ * (/roster/v1/instances/{InstanceId}/jobs…). Wire shapes in roster_wire.c; the rules are
+ * src/jobs' (jobs.h), which also resolves {InstanceId} (an id or an alias). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "api/jsonio.h"
+#include "api/roster_wire.h"
+
+#define JOBS_PAGE_MAX 100
+#define JOBS_PAGE_DEFAULT 50
+#define ITEMS_PAGE_MAX 1000
+#define ITEMS_PAGE_DEFAULT 100
+
+/* Answers {"Job": j} with status (0: 200). */
+static void job_answer(api_call *c, const job_record *j, int status)
+{
+    c->out_body = roster_job_doc(j, c->cx.now_ms, &c->out_len);
+    c->status = status;
+}
+
+static int list_jobs(api_call *c)
+{
+    static const char *const params[] = {"State", "MaxResults", "NextToken", NULL};
+    size_t limit;
+    if (roster_check_params(c->r, params, &c->err) ||
+        roster_max_results(c->r, JOBS_PAGE_MAX, JOBS_PAGE_DEFAULT, &limit, &c->err))
+        return -1;
+    job_list l = {0};
+    char *next = NULL;
+    if (jobs_list(&c->cx, c->labels[0], request_param(c->r, "State"), request_param(c->r, "NextToken"), limit, &l,
+                  &next, &c->err))
+        return -1;
+    json_t *jobs = json_array();
+    for (size_t i = 0; i < l.n; i++)
+        json_array_append_new(jobs, roster_job_json(&l.items[i], c->cx.now_ms));
+    c->out = json_object();
+    json_object_set_new(c->out, "Jobs", jobs);
+    jset_str(c->out, "NextToken", next, 1);
+    free(next);
+    job_list_clear(&l);
+    return 0;
+}
+
+static int describe_job(api_call *c)
+{
+    static const char *const params[] = {NULL};
+    job_record j = {0};
+    if (roster_check_params(c->r, params, &c->err) || jobs_get(&c->cx, c->labels[0], c->labels[1], &j, &c->err))
+        return -1;
+    job_answer(c, &j, 0);
+    job_clear(&j);
+    return 0;
+}
+
+static int list_items(api_call *c)
+{
+    static const char *const params[] = {"State", "MaxResults", "NextToken", NULL};
+    size_t limit;
+    if (roster_check_params(c->r, params, &c->err) ||
+        roster_max_results(c->r, ITEMS_PAGE_MAX, ITEMS_PAGE_DEFAULT, &limit, &c->err))
+        return -1;
+    job_item_list l = {0};
+    char *next = NULL;
+    if (jobs_items(&c->cx, c->labels[0], c->labels[1], request_param(c->r, "State"),
+                   request_param(c->r, "NextToken"), limit, &l, &next, &c->err))
+        return -1;
+    json_t *items = json_array();
+    for (size_t i = 0; i < l.n; i++)
+        json_array_append_new(items, roster_item_json(&l.items[i]));
+    c->out = json_object();
+    json_object_set_new(c->out, "Items", items);
+    jset_str(c->out, "NextToken", next, 1);
+    free(next);
+    job_item_list_clear(&l);
+    return 0;
+}
+
+static int cancel_job(api_call *c)
+{
+    static const char *const params[] = {NULL};
+    job_record j = {0};
+    if (roster_check_params(c->r, params, &c->err) ||
+        jobs_cancel(&c->cx, c->labels[0], c->labels[1], &j, &c->err))
+        return -1;
+    jobs_runner_wake(c->env->runner);
+    job_answer(c, &j, 0);
+    job_clear(&j);
+    return 0;
+}
+
+static int retry_job(api_call *c)
+{
+    static const char *const params[] = {NULL};
+    job_record j = {0};
+    if (roster_check_params(c->r, params, &c->err) || jobs_retry(&c->cx, c->labels[0], c->labels[1], &j, &c->err))
+        return -1;
+    jobs_runner_wake(c->env->runner);
+    job_answer(c, &j, 202);
+    job_clear(&j);
+    return 0;
+}
+
+#define JOBS "/roster/v1/instances/{InstanceId}/jobs"
+#define OWN (OP_NO_INSTANCE | OP_OWN_TX)
+
+static const api_op ops[] = {
+    {"ListJobs", "GET", JOBS, CORE_JOBS_VIEW, OWN, list_jobs},
+    {"DescribeJob", "GET", JOBS "/{JobId}", CORE_JOBS_VIEW, OWN, describe_job},
+    {"ListJobItems", "GET", JOBS "/{JobId}/items", CORE_JOBS_VIEW, OWN, list_items},
+    /* cancel and retry need Users.Create or Users.Edit by the job's mode: jobs.h checks */
+    {"CancelJob", "POST", JOBS "/{JobId}/cancel", CORE_JOBS_VIEW, OWN | OP_ENTRY_CHECKS, cancel_job},
+    {"RetryJob", "POST", JOBS "/{JobId}/retry", CORE_JOBS_VIEW, OWN | OP_ENTRY_CHECKS, retry_job},
+};
+
+const api_op *roster_job_ops(size_t *n)
+{
+    *n = sizeof ops / sizeof ops[0];
+    return ops;
+}

@@ -1,0 +1,257 @@
+/* jobs.c — reading jobs and their items, cancel and retry (see jobs.h). */
+#include "jobs/jobs.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/authorize.h"
+#include "core/instances.h"
+#include "core/paging.h"
+#include "core/validate.h"
+#include "core/write.h"
+#include "util/ids.h"
+#include "util/num.h"
+
+#define JOBS_TOKEN "jobs"
+#define ITEMS_TOKEN "items"
+#define CANCEL_WAIT_MS 1500
+
+static const char *const job_states[] = {"QUEUED", "RUNNING", "COMPLETED", "CANCELED", "FAILED", NULL};
+static const char *const item_states[] = {"PENDING", "SUCCEEDED", "FAILED", "CANCELED", NULL};
+
+static int finished(const job_record *j)
+{
+    return strcmp(j->state, "COMPLETED") == 0 || strcmp(j->state, "CANCELED") == 0 || strcmp(j->state, "FAILED") == 0;
+}
+
+int64_t jobs_pending(const job_record *j)
+{
+    int64_t p = j->counts.total - j->counts.succeeded - j->counts.failed - j->counts.canceled;
+    return p > 0 ? p : 0;
+}
+
+double jobs_rate(const job_record *j, int64_t now)
+{
+    if (!j->started_ms)
+        return 0;
+    int64_t end = j->finished_ms ? j->finished_ms : now;
+    int64_t done = j->counts.succeeded + j->counts.failed;
+    double secs = (double)(end - j->started_ms) / 1000.0;
+    return secs > 0.001 ? (double)done / secs : (double)done * 1000.0;
+}
+
+/* Resolves the instance and checks action a there; writes its id into id. */
+static int instance_for(core_ctx *cx, core_action a, const char *ref, char id[ID_LEN], rerr *e)
+{
+    instance inst;
+    if (instances_resolve_for(cx, a, ref, 1, &inst, e))
+        return -1;
+    snprintf(id, ID_LEN, "%s", inst.id);
+    instance_clear(&inst);
+    return 0;
+}
+
+static int load_job(core_ctx *cx, const char *instance_id, const char *job_id, job_record *out, rerr *e)
+{
+    if (validate_id(e, "JobId", job_id, 64))
+        return -1;
+    int rc = store_job_get(cx->conn, instance_id, job_id, out);
+    if (rc == STORE_OK && strcmp(out->state, "RECEIVING") == 0)
+        rc = STORE_NOTFOUND; /* an upload still arriving is nobody's to see yet */
+    if (rc == STORE_NOTFOUND)
+        return rerr_set(e, ERR_NOT_FOUND, "JobId", "Job not found: %.64s", job_id);
+    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "read the job", e);
+}
+
+int jobs_get(core_ctx *cx, const char *instance_ref, const char *job_id, job_record *out, rerr *e)
+{
+    memset(out, 0, sizeof *out);
+    char inst[ID_LEN];
+    if (instance_for(cx, CORE_JOBS_VIEW, instance_ref, inst, e))
+        return -1;
+    return load_job(cx, inst, job_id, out, e);
+}
+
+/* A token's number (seq), from a page token of kind. */
+static int token_seq(rerr *e, const char *field, const char *token, const char *kind, int64_t *seq)
+{
+    *seq = 0;
+    if (!token || !*token)
+        return 0;
+    char *key = NULL, *id = NULL;
+    if (page_token_decode(e, field, token, kind, &key, &id))
+        return -1;
+    int bad = parse_int64(key, 0, INT64_MAX, seq) != 0;
+    free(key);
+    free(id);
+    return bad ? rerr_set(e, ERR_INVALID_PARAMETER, field, "%s is not a token this server gave", field) : 0;
+}
+
+static char *seq_token(const char *kind, int64_t seq)
+{
+    char key[24];
+    snprintf(key, sizeof key, "%lld", (long long)seq);
+    return page_token_encode(kind, key, "");
+}
+
+int jobs_list(core_ctx *cx, const char *instance_ref, const char *state, const char *token, size_t limit,
+              job_list *out, char **next, rerr *e)
+{
+    memset(out, 0, sizeof *out);
+    *next = NULL;
+    char inst[ID_LEN];
+    int64_t before = 0;
+    if (instance_for(cx, CORE_JOBS_VIEW, instance_ref, inst, e) || (state && validate_enum(e, "State", state, job_states)) ||
+        validate_range(e, "MaxResults", (int64_t)limit, 1, 100) || token_seq(e, "NextToken", token, JOBS_TOKEN, &before))
+        return -1;
+    int rc = store_job_list(cx->conn, inst, state, before, limit + 1, out);
+    if (rc != STORE_OK)
+        return core_store_error(cx, rc, "list the jobs", e);
+    if (out->n > limit) {
+        job_clear(&out->items[limit]);
+        out->n = limit;
+        *next = seq_token(JOBS_TOKEN, out->items[limit - 1].seq);
+    }
+    return 0;
+}
+
+int jobs_items(core_ctx *cx, const char *instance_ref, const char *job_id, const char *state, const char *token,
+               size_t limit, job_item_list *out, char **next, rerr *e)
+{
+    memset(out, 0, sizeof *out);
+    *next = NULL;
+    char inst[ID_LEN];
+    int64_t after = 0;
+    job_record j;
+    if (instance_for(cx, CORE_JOBS_VIEW, instance_ref, inst, e) || (state && validate_enum(e, "State", state, item_states)) ||
+        validate_range(e, "MaxResults", (int64_t)limit, 1, 1000) || token_seq(e, "NextToken", token, ITEMS_TOKEN, &after) ||
+        load_job(cx, inst, job_id, &j, e))
+        return -1;
+    job_clear(&j);
+    int rc = store_job_items_page(cx->conn, job_id, state, token && *token ? after : -1, limit + 1, out);
+    if (rc != STORE_OK)
+        return core_store_error(cx, rc, "list the job's rows", e);
+    if (out->n > limit) {
+        job_item_clear(&out->items[limit]);
+        out->n = limit;
+        *next = seq_token(ITEMS_TOKEN, out->items[limit - 1].seq);
+    }
+    return 0;
+}
+
+/* The permission a change of job j needs (the import's mode decides), checked for action a. */
+static int allow_change(core_ctx *cx, core_action a, const job_record *j, rerr *e)
+{
+    int upsert = strcmp(j->mode, "UPSERT") == 0;
+    const core_rule *r = core_rule_of(upsert ? CORE_IMPORT_UPSERT : CORE_IMPORT_CREATE);
+    return core_allow_permission(cx, a, r->permission,
+                                 upsert ? "changing an import in UPSERT mode" : "changing an import in CREATE mode",
+                                 "JobId", e);
+}
+
+/* Records the cancel request; a job nobody runs yet is canceled at once. */
+static int request_cancel(core_ctx *cx, void *arg, rerr *e)
+{
+    job_record *j = arg;
+    int rc = store_job_request_cancel(cx->conn, j->id);
+    if (rc == STORE_OK && strcmp(j->state, "QUEUED") == 0) {
+        rc = store_job_cancel_pending(cx->conn, j->id, NULL);
+        if (rc == STORE_OK)
+            rc = store_job_set_state(cx->conn, j->id, "CANCELED", NULL, 0, cx->now_ms);
+        if (rc == STORE_OK)
+            rc = store_job_clear_secrets(cx->conn, j->id);
+    }
+    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "cancel the job", e);
+}
+
+int jobs_cancel(core_ctx *cx, const char *instance_ref, const char *job_id, job_record *out, rerr *e)
+{
+    memset(out, 0, sizeof *out);
+    char inst[ID_LEN];
+    if (instance_for(cx, CORE_JOBS_CANCEL, instance_ref, inst, e) || load_job(cx, inst, job_id, out, e) ||
+        allow_change(cx, CORE_JOBS_CANCEL, out, e))
+        return -1;
+    if (finished(out))
+        return rerr_set(e, ERR_INVALID_REQUEST, "JobId", "Job %s has already finished (%s): there is nothing to cancel",
+                        out->id, out->state);
+    if (core_write(cx, request_cancel, out, e))
+        return -1;
+    /* A running job stops within a second: wait for it, so the answer shows what was canceled. */
+    double until = mono_ms() + CANCEL_WAIT_MS;
+    for (;;) {
+        job_clear(out);
+        if (load_job(cx, inst, job_id, out, e))
+            return -1;
+        if (finished(out) || mono_ms() >= until)
+            return 0;
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
+struct retry_args {
+    const job_record *from;
+    job_record *to;
+};
+
+static int make_retry(core_ctx *cx, void *arg, rerr *e)
+{
+    struct retry_args *a = arg;
+    int rc = store_job_insert(cx->conn, a->to);
+    int64_t n = 0;
+    if (rc == STORE_OK)
+        rc = store_job_items_copy_failed(cx->conn, a->from->id, a->to->id, &n);
+    job_counts d = {.total = n};
+    if (rc == STORE_OK)
+        rc = store_job_add_counts(cx->conn, a->to->id, &d);
+    if (rc == STORE_OK)
+        rc = store_job_set_state(cx->conn, a->to->id, "QUEUED", NULL, 0, 0);
+    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "make the retry job", e);
+}
+
+int jobs_retry(core_ctx *cx, const char *instance_ref, const char *job_id, job_record *out, rerr *e)
+{
+    memset(out, 0, sizeof *out);
+    char inst[ID_LEN];
+    job_record from;
+    if (instance_for(cx, CORE_JOBS_RETRY, instance_ref, inst, e) || load_job(cx, inst, job_id, &from, e))
+        return -1;
+    int result = -1;
+    if (allow_change(cx, CORE_JOBS_RETRY, &from, e))
+        goto done;
+    if (!finished(&from)) {
+        rerr_set(e, ERR_INVALID_REQUEST, "JobId", "Job %s has not finished (%s): retry it once it has", from.id, from.state);
+        goto done;
+    }
+    if (from.counts.failed == 0) {
+        rerr_set(e, ERR_INVALID_REQUEST, "JobId", "Job %s has no failed row to retry", from.id);
+        goto done;
+    }
+    job_record to = {0};
+    uuid_v7(to.id);
+    memcpy(to.instance_id, from.instance_id, ID_LEN);
+    memcpy(to.kind, from.kind, sizeof to.kind);
+    snprintf(to.state, sizeof to.state, "RECEIVING");
+    memcpy(to.mode, from.mode, sizeof to.mode);
+    to.dry_run = from.dry_run;
+    to.atomic = from.atomic;
+    to.file_name = from.file_name ? xstrdup(from.file_name) : NULL;
+    to.params_json = from.params_json ? xstrdup(from.params_json) : NULL;
+    to.retry_of = xstrdup(from.id);
+    to.submitted_ms = cx->now_ms;
+    const principal *who = cx->who ? cx->who : principal_cli();
+    snprintf(to.submitter_kind, sizeof to.submitter_kind, "%s", principal_kind_name(who));
+    snprintf(to.submitter_key_id, sizeof to.submitter_key_id, "%s", who->key_id);
+    snprintf(to.submitter_user_id, sizeof to.submitter_user_id, "%s", who->user_id);
+    to.submitted_by = xstrdup(who->username ? who->username : who->key_id[0] ? who->key_id : "cli");
+    struct retry_args a = {.from = &from, .to = &to};
+    if (core_write(cx, make_retry, &a, e) == 0)
+        result = load_job(cx, inst, to.id, out, e);
+    job_clear(&to);
+done:
+    job_clear(&from);
+    return result;
+}
