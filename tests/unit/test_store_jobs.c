@@ -1,9 +1,10 @@
 /* test_store_jobs.c — durable jobs in the SQLite store on a real file (store_jobs.h): jobs
  * inserted, read, listed (newest first, by state, in pages, never RECEIVING) and picked to run
  * (one per instance, oldest first); items inserted, taken while PENDING, paged without their
- * secrets, finished at most once, canceled (at once or in bounded steps), their secrets cleared but for FAILED ones, a login
- * repeated within a job; the bounded purge; the cascade when an instance is deleted. Secrets and
- * counts the interface does not show are read with SQLite's own API on the same file. */
+ * secrets, finished at most once, canceled (at once or in bounded steps), their secrets cleared
+ * but for FAILED ones, a login repeated within a job (also in the copies a retry makes); the
+ * bounded purge; the cascade when an instance is deleted. Secrets and counts the interface does
+ * not show are read with SQLite's own API on the same file. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -584,6 +585,53 @@ static void login_first_within_a_job(void **state)
     instance_clear(&a);
 }
 
+static void copy_failed_items_are_looked_up(void **state)
+{
+    fixture *f = *state;
+    instance a;
+    make_instance(f, &a);
+    job_record from, queued, receiving;
+    make_job(f, a.id, "RECEIVING", 1, 0, &from);
+    const char *logins[] = {"ann", "bob", "cy", "bob", "dee"};
+    make_items(f, from.id, 5, logins);
+    assert_int_equal(store_job_set_state(f->c, from.id, "RUNNING", NULL, 1, 0), STORE_OK);
+    for (int i = 0; i < 5; i++) {
+        unsigned char kept[2] = {7, 7};
+        int failed = i != 0 && i != 2;
+        job_item_record it = {.seq = i, .secret = failed ? kept : NULL, .secret_len = failed ? 2 : 0};
+        memcpy(it.job_id, from.id, ID_LEN);
+        snprintf(it.state, sizeof it.state, "%s", failed ? "FAILED" : "SUCCEEDED");
+        assert_int_equal(store_job_item_finish(f->c, &it), STORE_OK);
+    }
+    /* bob (rows 2 and 4) and dee (row 5) failed: the copies are seq 0, 1, 2 with those rows. */
+    make_job(f, a.id, "QUEUED", 2, 0, &queued);
+    make_job(f, a.id, "RECEIVING", 2, 0, &receiving);
+    int64_t n = 0, row = 0;
+    assert_int_equal(store_job_items_copy_failed(f->c, from.id, queued.id, &n), STORE_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(store_job_items_copy_failed(f->c, from.id, receiving.id, &n), STORE_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(store_job_set_state(f->c, receiving.id, "QUEUED", NULL, 0, 0), STORE_OK);
+    const char *to[] = {queued.id, receiving.id};
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(store_job_login_first(f->c, to[k], "bob", 1, &row), STORE_OK);
+        assert_int_equal(row, 2);
+        assert_int_equal(store_job_login_first(f->c, to[k], "bob", 0, &row), STORE_NOTFOUND);
+        assert_int_equal(store_job_login_first(f->c, to[k], "ann", 3, &row), STORE_NOTFOUND);
+        job_item_list l = {0};
+        assert_int_equal(store_job_items_pending(f->c, to[k], -1, 10, &l), STORE_OK);
+        assert_int_equal(l.n, 3);
+        assert_int_equal(l.items[2].seq, 2);
+        assert_int_equal(l.items[2].row, 5);
+        assert_int_equal(l.items[2].secret_len, 2);
+        job_item_list_clear(&l);
+    }
+    job_clear(&from);
+    job_clear(&queued);
+    job_clear(&receiving);
+    instance_clear(&a);
+}
+
 /* How many jobs and items the store holds. */
 static int64_t count_jobs(fixture *f)
 {
@@ -721,6 +769,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(cancel_in_bounded_steps, setup, teardown),
         cmocka_unit_test_setup_teardown(clear_secrets_keeps_failed_only, setup, teardown),
         cmocka_unit_test_setup_teardown(login_first_within_a_job, setup, teardown),
+        cmocka_unit_test_setup_teardown(copy_failed_items_are_looked_up, setup, teardown),
         cmocka_unit_test_setup_teardown(purge_bounded_and_selective, setup, teardown),
         cmocka_unit_test_setup_teardown(instance_delete_cascades, setup, teardown),
         cmocka_unit_test(clears_are_safe),
