@@ -92,7 +92,9 @@ int store_job_get(store_conn *c, const char *instance_id, const char *id, job_re
  * only that one; before_seq 0: from the newest, else only seq < before_seq; at most limit. */
 int store_job_list(store_conn *c, const char *instance_id, const char *state, int64_t before_seq, size_t limit,
                    job_list *out);
-/* Sets the state, and failure_reason (NULL keeps it), started_ms / finished_ms (0 keeps them). */
+/* Sets the state, and failure_reason (NULL keeps it), started_ms / finished_ms (0 keeps them).
+ * A job going from RECEIVING to QUEUED or RUNNING gets the look-up of store_job_login_first
+ * built here, from all its items at once (about a second per 1,000,000 items). */
 int store_job_set_state(store_conn *c, const char *id, const char *state, const char *failure_reason,
                         int64_t started_ms, int64_t finished_ms);
 /* Sets params_json (the header is known only once the upload has begun). */
@@ -110,11 +112,11 @@ int store_job_delete(store_conn *c, const char *id);
 /* The jobs purge deletes: those of any instance that finished (COMPLETED, CANCELED, FAILED)
  * before finished_before_ms, with their items; and RECEIVING jobs submitted before
  * receiving_before_ms (abandoned uploads, e.g. of a server killed mid-upload). One call deletes
- * at most limit items (0: STORE_PURGE_LIMIT), oldest job first, and each such job once none of
- * its items remain, so that it holds the writer briefly; a job being purged may be seen with
- * part of its items meanwhile. Writes how many jobs it deleted into *n and whether it stopped
+ * at most limit rows of items and their logins (0: STORE_PURGE_LIMIT), oldest job first, and
+ * each such job once none of them remain, so that it holds the writer briefly; a job being
+ * purged may be seen with part of its items meanwhile. Writes how many jobs it deleted into *n and whether it stopped
  * at the limit (call it again, in a transaction of its own) into *more (either may be NULL). */
-enum { STORE_PURGE_LIMIT = 10000 };
+enum { STORE_PURGE_LIMIT = 5000 };
 int store_job_purge(store_conn *c, int64_t finished_before_ms, int64_t receiving_before_ms, size_t limit,
                     int64_t *n, int *more);
 
@@ -135,14 +137,23 @@ int store_job_items_page(store_conn *c, const char *job_id, const char *state, i
  * canceled). */
 int store_job_item_finish(store_conn *c, const job_item_record *it);
 /* Turns every PENDING item of the job into CANCELED (clearing its secret: it will never be
- * used) and adds them to its canceled count; writes how many into *n (may be NULL). */
+ * used) and adds them to its canceled count; writes how many into *n (may be NULL).
+ * STORE_NOTFOUND when there is no such job. Its cost grows with the items it cancels (measured:
+ * 900,000 in one transaction held the writer for many seconds): for a large job, first cancel
+ * in bounded steps with store_job_cancel_some. */
 int store_job_cancel_pending(store_conn *c, const char *job_id, int64_t *n);
+/* The same for at most limit (> 0) of the job's PENDING items, lowest seq first: call it in
+ * write transactions of their own until it cancels fewer than limit (*n < limit), then end the
+ * job (store_job_cancel_pending finds none left, or those the runner left since). */
+int store_job_cancel_some(store_conn *c, const char *job_id, size_t limit, int64_t *n);
 /* Clears the secret of every item of the job that is not FAILED (a finished job keeps only the
  * secrets that a retry may use). */
 int store_job_clear_secrets(store_conn *c, const char *job_id);
 /* The row of the first item (smallest seq; rows follow seq) of job_id whose login_key equals
- * login_key and whose seq is below before_seq (STORE_NOTFOUND when there is none): a login
- * repeated within one file. One index look-up, however often the login repeats. */
+ * login_key and whose seq is below before_seq (STORE_NOTFOUND when there is none, or no such
+ * job): a login repeated within one file. One look-up, however often the login repeats. Only
+ * for a job past RECEIVING (its look-up is built as it leaves RECEIVING): STORE_ERROR for a
+ * RECEIVING one. */
 int store_job_login_first(store_conn *c, const char *job_id, const char *login_key, int64_t before_seq,
                           int64_t *row_out);
 /* Copies the FAILED items of from_job into to_job as PENDING items (same rows, cells, logins

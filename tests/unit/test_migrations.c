@@ -3,7 +3,7 @@
  * everything that refers to users (security profiles, channel settings, access keys), and leaves
  * foreign keys on; and a rebuild that would leave a reference pointing nowhere is refused.
  * Migration 7 (durable jobs) on a store at version 6 keeps the users and gives working job
- * tables that cascade. The tests turn a store back into an older version by dropping what the
+ * tables that cascade; migration 8 on a store at version 7 fills the logins of its jobs. The tests turn a store back into an older version by dropping what the
  * later migrations made and forgetting them (SQLite's own API), then open it again. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -115,9 +115,13 @@ static void exec_sql(const char *path, const char *sql)
     sqlite3_close(db);
 }
 
-/* What turns the store back into one at version 5 (migration 7's tables dropped, 6 and 7
- * forgotten), and into one at version 6. */
-#define BACK_TO_6 "DROP TABLE job_items; DROP TABLE jobs; DELETE FROM schema_migrations WHERE version >= 7; "
+/* What turns the store back into one at version 7 (migration 8 undone and forgotten), 6
+ * (migration 7's tables dropped too) and 5 (6 forgotten). */
+#define BACK_TO_7                                                                                         \
+    "DROP TABLE job_logins; DROP INDEX job_items_secret; "                                                \
+    "CREATE INDEX job_items_login ON job_items(job_seq, login_key, seq) WHERE login_key IS NOT NULL; " \
+    "DELETE FROM schema_migrations WHERE version >= 8; "
+#define BACK_TO_6 BACK_TO_7 "DROP TABLE job_items; DROP TABLE jobs; DELETE FROM schema_migrations WHERE version >= 7; "
 #define BACK_TO_5 BACK_TO_6 "DELETE FROM schema_migrations WHERE version >= 6; "
 
 /* The latest schema version. */
@@ -210,7 +214,7 @@ static void jobs_migration_on_a_v6_store(void **state)
     if (!again)
         fail_msg("%s", err);
     store_conn *c = store_conn_get(again);
-    assert_int_equal(store_schema_version(c), 7);
+    assert_int_equal(store_schema_version(c), latest_version());
     assert_int_equal(handle_of(c, f->in.id, "user3"), f->handles[3]);
     /* The new tables take a job and its items; deleting the instance deletes them. */
     job_record j = {.kind = "IMPORT", .state = "QUEUED", .submitted_ms = 1};
@@ -232,12 +236,67 @@ static void jobs_migration_on_a_v6_store(void **state)
     store_close(again);
 }
 
+/* Inserts a job of the fixture's instance in state with items of the logins given (NULL: none),
+ * seq 0.., row seq + 1; its id into id. */
+static void job_with_logins(store_conn *c, fixture *f, const char *state, const char *const *logins, size_t n,
+                            char id[ID_LEN])
+{
+    job_record j = {.kind = "IMPORT", .submitted_ms = 1};
+    snprintf(j.state, sizeof j.state, "%s", state);
+    uuid_v7(j.id);
+    memcpy(j.instance_id, f->in.id, ID_LEN);
+    assert_int_equal(store_job_insert(c, &j), STORE_OK);
+    for (size_t i = 0; i < n; i++) {
+        job_item_record it = {.seq = (int64_t)i, .row = (int64_t)i + 1, .login_key = (char *)logins[i]};
+        memcpy(it.job_id, j.id, ID_LEN);
+        assert_int_equal(store_job_items_insert(c, &it, 1), STORE_OK);
+    }
+    memcpy(id, j.id, ID_LEN);
+}
+
+/* Migration 8 on a store at version 7 with jobs: the logins of jobs past RECEIVING are looked up
+ * as before (their table filled from the items), a RECEIVING job's once it is queued. */
+static void job_logins_migration_on_a_v7_store(void **state)
+{
+    fixture *f = *state;
+    exec_sql(f->ts.path, BACK_TO_7);
+    assert_int_equal(store_schema_version(f->cx.conn), 7);
+    /* Two jobs with their items, as version 7 has them (items of a RECEIVING job touch no table
+     * of version 8); then one is queued as version 7 queued it. */
+    static const char *const logins[] = {"ann", "bob", "ann", NULL, "bob"};
+    char queued[ID_LEN], receiving[ID_LEN];
+    job_with_logins(f->cx.conn, f, "RECEIVING", logins, 5, queued);
+    job_with_logins(f->cx.conn, f, "RECEIVING", logins, 5, receiving);
+    char sql[256];
+    snprintf(sql, sizeof sql, "UPDATE jobs SET state = 'QUEUED' WHERE id = '%s'", queued);
+    exec_sql(f->ts.path, sql);
+    char err[512];
+    store *again = store_open(f->ts.path, 0, err, sizeof err);
+    if (!again)
+        fail_msg("%s", err);
+    store_conn *c = store_conn_get(again);
+    assert_int_equal(store_schema_version(c), 8);
+    int64_t row = 0;
+    assert_int_equal(store_job_login_first(c, queued, "ann", 2, &row), STORE_OK);
+    assert_int_equal(row, 1);
+    assert_int_equal(store_job_login_first(c, queued, "bob", 4, &row), STORE_OK);
+    assert_int_equal(row, 2);
+    assert_int_equal(store_job_login_first(c, queued, "bob", 1, &row), STORE_NOTFOUND);
+    assert_int_equal(store_job_login_first(c, receiving, "ann", 2, &row), STORE_ERROR);
+    assert_int_equal(store_job_set_state(c, receiving, "QUEUED", NULL, 0, 0), STORE_OK);
+    assert_int_equal(store_job_login_first(c, receiving, "ann", 2, &row), STORE_OK);
+    assert_int_equal(row, 1);
+    store_conn_put(c);
+    store_close(again);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(rebuild_keeps_users_handles_and_references, setup, teardown),
         cmocka_unit_test_setup_teardown(rebuild_refuses_dangling_references, setup, teardown),
         cmocka_unit_test_setup_teardown(jobs_migration_on_a_v6_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(job_logins_migration_on_a_v7_store, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,9 +1,10 @@
 /* test_store_jobs.c — durable jobs in the SQLite store on a real file (store_jobs.h): jobs
  * inserted, read, listed (newest first, by state, in pages, never RECEIVING) and picked to run
  * (one per instance, oldest first); items inserted, taken while PENDING, paged without their
- * secrets, finished at most once, canceled, their secrets cleared but for FAILED ones, a login
- * repeated within a job; the bounded purge; the cascade when an instance is deleted. Secrets and
- * counts the interface does not show are read with SQLite's own API on the same file. */
+ * secrets, finished at most once, canceled (at once or in bounded steps), their secrets cleared
+ * but for FAILED ones, a login repeated within a job (also in the copies a retry makes); the
+ * bounded purge; the cascade when an instance is deleted. Secrets and counts the interface does
+ * not show are read with SQLite's own API on the same file. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -445,8 +446,50 @@ static void items_pending_page_finish_once(void **state)
     assert_int_equal(store_job_items_pending(f->c, other.id, -1, 100, &l), STORE_OK);
     assert_int_equal(l.n, 3);
     job_item_list_clear(&l);
+    assert_int_equal(store_job_cancel_pending(f->c, "no-such-job", &n), STORE_NOTFOUND);
     job_clear(&j);
     job_clear(&other);
+    instance_clear(&a);
+}
+
+static void cancel_in_bounded_steps(void **state)
+{
+    fixture *f = *state;
+    instance a;
+    make_instance(f, &a);
+    job_record j;
+    make_job(f, a.id, "RUNNING", 1, 0, &j);
+    make_items(f, j.id, 7, NULL);
+    job_item_record done = {.seq = 1};
+    memcpy(done.job_id, j.id, ID_LEN);
+    snprintf(done.state, sizeof done.state, "%s", "FAILED");
+    assert_int_equal(store_job_item_finish(f->c, &done), STORE_OK);
+    /* 6 pending in steps of 4: 0, 2, 3, 4, then 5, 6; the failed item 1 untouched. */
+    int64_t n = -1;
+    assert_int_equal(store_job_cancel_some(f->c, j.id, 4, &n), STORE_OK);
+    assert_int_equal(n, 4);
+    job_item_list l = {0};
+    assert_int_equal(store_job_items_pending(f->c, j.id, -1, 100, &l), STORE_OK);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.items[0].seq, 5);
+    job_item_list_clear(&l);
+    assert_int_equal(secrets_held(f, j.id), 0x60); /* the pending 5, 6 (item 1 failed without one) */
+    assert_int_equal(store_job_cancel_some(f->c, j.id, 4, &n), STORE_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(store_job_cancel_some(f->c, j.id, 4, &n), STORE_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_job_cancel_pending(f->c, j.id, &n), STORE_OK);
+    assert_int_equal(n, 0);
+    job_record got;
+    assert_int_equal(store_job_get(f->c, a.id, j.id, &got), STORE_OK);
+    assert_int_equal(got.counts.canceled, 6);
+    job_clear(&got);
+    assert_int_equal(store_job_items_page(f->c, j.id, "CANCELED", -1, 100, &l), STORE_OK);
+    assert_int_equal(l.n, 6);
+    job_item_list_clear(&l);
+    assert_int_equal(store_job_cancel_some(f->c, j.id, 0, &n), STORE_ERROR);
+    assert_int_equal(store_job_cancel_some(f->c, "no-such-job", 4, &n), STORE_NOTFOUND);
+    job_clear(&j);
     instance_clear(&a);
 }
 
@@ -479,6 +522,14 @@ static void clear_secrets_keeps_failed_only(void **state)
     instance_clear(&a);
 }
 
+/* Inserts one item of job_id with seq, row seq + 1 and login. */
+static void add_item(fixture *f, const char *job_id, int64_t seq, const char *login)
+{
+    job_item_record it = {.seq = seq, .row = seq + 1, .login_key = (char *)login};
+    snprintf(it.job_id, sizeof it.job_id, "%s", job_id);
+    assert_int_equal(store_job_items_insert(f->c, &it, 1), STORE_OK);
+}
+
 static void login_first_within_a_job(void **state)
 {
     fixture *f = *state;
@@ -492,6 +543,11 @@ static void login_first_within_a_job(void **state)
     const char *other_logins[] = {"cy"};
     make_items(f, other.id, 1, other_logins);
     int64_t row = -1;
+    /* Not while the upload arrives: the look-up is made as the job leaves RECEIVING. */
+    assert_int_equal(store_job_login_first(f->c, j.id, "ann", 3, &row), STORE_ERROR);
+    assert_int_equal(store_begin(f->c, 1), STORE_OK);
+    assert_int_equal(store_job_set_state(f->c, j.id, "QUEUED", NULL, 0, 0), STORE_OK);
+    assert_int_equal(store_commit(f->c), STORE_OK);
     assert_int_equal(store_job_login_first(f->c, j.id, "ann", 3, &row), STORE_OK);
     assert_int_equal(row, 1);
     assert_int_equal(store_job_login_first(f->c, j.id, "ann", 5, &row), STORE_OK);
@@ -502,10 +558,77 @@ static void login_first_within_a_job(void **state)
     assert_int_equal(row, 2);
     /* cy is in the other job, not before seq 4 of this one. */
     assert_int_equal(store_job_login_first(f->c, j.id, "cy", 4, &row), STORE_NOTFOUND);
+    assert_int_equal(store_job_login_first(f->c, j.id, "cy", 5, &row), STORE_OK);
+    assert_int_equal(row, 5);
     assert_int_equal(store_job_login_first(f->c, j.id, "ANN", 6, &row), STORE_NOTFOUND);
     assert_int_equal(store_job_login_first(f->c, "no-such-job", "ann", 6, &row), STORE_NOTFOUND);
+    /* A job that failed as its upload ended is never looked up; one that goes on, is. */
+    assert_int_equal(store_job_set_state(f->c, other.id, "RUNNING", NULL, 1, 0), STORE_OK);
+    assert_int_equal(store_job_login_first(f->c, other.id, "cy", 1, &row), STORE_OK);
+    assert_int_equal(row, 1);
+
+    /* Items added to a job past RECEIVING (in any order) are looked up at once. */
+    job_record late;
+    make_job(f, a.id, "QUEUED", 1, 0, &late);
+    add_item(f, late.id, 5, "zed");
+    assert_int_equal(store_job_login_first(f->c, late.id, "zed", 9, &row), STORE_OK);
+    assert_int_equal(row, 6);
+    add_item(f, late.id, 2, "zed");
+    add_item(f, late.id, 7, "zed");
+    add_item(f, late.id, 3, NULL);
+    assert_int_equal(store_job_login_first(f->c, late.id, "zed", 9, &row), STORE_OK);
+    assert_int_equal(row, 3);
+    assert_int_equal(store_job_login_first(f->c, late.id, "zed", 2, &row), STORE_NOTFOUND);
     job_clear(&j);
     job_clear(&other);
+    job_clear(&late);
+    instance_clear(&a);
+}
+
+static void copy_failed_items_are_looked_up(void **state)
+{
+    fixture *f = *state;
+    instance a;
+    make_instance(f, &a);
+    job_record from, queued, receiving;
+    make_job(f, a.id, "RECEIVING", 1, 0, &from);
+    const char *logins[] = {"ann", "bob", "cy", "bob", "dee"};
+    make_items(f, from.id, 5, logins);
+    assert_int_equal(store_job_set_state(f->c, from.id, "RUNNING", NULL, 1, 0), STORE_OK);
+    for (int i = 0; i < 5; i++) {
+        unsigned char kept[2] = {7, 7};
+        int failed = i != 0 && i != 2;
+        job_item_record it = {.seq = i, .secret = failed ? kept : NULL, .secret_len = failed ? 2 : 0};
+        memcpy(it.job_id, from.id, ID_LEN);
+        snprintf(it.state, sizeof it.state, "%s", failed ? "FAILED" : "SUCCEEDED");
+        assert_int_equal(store_job_item_finish(f->c, &it), STORE_OK);
+    }
+    /* bob (rows 2 and 4) and dee (row 5) failed: the copies are seq 0, 1, 2 with those rows. */
+    make_job(f, a.id, "QUEUED", 2, 0, &queued);
+    make_job(f, a.id, "RECEIVING", 2, 0, &receiving);
+    int64_t n = 0, row = 0;
+    assert_int_equal(store_job_items_copy_failed(f->c, from.id, queued.id, &n), STORE_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(store_job_items_copy_failed(f->c, from.id, receiving.id, &n), STORE_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(store_job_set_state(f->c, receiving.id, "QUEUED", NULL, 0, 0), STORE_OK);
+    const char *to[] = {queued.id, receiving.id};
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(store_job_login_first(f->c, to[k], "bob", 1, &row), STORE_OK);
+        assert_int_equal(row, 2);
+        assert_int_equal(store_job_login_first(f->c, to[k], "bob", 0, &row), STORE_NOTFOUND);
+        assert_int_equal(store_job_login_first(f->c, to[k], "ann", 3, &row), STORE_NOTFOUND);
+        job_item_list l = {0};
+        assert_int_equal(store_job_items_pending(f->c, to[k], -1, 10, &l), STORE_OK);
+        assert_int_equal(l.n, 3);
+        assert_int_equal(l.items[2].seq, 2);
+        assert_int_equal(l.items[2].row, 5);
+        assert_int_equal(l.items[2].secret_len, 2);
+        job_item_list_clear(&l);
+    }
+    job_clear(&from);
+    job_clear(&queued);
+    job_clear(&receiving);
     instance_clear(&a);
 }
 
@@ -643,8 +766,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(list_newest_first_filtered_paged, setup, teardown),
         cmocka_unit_test_setup_teardown(runnable_one_per_instance_oldest_first, setup, teardown),
         cmocka_unit_test_setup_teardown(items_pending_page_finish_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(cancel_in_bounded_steps, setup, teardown),
         cmocka_unit_test_setup_teardown(clear_secrets_keeps_failed_only, setup, teardown),
         cmocka_unit_test_setup_teardown(login_first_within_a_job, setup, teardown),
+        cmocka_unit_test_setup_teardown(copy_failed_items_are_looked_up, setup, teardown),
         cmocka_unit_test_setup_teardown(purge_bounded_and_selective, setup, teardown),
         cmocka_unit_test_setup_teardown(instance_delete_cascades, setup, teardown),
         cmocka_unit_test(clears_are_safe),
