@@ -14,6 +14,7 @@
 #include "core/write.h"
 #include "crypto/passwords.h"
 #include "jobs/import_row.h"
+#include "jobs/jobs.h"
 #include "jobs/template.h"
 #include "util/buf.h"
 #include "util/ids.h"
@@ -336,6 +337,8 @@ static int set_state(run *R, const char *state, const char *reason, int64_t star
 /* The job's cancel: pending rows CANCELED, the job CANCELED (or reason's state). */
 static int cancel_rest(run *R, const char *state, const char *reason, rerr *e)
 {
+    if (jobs_cancel_rows(R->cx, R->job->id, e))
+        return -1;
     int rc = store_begin(R->cx->conn, 1);
     if (rc == STORE_OK)
         rc = store_job_cancel_pending(R->cx->conn, R->job->id, NULL);

@@ -152,18 +152,46 @@ static int allow_change(core_ctx *cx, core_action a, const job_record *j, rerr *
                                  "JobId", e);
 }
 
-/* Records the cancel request; a job nobody runs yet is canceled at once. */
+#define CANCEL_STEP 10000 /* pending rows canceled in one transaction */
+
+struct cancel_step {
+    const char *job_id;
+    int64_t n;
+};
+
+static int cancel_some(core_ctx *cx, void *arg, rerr *e)
+{
+    struct cancel_step *c = arg;
+    int rc = store_job_cancel_some(cx->conn, c->job_id, CANCEL_STEP, &c->n);
+    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "cancel the job's rows", e);
+}
+
+int jobs_cancel_rows(core_ctx *cx, const char *job_id, rerr *e)
+{
+    struct cancel_step c = {.job_id = job_id, .n = CANCEL_STEP};
+    while (c.n >= CANCEL_STEP)
+        if (core_write(cx, cancel_some, &c, e))
+            return -1;
+    return 0;
+}
+
+/* Records the cancel request. */
 static int request_cancel(core_ctx *cx, void *arg, rerr *e)
 {
     job_record *j = arg;
     int rc = store_job_request_cancel(cx->conn, j->id);
-    if (rc == STORE_OK && strcmp(j->state, "QUEUED") == 0) {
-        rc = store_job_cancel_pending(cx->conn, j->id, NULL);
-        if (rc == STORE_OK)
-            rc = store_job_set_state(cx->conn, j->id, "CANCELED", NULL, 0, cx->now_ms);
-        if (rc == STORE_OK)
-            rc = store_job_clear_secrets(cx->conn, j->id);
-    }
+    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "cancel the job", e);
+}
+
+/* Ends a job nobody runs yet: what is left pending CANCELED, the job CANCELED. */
+static int end_queued(core_ctx *cx, void *arg, rerr *e)
+{
+    job_record *j = arg;
+    int rc = store_job_cancel_pending(cx->conn, j->id, NULL);
+    if (rc == STORE_OK)
+        rc = store_job_set_state(cx->conn, j->id, "CANCELED", NULL, 0, cx->now_ms);
+    if (rc == STORE_OK)
+        rc = store_job_clear_secrets(cx->conn, j->id);
     return rc == STORE_OK ? 0 : core_store_error(cx, rc, "cancel the job", e);
 }
 
@@ -177,7 +205,9 @@ int jobs_cancel(core_ctx *cx, const char *instance_ref, const char *job_id, job_
     if (!refused && finished(out))
         refused = rerr_set(e, ERR_INVALID_REQUEST, "JobId",
                            "Job %s has already finished (%s): there is nothing to cancel", out->id, out->state);
-    if (refused || core_write(cx, request_cancel, out, e)) {
+    if (refused || core_write(cx, request_cancel, out, e) ||
+        (strcmp(out->state, "QUEUED") == 0 &&
+         (jobs_cancel_rows(cx, out->id, e) || core_write(cx, end_queued, out, e)))) {
         job_clear(out); /* as every failure of this file: nothing left for the caller to clear */
         return -1;
     }

@@ -46,6 +46,10 @@ int jobs_cancel(core_ctx *cx, const char *instance_ref, const char *job_id, job_
  * job has not finished or has no failed item. *out: the new job. The caller wakes the runner. */
 int jobs_retry(core_ctx *cx, const char *instance_ref, const char *job_id, job_record *out, rerr *e);
 
+/* Turns the job's PENDING rows into CANCELED in bounded steps, a write transaction each (for the
+ * cancel and the runner; the job's state is the caller's to set). Returns 0 or -1 with *e. */
+int jobs_cancel_rows(core_ctx *cx, const char *job_id, rerr *e);
+
 /* The pending count of a job (total minus the finished). */
 int64_t jobs_pending(const job_record *j);
 /* Rows a second over the job's run so far (0 before it starts). now_ms for a running job. */
