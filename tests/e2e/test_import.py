@@ -26,7 +26,7 @@ MANAGED_HEADER = ("first name,last name,email address,secondary email,mobile,pas
 PROFILES_COL = "security_profile_name_1|security_profile_name_2"
 HIERARCHY_COL = "user_hierarchy_1|user_hierarchy_2"
 BROKEN_PASSWORDS = ["Passw0rdGood1", "Secr3tPassw0rd", "Sh0rt"]
-JOB_MEMBERS = {"JobId", "Kind", "State", "Mode", "DryRun", "Atomic", "FileName", "Counts", "SubmittedTime",
+JOB_MEMBERS = {"JobId", "Kind", "State", "Mode", "DryRun", "Atomic", "Counts", "SubmittedTime",
                "SubmittedBy"}
 
 
