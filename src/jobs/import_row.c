@@ -423,7 +423,8 @@ int import_row_apply(core_ctx *cx, const import_job *j, const catalog *cat, int6
         int64_t first_row = 0;
         int rc = store_job_login_first(cx->conn, j->job_id, key, seq, &first_row);
         free(key);
-        if (rc == STORE_OK)
+        int repeated = rc == STORE_OK;
+        if (repeated)
             fail(&r, TPL_LOGIN, "user login \"%s\" is already on row %lld of this file (usernames are unique ignoring case)",
                  login, (long long)first_row);
         else if (rc != STORE_NOTFOUND)
@@ -432,7 +433,9 @@ int import_row_apply(core_ctx *cx, const import_job *j, const catalog *cat, int6
             found = 1;
         else if (e.code != ERR_NOT_FOUND)
             fail_core(&r, &e);
-        if (found && !exact)
+        if (repeated)
+            ; /* the earlier row said it: the user it made is not news */
+        else if (found && !exact)
             fail(&r, TPL_LOGIN, "user login \"%s\" differs only in case from the existing user \"%s\"; usernames are "
                  "unique ignoring case", login, cur.username);
         else if (found && !j->upsert)

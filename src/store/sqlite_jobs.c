@@ -295,8 +295,9 @@ static void name_items(job_item_list *out, const char *job_id)
 int store_job_items_pending(store_conn *c, const char *job_id, int64_t after_seq, size_t limit,
                             job_item_list *out)
 {
-    static const char sql[] = "SELECT " ITEM_COLS ", secret FROM job_items WHERE job_seq = ? AND state = 'PENDING' "
-                              "AND seq > ? ORDER BY seq LIMIT ?";
+    /* INDEXED BY: the (job_seq, seq) primary key would walk every finished item first. */
+    static const char sql[] = "SELECT " ITEM_COLS ", secret FROM job_items INDEXED BY job_items_state "
+                              "WHERE job_seq = ? AND state = 'PENDING' AND seq > ? ORDER BY seq LIMIT ?";
     out->items = NULL;
     out->n = 0;
     int64_t jseq;
@@ -314,8 +315,8 @@ int store_job_items_page(store_conn *c, const char *job_id, const char *state, i
 {
     static const char any[] = "SELECT " ITEM_COLS " FROM job_items WHERE job_seq = ? AND seq > ? "
                               "ORDER BY seq LIMIT ?";
-    static const char one[] = "SELECT " ITEM_COLS " FROM job_items WHERE job_seq = ? AND state = ? AND seq > ? "
-                              "ORDER BY seq LIMIT ?";
+    static const char one[] = "SELECT " ITEM_COLS " FROM job_items INDEXED BY job_items_state "
+                              "WHERE job_seq = ? AND state = ? AND seq > ? ORDER BY seq LIMIT ?";
     out->items = NULL;
     out->n = 0;
     int64_t jseq;
@@ -378,7 +379,10 @@ int store_job_clear_secrets(store_conn *c, const char *job_id)
 int store_job_login_first(store_conn *c, const char *job_id, const char *login_key, int64_t before_seq,
                           int64_t *row_out)
 {
-    static const char sql[] = "SELECT row FROM job_items WHERE job_seq = (SELECT seq FROM jobs WHERE id = ?) "
+    /* INDEXED BY: without statistics SQLite prefers the primary key's (job_seq, seq < ?) range
+     * and filters it, a walk over every earlier row of the job for every row: quadratic. */
+    static const char sql[] = "SELECT row FROM job_items INDEXED BY job_items_login "
+                              "WHERE job_seq = (SELECT seq FROM jobs WHERE id = ?) "
                               "AND login_key = ? AND seq < ? ORDER BY seq LIMIT 1";
     *row_out = 0;
     return sq_row(c, sql, sq_read_int64, row_out, SQ_ARGS(SQ_TEXT(job_id), SQ_TEXT(login_key), SQ_INT(before_seq)));
@@ -391,9 +395,9 @@ int store_job_items_copy_failed(store_conn *c, const char *from_job, const char 
     static const char sql[] =
         "INSERT INTO job_items(job_seq, seq, row, state, action, user_id, username, login_key, data_json, "
         "secret, errors_json) "
-        "SELECT ?, (SELECT count(*) FROM job_items b WHERE b.job_seq = a.job_seq AND b.state = 'FAILED' "
+        "SELECT ?, (SELECT count(*) FROM job_items b INDEXED BY job_items_state WHERE b.job_seq = a.job_seq AND b.state = 'FAILED' "
         "AND b.seq < a.seq), a.row, 'PENDING', NULL, NULL, a.username, a.login_key, a.data_json, a.secret, NULL "
-        "FROM job_items a WHERE a.job_seq = ? AND a.state = 'FAILED' ORDER BY a.seq";
+        "FROM job_items a INDEXED BY job_items_state WHERE a.job_seq = ? AND a.state = 'FAILED' ORDER BY a.seq";
     static const char count_sql[] = "SELECT count(*) FROM job_items WHERE job_seq = ?";
     int64_t from_seq = 0, to_seq = 0;
     if (n)
