@@ -132,37 +132,37 @@ class ImportTest(RosterTestCase):
             self.assertEqual(by_row[row]["State"], "FAILED", by_row[row])
             self.assertTrue(self.errors_of(by_row[row]), by_row[row])
 
-        def one(row, column, value, *parts):
-            errs = self.errors_of(by_row[row], column)
-            self.assertEqual(len(errs), 1, by_row[row])
-            self.assertEqual(errs[0]["Value"], value, errs[0])
-            for p in parts:
-                self.assertIn(p, errs[0]["Message"], errs[0])
-            return errs[0]
-
-        one(2, "phone number", "5555550123", "5555550123", "E.164")
-        one(3, PROFILES_COL, "Agnet", 'security profile "Agnet" is not found; did you mean "Agent"?')
-        e = one(4, "password", "", "8", "64")
-        self.assertNotIn("Sh0rt", json.dumps(e))
-        many = "Admin|Agent|CallCenterManager|QualityAnalyst|Extra1|Extra2|Extra3|Extra4|Extra5|Extra6|Extra7"
-        one(5, PROFILES_COL, many, "10", "11")
-        one(6, HIERARCHY_COL, "Europe|Lyon", "Lyon")
-        one(7, "tags", "team|support|oops")
-        one(8, "tags", "aws:team|support", "aws:")
-        one(9, "user login", "valid1", "row 1")
-        one(10, "user login", "Casey", "casey")
-        self.assertTrue(any("15" in e["Message"] and "3" in e["Message"] for e in self.errors_of(by_row[11])),
-                        by_row[11])
-        self.assertTrue(any("UTF-8" in e["Message"] for e in self.errors_of(by_row[12])), by_row[12])
-        # A row reports all its errors, one per column.
-        self.assertEqual(sorted(e["Column"] for e in self.errors_of(by_row[13])),
-                         sorted(["email address", PROFILES_COL, "phone number", "soft phone auto accept (yes/no)",
-                                 "ACW timeout (seconds)"]), by_row[13])
-        one(13, "email address", "not-an-email")
-        one(13, PROFILES_COL, "Agnet", 'did you mean "Agent"?')
-        one(13, "phone number", "12345", "E.164")
-        one(13, "soft phone auto accept (yes/no)", "maybe", "yes", "no")
-        one(13, "ACW timeout (seconds)", "-5")
+        # Each broken row's errors, exactly: (column as uploaded, value, message).
+        e164 = "is not a phone number in E.164 form: '+', a country code and up to 15 digits in all (e.g. +15555550123)"
+        agnet = 'security profile "Agnet" is not found; did you mean "Agent"?'
+        want = {
+            2: [("phone number", "5555550123", f"phone number '5555550123' {e164}")],
+            3: [(PROFILES_COL, "Agnet", agnet)],
+            4: [("password", "", "Password does not meet the policy: 8 to 64 characters with at least one "
+                                 "upper-case letter, one lower-case letter and one digit, and no spaces")],
+            5: [(PROFILES_COL, "Admin|Agent|CallCenterManager|QualityAnalyst|Extra1|Extra2|Extra3|Extra4|Extra5|"
+                               "Extra6|Extra7", "a user has 1 to 10 security profiles (got 11)")],
+            6: [(HIERARCHY_COL, "Europe|Lyon", 'hierarchy group "Lyon" is not found under "Europe"')],
+            7: [("tags", "team|support|oops", '"oops" stands where || belongs; tags are written key|value, pairs '
+                                              "separated by || (key| for an empty value)")],
+            8: [("tags", "aws:team|support", "tag key 'aws:team' is not allowed: keys starting with 'aws:' are "
+                                             "reserved")],
+            9: [("user login", "valid1", 'user login "valid1" is already on row 1 of this file (usernames are '
+                                         "unique ignoring case)")],
+            10: [("user login", "Casey", 'user login "Casey" differs only in case from the existing user "casey"; '
+                                         "usernames are unique ignoring case")],
+            11: [("", "", "the row has 3 fields; the header has 15")],
+            12: [("", "", "invalid UTF-8 in field 1")],
+            13: [("email address", "not-an-email",
+                  "email address 'not-an-email' is not an e-mail address of the form name@example.com"),
+                 (PROFILES_COL, "Agnet", agnet),
+                 ("phone number", "12345", f"phone number '12345' {e164}"),
+                 ("soft phone auto accept (yes/no)", "maybe", "soft phone auto accept is yes or no"),
+                 ("ACW timeout (seconds)", "-5", "ACW timeout is whole seconds from 0 (no limit) to 2000000")],
+        }
+        for row, errs in want.items():
+            with self.subTest(row=row):
+                self.assertEqual([(e["Column"], e["Value"], e["Message"]) for e in by_row[row]["Errors"]], errs)
         # No item shows a password, valid or not.
         for p in BROKEN_PASSWORDS:
             self.assertNotIn(p, json.dumps(its))
@@ -419,9 +419,13 @@ class ImportTest(RosterTestCase):
                 self.assert_counts(job, 1, 1, 0)
 
     # ---- jobs list ---------------------------------------------------------------------------------------
-    def test_jobs_list_newest_first(self):
-        inst = self.instance("SAML")
-        a = self.run_import(inst, data("saml_old.csv"))
+    def test_jobs_list_newest_first_and_the_instance_by_alias(self):
+        inst = Instance(self.b, "SAML", alias="import-alias")
+        r = upload(self.roster, "import-alias", data("saml_old.csv"))
+        self.assertEqual(r.status, 202, r)
+        a = wait_job(self.roster, "import-alias", r.json()["Job"]["JobId"])
+        self.assert_counts(a, 2, 2, 0)
+        self.assertEqual(get_job(self.roster, inst.id, a["JobId"])["JobId"], a["JobId"])
         b = self.run_import(inst, data("saml_unknown_header.csv"), expect_state="FAILED")
         r = api(self.roster, "GET", f"instances/{inst.id}/jobs")
         self.assertEqual(r.status, 200, r)
