@@ -480,6 +480,10 @@ static enum MHD_Result body_piece(http_server *s, struct MHD_Connection *con, re
             buf_append(&r->body, data, n);
         else if (r->body_sink && !r->body_sink_failed && r->body_sink(r->body_sink_cls, data, n) != 0)
             r->body_sink_failed = 1;
+        /* A streamed body (an upload of up to hundreds of MiB, stored as it arrives) may take longer
+         * than the body timeout in all; it must only never stall that long. */
+        if (r->door->streamed)
+            watch_set(con, s->lim.body_timeout_s, 0);
         return MHD_YES;
     }
     buf_free(&r->body);

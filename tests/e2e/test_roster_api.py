@@ -366,6 +366,40 @@ class UploadLimitTest(unittest.TestCase):
             # Within the limit it is taken; the other roster paths keep the JSON door's 1 MiB.
             self.assertEqual(upload(r, iid, b"user login\r\nx\r\n").status, 202)
 
+    def test_upload_may_outlast_the_body_timeout_while_it_progresses(self):
+        """An upload is stored as it arrives, so a big one takes longer than the body timeout in
+        all: it is cut off only when no byte comes for that long (it was cut at 60 s in all)."""
+        with Roster(extra_env={"ROSTER_HTTP_BODY_TIMEOUT": "2"}) as r:
+            iid = r.instance_id
+            header = ",".join(header_of(r, iid)).encode() + b"\r\n"
+            rows = [f"Ada,Lovelace,slow{i}@example.com,,,Passw0rd-long,slow{i},Basic Routing Profile,Agent,,soft,,no,0,\r\n"
+                    .encode() for i in range(6)]
+            body = header + b"".join(rows)
+            path = base(iid) + "/imports"
+            hdrs = sign(r.endpoint, r.account, "POST", path, "", body,
+                        {"Content-Type": "text/csv", "X-Amz-Content-SHA256": hashlib.sha256(body).hexdigest()})
+            with socket.create_connection(("127.0.0.1", r.port), timeout=30) as s:
+                head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{r.port}\r\nContent-Length: {len(body)}\r\n"
+                head += "".join(f"{k}: {v}\r\n" for k, v in hdrs.items() if k.lower() != "host") + "\r\n"
+                s.sendall(head.encode() + header)
+                for row in rows:       # 6 s in all, a second between pieces
+                    time.sleep(1)
+                    s.sendall(row)
+                reply = s.recv(65536).decode("utf-8", "replace")
+            self.assertTrue(reply.startswith("HTTP/1.1 202"), reply[:300])
+            # A stalled upload is still cut off, and leaves no job behind.
+            with socket.create_connection(("127.0.0.1", r.port), timeout=30) as s:
+                s.sendall(head.encode() + header)
+                time.sleep(4)
+                try:
+                    s.sendall(rows[0])
+                    closed = s.recv(65536) == b""
+                except (BrokenPipeError, ConnectionResetError):
+                    closed = True
+            self.assertTrue(closed)
+            jobs = call(r, "GET", base(iid) + "/jobs").json()["Jobs"]
+            self.assertEqual(len(jobs), 1, jobs)
+
     def test_bad_settings_are_usage_errors(self):
         r = Roster()
         try:
