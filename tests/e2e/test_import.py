@@ -120,8 +120,9 @@ class ImportTest(RosterTestCase):
                            RoutingProfileId=inst.rp["Basic Routing Profile"])
         return inst
 
-    def check_broken_items(self, its):
-        """The items of managed_broken.csv: rows 1 and 14 valid, every other row its own errors."""
+    def check_broken_items(self, its, casey_id):
+        """The items of managed_broken.csv: rows 1 and 14 valid, every other row its own errors
+        (casey_id: the existing user a look-alike login is refused against, as CreateUser names it)."""
         by_row = {i["Row"]: i for i in its}
         self.assertEqual(sorted(by_row), list(range(1, 15)))
         for row in (1, 14):
@@ -149,8 +150,8 @@ class ImportTest(RosterTestCase):
                                              "reserved")],
             9: [("user login", "valid1", 'user login "valid1" is already on row 1 of this file (usernames are '
                                          "unique ignoring case)")],
-            10: [("user login", "Casey", 'user login "Casey" differs only in case from the existing user "casey"; '
-                                         "usernames are unique ignoring case")],
+            10: [("user login", "Casey", f"Username 'Casey' differs only in case from the existing user 'casey' "
+                                         f"({casey_id}); usernames are unique ignoring case")],
             11: [("", "", "the row has 3 fields; the header has 15")],
             12: [("", "", "invalid UTF-8 in field 1")],
             13: [("email address", "not-an-email",
@@ -177,14 +178,14 @@ class ImportTest(RosterTestCase):
         self.assertTrue(dry["DryRun"])
         self.assert_counts(dry, 14, 2, 12)
         dry_items = items(self.roster, inst.id, dry["JobId"])
-        self.check_broken_items(dry_items)
+        self.check_broken_items(dry_items, inst.user("casey")["Id"])
         self.assertEqual(self.snapshot(inst), before)
 
         # The real run: the same items, and the two valid rows applied.
         job = self.run_import(inst, raw)
         self.assert_counts(job, 14, 2, 12)
         real_items = items(self.roster, inst.id, job["JobId"])
-        self.check_broken_items(real_items)
+        self.check_broken_items(real_items, inst.user("casey")["Id"])
         strip = [{k: v for k, v in i.items() if k != "UserId"} for i in real_items]
         self.assertEqual([{k: v for k, v in i.items() if k != "UserId"} for i in dry_items], strip)
         self.assertEqual(set(self.snapshot(inst)) - set(before), {"valid1", "valid2"})
