@@ -126,7 +126,8 @@ static const catalog_entry *find_id(const catalog_set *s, const char *id)
     return hit ? *hit : NULL;
 }
 
-/* The nearest name of s to want among entries that pass keep (NULL: all), or NULL. */
+/* The nearest name of s to want (level 0: any entry; else only the groups at level under
+ * parent_id), or NULL. */
 static const char *suggest(const catalog_set *s, const char *want, int level, const char *parent_id)
 {
     const char **names = xmalloc((s->n ? s->n : 1) * sizeof *names);

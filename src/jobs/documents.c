@@ -42,13 +42,10 @@ static char *file_name(const char *what, const instance *inst)
     return buf_detach(&b);
 }
 
-/* Appends a record of n NUL-terminated cells. */
+/* Appends a record of n NUL-terminated cells (NULL lengths: csv_write_record measures them). */
 static void record(buf *out, char *const *cells, size_t n)
 {
-    size_t lens[CSV_MAX_FIELDS + 2];
-    for (size_t i = 0; i < n && i < sizeof lens / sizeof lens[0]; i++)
-        lens[i] = strlen(cells[i]);
-    csv_write_record(out, cells, lens, n);
+    csv_write_record(out, cells, NULL, n);
 }
 
 /* The header record of an instance's template. */

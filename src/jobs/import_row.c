@@ -96,13 +96,17 @@ static void fail(row *r, tpl_col c, const char *fmt, ...)
     buf_free(&b);
 }
 
-/* Records a core error against column c. */
+/* Records a core error against column c (TPL__COUNT: the row as a whole, no column or value). */
 static void fail_rerr(row *r, tpl_col c, const rerr *e)
 {
-    if (e->code == ERR_ACCESS_DENIED)
-        fail(r, c, "AccessDenied: %s", e->message);
-    else
-        fail(r, c, "%s", e->message);
+    const char *prefix = e->code == ERR_ACCESS_DENIED ? "AccessDenied: " : "";
+    if (c != TPL__COUNT) {
+        fail(r, c, "%s%s", prefix, e->message);
+        return;
+    }
+    char msg[sizeof e->message + 16];
+    snprintf(msg, sizeof msg, "%s%s", prefix, e->message);
+    import_error_add(r->errors, "", "", msg);
 }
 
 /* The column a core error's field names (TPL__COUNT: the row as a whole). */
@@ -138,19 +142,7 @@ static tpl_col column_of_field(const char *field)
 static void fail_core(row *r, const rerr *e)
 {
     tpl_col c = column_of_field(e->field[0] ? e->field : NULL);
-    if (c == TPL__COUNT || !has(r, c)) {
-        import_error_add(r->errors, "", "", e->code == ERR_ACCESS_DENIED ? "" : e->message);
-        if (e->code == ERR_ACCESS_DENIED) {
-            json_t *last = json_array_get(r->errors, json_array_size(r->errors) - 1);
-            buf b;
-            buf_init(&b);
-            buf_printf(&b, "AccessDenied: %s", e->message);
-            json_object_set_new(last, "Message", json_string(b.data));
-            buf_free(&b);
-        }
-        return;
-    }
-    fail_rerr(r, c, e);
+    fail_rerr(r, c != TPL__COUNT && has(r, c) ? c : TPL__COUNT, e);
 }
 
 const char *import_row_password(const import_job *j, char *const *cells, size_t n)

@@ -317,41 +317,23 @@ static int run_batches(run *R, page *p, size_t first, int dry_run, int record_su
 
 /* ---- the job ------------------------------------------------------------------------------------ */
 
-static int set_state(run *R, const char *state, const char *reason, int64_t started, int64_t finished, rerr *e)
+struct job_running {
+    const char *job_id;
+    int64_t started_ms;
+};
+
+static int mark_running(core_ctx *cx, void *arg, rerr *e)
 {
-    int rc = store_begin(R->cx->conn, 1);
-    if (rc == STORE_OK)
-        rc = store_job_set_state(R->cx->conn, R->job->id, state, reason, started, finished);
-    if (rc == STORE_OK && finished)
-        rc = store_job_clear_secrets(R->cx->conn, R->job->id);
-    if (rc == STORE_OK)
-        rc = store_commit(R->cx->conn);
-    if (rc != STORE_OK) {
-        store_rollback(R->cx->conn);
-        return core_store_error(R->cx, rc, "record the job's state", e);
-    }
-    snprintf(R->job->state, sizeof R->job->state, "%s", state);
-    return 0;
+    struct job_running *j = arg;
+    int rc = store_job_set_state(cx->conn, j->job_id, "RUNNING", NULL, j->started_ms, 0);
+    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "record the job's start", e);
 }
 
-/* The job's cancel: pending rows CANCELED, the job CANCELED (or reason's state). */
-static int cancel_rest(run *R, const char *state, const char *reason, rerr *e)
+/* The job ends in state (see jobs_end). */
+static int end(run *R, const char *state, const char *reason, rerr *e)
 {
-    if (jobs_cancel_rows(R->cx, R->job->id, e))
+    if (jobs_end(R->cx, R->job->id, state, reason, e))
         return -1;
-    int rc = store_begin(R->cx->conn, 1);
-    if (rc == STORE_OK)
-        rc = store_job_cancel_pending(R->cx->conn, R->job->id, NULL);
-    if (rc == STORE_OK)
-        rc = store_job_set_state(R->cx->conn, R->job->id, state, reason, 0, now_ms());
-    if (rc == STORE_OK)
-        rc = store_job_clear_secrets(R->cx->conn, R->job->id);
-    if (rc == STORE_OK)
-        rc = store_commit(R->cx->conn);
-    if (rc != STORE_OK) {
-        store_rollback(R->cx->conn);
-        return core_store_error(R->cx, rc, "cancel the job's rows", e);
-    }
     snprintf(R->job->state, sizeof R->job->state, "%s", state);
     return 0;
 }
@@ -376,7 +358,7 @@ static int run_rows(run *R, rerr *e)
         if (*R->env->stopping)
             return 0;
         if (cancel_requested(R))
-            return cancel_rest(R, "CANCELED", NULL, e);
+            return end(R, "CANCELED", NULL, e);
         page p;
         if (page_load(R, after, limit, hash, &p, e)) {
             page_clear(&p);
@@ -384,7 +366,7 @@ static int run_rows(run *R, rerr *e)
         }
         if (p.n == 0) {
             page_clear(&p);
-            return set_state(R, "COMPLETED", NULL, 0, now_ms(), e);
+            return end(R, "COMPLETED", NULL, e);
         }
         size_t done = 0, failed = 0;
         int rc = run_batches(R, &p, 0, R->job->dry_run, 1, 0, 0, &done, &failed, e);
@@ -406,7 +388,7 @@ static int run_atomic(run *R, rerr *e)
             if (*R->env->stopping)
                 return 0;
             if (cancel_requested(R))
-                return cancel_rest(R, "CANCELED", NULL, e);
+                return end(R, "CANCELED", NULL, e);
             page p;
             if (page_load(R, after, PAGE_ROWS, 0, &p, e)) {
                 page_clear(&p);
@@ -432,7 +414,7 @@ static int run_atomic(run *R, rerr *e)
             snprintf(reason, sizeof reason,
                      "%lld of %lld rows are invalid; with Atomic=true no row is applied (the valid rows are CANCELED)",
                      (long long)failed_rows, (long long)total);
-            return cancel_rest(R, "FAILED", reason, e);
+            return end(R, "FAILED", reason, e);
         }
         if (R->job->dry_run) /* an atomic dry run: the check was the run */
             break;
@@ -470,8 +452,12 @@ int import_run(const job_env *env, core_ctx *cx, job_record *job)
     snprintf(idm, sizeof idm, "%s", inst.idm_type);
     instance_clear(&inst);
 
-    if (strcmp(job->state, "QUEUED") == 0 && set_state(&R, "RUNNING", NULL, now_ms(), 0, &e))
-        return -1;
+    struct job_running start = {job->id, now_ms()};
+    if (strcmp(job->state, "QUEUED") == 0) {
+        if (core_write(cx, mark_running, &start, &e))
+            return -1;
+        snprintf(job->state, sizeof job->state, "RUNNING");
+    }
     json_error_t je;
     json_t *params = job->params_json ? json_loads(job->params_json, 0, &je) : NULL;
     json_t *header = json_object_get(params, "Header");
@@ -487,7 +473,7 @@ int import_run(const job_env *env, core_ctx *cx, job_record *job)
     char err[512];
     int result = 0;
     if (n == 0 || tpl_map_header(idm, job->mode, R.header, lens, n, &R.map, err, sizeof err)) {
-        result = cancel_rest(&R, "FAILED", n == 0 ? "the job has no header row" : err, &e);
+        result = end(&R, "FAILED", n == 0 ? "the job has no header row" : err, &e);
     } else {
         R.ij = (import_job){.job_id = job->id,
                             .instance_id = job->instance_id,

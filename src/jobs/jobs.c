@@ -183,16 +183,29 @@ static int request_cancel(core_ctx *cx, void *arg, rerr *e)
     return rc == STORE_OK ? 0 : core_store_error(cx, rc, "cancel the job", e);
 }
 
-/* Ends a job nobody runs yet: what is left pending CANCELED, the job CANCELED. */
-static int end_queued(core_ctx *cx, void *arg, rerr *e)
+struct job_end {
+    const char *job_id, *state, *reason;
+};
+
+/* What is left pending CANCELED, the job in its final state, its unneeded secrets dropped. */
+static int end_job(core_ctx *cx, void *arg, rerr *e)
 {
-    job_record *j = arg;
-    int rc = store_job_cancel_pending(cx->conn, j->id, NULL);
+    struct job_end *j = arg;
+    int rc = store_job_cancel_pending(cx->conn, j->job_id, NULL);
     if (rc == STORE_OK)
-        rc = store_job_set_state(cx->conn, j->id, "CANCELED", NULL, 0, cx->now_ms);
+        rc = store_job_set_state(cx->conn, j->job_id, j->state, j->reason, 0, cx->now_ms);
     if (rc == STORE_OK)
-        rc = store_job_clear_secrets(cx->conn, j->id);
-    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "cancel the job", e);
+        rc = store_job_clear_secrets(cx->conn, j->job_id);
+    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "end the job", e);
+}
+
+int jobs_end(core_ctx *cx, const char *job_id, const char *state, const char *reason, rerr *e)
+{
+    struct job_end j = {job_id, state, reason};
+    if (jobs_cancel_rows(cx, job_id, e))
+        return -1;
+    cx->now_ms = now_ms();
+    return core_write(cx, end_job, &j, e);
 }
 
 int jobs_cancel(core_ctx *cx, const char *instance_ref, const char *job_id, job_record *out, rerr *e)
@@ -207,7 +220,7 @@ int jobs_cancel(core_ctx *cx, const char *instance_ref, const char *job_id, job_
                            "Job %s has already finished (%s): there is nothing to cancel", out->id, out->state);
     if (refused || core_write(cx, request_cancel, out, e) ||
         (strcmp(out->state, "QUEUED") == 0 &&
-         (jobs_cancel_rows(cx, out->id, e) || core_write(cx, end_queued, out, e)))) {
+         jobs_end(cx, out->id, "CANCELED", NULL, e))) {
         job_clear(out); /* as every failure of this file: nothing left for the caller to clear */
         return -1;
     }

@@ -46,9 +46,13 @@ int jobs_cancel(core_ctx *cx, const char *instance_ref, const char *job_id, job_
  * job has not finished or has no failed item. *out: the new job. The caller wakes the runner. */
 int jobs_retry(core_ctx *cx, const char *instance_ref, const char *job_id, job_record *out, rerr *e);
 
-/* Turns the job's PENDING rows into CANCELED in bounded steps, a write transaction each (for the
- * cancel and the runner; the job's state is the caller's to set). Returns 0 or -1 with *e. */
+/* Turns the job's PENDING rows into CANCELED in bounded steps, a write transaction each (the
+ * job's state is the caller's to set). Returns 0 or -1 with *e. */
 int jobs_cancel_rows(core_ctx *cx, const char *job_id, rerr *e);
+/* Ends a job (for the cancel and the runner): its pending rows CANCELED in bounded steps, then
+ * in one transaction the job in state (COMPLETED, CANCELED, FAILED with reason) and finished now,
+ * and the secrets no retry can use dropped. Returns 0 or -1 with *e. */
+int jobs_end(core_ctx *cx, const char *job_id, const char *state, const char *reason, rerr *e);
 
 /* The pending count of a job (total minus the finished). */
 int64_t jobs_pending(const job_record *j);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "jobs/import_run.h"
+#include "jobs/jobs.h"
 #include "util/buf.h"
 #include "util/ids.h"
 
@@ -81,11 +82,8 @@ static void run_job(jobs_runner *r, store_conn *c, job_record *j)
     } else {
         char reason[96];
         snprintf(reason, sizeof reason, "this server does not run jobs of kind %.20s", j->kind);
-        if (store_begin(c, 1) == STORE_OK && store_job_cancel_pending(c, j->id, NULL) == STORE_OK &&
-            store_job_set_state(c, j->id, "FAILED", reason, 0, now_ms()) == STORE_OK)
-            store_commit(c);
-        else
-            store_rollback(c);
+        rerr e;
+        rc = jobs_end(&cx, j->id, "FAILED", reason, &e);
     }
     principal_clear(&who);
     if (rc) { /* the store failed: wait a little before the job is tried again */
