@@ -27,7 +27,7 @@ int store_user_touch(store_conn *c, const char *instance_id, const char *id, int
  * the username. */
 int store_user_list(store_conn *c, const page_req *pr, summary_list *out);
 
-/* The export's view of the users of an instance, in (username, id) order, one row at a time from
+/* The export's view of the users of an instance, in the order they were created, one row at a time from
  * one statement (run it inside a read transaction, store_begin(c, 0), so the whole export is one
  * snapshot). Strings point into the store's row and stay valid until the next call; NULL when
  * unset. */
