@@ -34,8 +34,18 @@ static const char *const pragmas =
     "PRAGMA cache_size=-32768;"
     "PRAGMA journal_size_limit=67108864;";
 
+/* Once per process, before SQLite's first use: no memory statistics (roster never reads them),
+ * which spares a process-wide mutex on every allocation SQLite makes — a lock taken and released
+ * some hundred times per user an import writes. Ignored when SQLite is already initialised. */
+static void configure_sqlite(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 store_conn *sq_conn_open(store *s, int create, char *err, size_t errlen)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, configure_sqlite);
     store_conn *c = xcalloc(1, sizeof *c);
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     int rc = sqlite3_open_v2(s->path, &c->db, flags, NULL);

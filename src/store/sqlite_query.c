@@ -40,11 +40,12 @@ int sq_exec_stmt(store_conn *c, sqlite3_stmt *st)
     return out;
 }
 
-/* Binds text (NULL binds SQL NULL) to parameter i (1-based). */
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
+/* Binds text (NULL binds SQL NULL) to parameter i (1-based); keep is SQLITE_STATIC or
+ * SQLITE_TRANSIENT (see bind_args). */
+static void bind_text(sqlite3_stmt *st, int i, const char *s, sqlite3_destructor_type keep)
 {
     if (s)
-        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, i, s, -1, keep);
     else
         sqlite3_bind_null(st, i);
 }
@@ -61,17 +62,20 @@ void sq_col_copy(sqlite3_stmt *st, int i, char *dst, size_t cap)
     snprintf(dst, cap, "%s", t ? (const char *)t : "");
 }
 
-/* Binds args[0..n) to st's parameters 1..n. */
-static void bind_args(sqlite3_stmt *st, size_t n, const sq_arg *args)
+/* Binds args[0..n) to st's parameters 1..n. keep is SQLITE_TRANSIENT (SQLite copies the text
+ * and blobs: for statements the caller steps later) or SQLITE_STATIC (no copy: for a statement
+ * stepped, reset and unbound before the call returns — a copy per argument was a tenth of the
+ * work of an import's writes). */
+static void bind_args(sqlite3_stmt *st, size_t n, const sq_arg *args, sqlite3_destructor_type keep)
 {
     for (size_t i = 0; i < n; i++) {
         int at = (int)i + 1;
         const sq_arg *a = &args[i];
         switch (a->type) {
-        case SQ_T_TEXT: bind_text(st, at, a->p); break;
-        case SQ_T_TEXT_OPT: bind_text(st, at, a->p && *(const char *)a->p ? a->p : NULL); break;
+        case SQ_T_TEXT: bind_text(st, at, a->p, keep); break;
+        case SQ_T_TEXT_OPT: bind_text(st, at, a->p && *(const char *)a->p ? a->p : NULL, keep); break;
         case SQ_T_INT: sqlite3_bind_int64(st, at, a->i); break;
-        case SQ_T_BLOB: sqlite3_bind_blob(st, at, a->p, (int)a->i, SQLITE_TRANSIENT); break;
+        case SQ_T_BLOB: sqlite3_bind_blob(st, at, a->p, (int)a->i, keep); break;
         default: sqlite3_bind_null(st, at); break;
         }
     }
@@ -81,13 +85,35 @@ sqlite3_stmt *sq_prepare(store_conn *c, const char *sql, size_t n, const sq_arg 
 {
     sqlite3_stmt *st = sq_stmt(c, sql);
     if (st)
-        bind_args(st, n, args);
+        bind_args(st, n, args, SQLITE_TRANSIENT);
     return st;
+}
+
+/* The cached statement for sql with args bound without a copy, or NULL: the caller steps it
+ * and ends with done(), all before it returns, while args still hold. */
+static sqlite3_stmt *bound(store_conn *c, const char *sql, size_t n, const sq_arg *args)
+{
+    sqlite3_stmt *st = sq_stmt(c, sql);
+    if (st)
+        bind_args(st, n, args, SQLITE_STATIC);
+    return st;
+}
+
+/* Resets a statement of bound() and drops its bindings, which point at the caller's memory. */
+static void done(sqlite3_stmt *st)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
 }
 
 int sq_exec(store_conn *c, const char *sql, size_t n, const sq_arg *args)
 {
-    return sq_exec_stmt(c, sq_prepare(c, sql, n, args));
+    sqlite3_stmt *st = bound(c, sql, n, args);
+    if (!st)
+        return STORE_ERROR;
+    int out = sq_status(c, sqlite3_step(st));
+    done(st);
+    return out;
 }
 
 int sq_exec_found(store_conn *c, const char *sql, size_t n, const sq_arg *args)
@@ -98,25 +124,25 @@ int sq_exec_found(store_conn *c, const char *sql, size_t n, const sq_arg *args)
 
 int sq_rows(store_conn *c, const char *sql, sq_reader read, void *out, size_t n, const sq_arg *args)
 {
-    sqlite3_stmt *st = sq_prepare(c, sql, n, args);
+    sqlite3_stmt *st = bound(c, sql, n, args);
     if (!st)
         return STORE_ERROR;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         read(st, out);
-    sqlite3_reset(st);
+    done(st);
     return sq_status(c, rc);
 }
 
 int sq_row(store_conn *c, const char *sql, sq_reader read, void *out, size_t n, const sq_arg *args)
 {
-    sqlite3_stmt *st = sq_prepare(c, sql, n, args);
+    sqlite3_stmt *st = bound(c, sql, n, args);
     if (!st)
         return STORE_ERROR;
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         read(st, out);
-    sqlite3_reset(st);
+    done(st);
     return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOTFOUND : sq_status(c, rc);
 }
 
