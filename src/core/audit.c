@@ -13,6 +13,9 @@
  * A create stores the whole user as "after", a delete as "before". An update stores only what
  * changed: a recursive difference in which both objects hold the same keys at every level and
  * a member present on one side only is null on the other.
+ *
+ * Inside a batch that defers its events (cx->audit_defer) the event goes to the batch's sink
+ * with its JSON trees, and is written when the batch ends (audit_sink.h).
  */
 #include "core/audit.h"
 
@@ -20,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/audit_sink.h"
 #include "core/instances.h"
 #include "core/user_rules.h"
 #include "util/buf.h"
@@ -143,35 +147,30 @@ static void diff_objects(json_t *b, json_t *a, json_t *out_b, json_t *out_a)
     }
 }
 
-/* Compact JSON text of o (members in insertion order), malloc'd; NULL when o is NULL. */
-static char *dump(const json_t *o)
-{
-    if (!o)
-        return NULL;
-    char *s = json_dumps(o, JSON_COMPACT);
-    if (!s)
-        abort(); /* out of memory: fatal, as everywhere in roster */
-    return s;
-}
+/* The trees of an event: what its before and after texts are made of (either may be NULL), and
+ * for an update the two whole users the differences share members with (held until the texts
+ * are made; NULL otherwise). Every reference is the caller's. */
+typedef struct event_trees {
+    json_t *before, *after;
+    json_t *held_before, *held_after;
+} event_trees;
 
-/* Fills the before/after texts of ev from the two users (either may be NULL). */
-static void event_json(audit_event *ev, const audit_user *before, const audit_user *after)
+static event_trees event_json(const audit_user *before, const audit_user *after)
 {
+    event_trees t = {0};
     json_t *b = before ? user_json(before->user, before->tags) : NULL;
     json_t *a = after ? user_json(after->user, after->tags) : NULL;
     if (b && a) {
-        json_t *db = json_object(), *da = json_object();
-        diff_objects(b, a, db, da);
-        ev->before_json = dump(db);
-        ev->after_json = dump(da);
-        json_decref(db);
-        json_decref(da);
+        t.before = json_object();
+        t.after = json_object();
+        diff_objects(b, a, t.before, t.after);
+        t.held_before = b;
+        t.held_after = a;
     } else {
-        ev->before_json = dump(b);
-        ev->after_json = dump(a);
+        t.before = b;
+        t.after = a;
     }
-    json_decref(b);
-    json_decref(a);
+    return t;
 }
 
 int audit_user_event(core_ctx *cx, const char *operation, const audit_user *before, const audit_user *after,
@@ -197,7 +196,17 @@ int audit_user_event(core_ctx *cx, const char *operation, const audit_user *befo
     }
     ev.operation = xstrdup(operation);
     ev.resource_id = xstrdup(u->id);
-    event_json(&ev, before, after);
+    event_trees t = event_json(before, after);
+    if (cx->audit_defer) { /* a batch's: written with the batch's other events before it commits */
+        audit_sink_push(cx->audit_defer, &ev, t.before, t.after, t.held_before, t.held_after);
+        return 0;
+    }
+    ev.before_json = audit_json_text(t.before);
+    ev.after_json = audit_json_text(t.after);
+    json_decref(t.before);
+    json_decref(t.after);
+    json_decref(t.held_before);
+    json_decref(t.held_after);
     int rc = store_audit_insert(cx->conn, &ev);
     audit_event_clear(&ev);
     if (rc != STORE_OK)

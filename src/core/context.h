@@ -60,6 +60,8 @@ typedef struct core_ctx {
     const settings *cfg;
     const principal *who;        /* who acts; NULL: the command line (as principal_cli()) */
     int64_t now_ms;
+    struct audit_sink *audit_defer; /* set by core_write_batch for a batch that defers its audit
+                                     * events (core/audit_sink.h); NULL: each is written at once */
 } core_ctx;
 
 #endif

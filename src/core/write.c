@@ -1,6 +1,7 @@
 /* write.c — core_write and core_write_batch (see write.h). */
 #include "core/write.h"
 
+#include "core/audit_sink.h"
 #include "core/instances.h"
 #include "util/ids.h"
 
@@ -43,44 +44,60 @@ static int run_item(core_ctx *cx, const core_batch *b, int optimistic, size_t i,
     rerr ie;
     rerr_clear(&ie);
     int64_t before = optimistic ? store_changes(cx->conn) : 0;
+    size_t events = cx->audit_defer ? audit_sink_mark(cx->audit_defer) : 0;
     int ok = b->item(cx, b->arg, i, &ie) == 0;
     if (optimistic && !ok && store_changes(cx->conn) != before)
         return -2;
     if (!optimistic && (rc = store_item_end(cx->conn, ok)) != STORE_OK)
         return core_store_error(cx, rc, ok ? "keep a batch item" : "undo a batch item", e);
+    if (!ok && cx->audit_defer)
+        audit_sink_truncate(cx->audit_defer, events);
     if (b->outcome && b->outcome(cx, b->arg, i, ok, ok ? NULL : &ie, e) != 0)
         return -1;
     return !ok;
+}
+
+/* The items, the end hook and the deferred audit events of one transaction of the batch, begun
+ * by the caller; -1 or -2 as run_batch (the caller rolls back). */
+static int batch_body(core_ctx *cx, const core_batch *b, int optimistic, size_t *taken, size_t *failed, rerr *e)
+{
+    size_t n_taken = 0, n_failed = 0;
+    size_t max_items = b->max_items ? b->max_items : CORE_BATCH_ITEMS;
+    double max_ms = b->max_ms > 0 ? b->max_ms : CORE_BATCH_MS;
+    double start = mono_ms();
+    while (n_taken < b->count && n_taken < max_items && (n_taken == 0 || mono_ms() - start < max_ms)) {
+        int r = run_item(cx, b, optimistic, b->first + n_taken, e);
+        if (r < 0)
+            return r;
+        n_failed += (size_t)r;
+        n_taken++;
+    }
+    if (b->end && b->end(cx, b->arg, n_taken, e) != 0)
+        return -1;
+    int rc = cx->audit_defer ? audit_sink_flush(cx->audit_defer, cx->conn) : STORE_OK;
+    if (rc != STORE_OK)
+        return core_store_error(cx, rc, "record the audit events", e);
+    *taken = n_taken;
+    *failed = n_failed;
+    return 0;
 }
 
 /* One transaction of the batch (see core_write_batch); -2: an optimistic item wrote and failed
  * (nothing kept). */
 static int run_batch(core_ctx *cx, const core_batch *b, int optimistic, size_t *taken, size_t *failed, rerr *e)
 {
-    size_t n_taken = 0, n_failed = 0;
-    size_t max_items = b->max_items ? b->max_items : CORE_BATCH_ITEMS;
-    double max_ms = b->max_ms > 0 ? b->max_ms : CORE_BATCH_MS;
     if (begin(cx, e))
         return -1;
-    double start = mono_ms();
-    while (n_taken < b->count && n_taken < max_items && (n_taken == 0 || mono_ms() - start < max_ms)) {
-        int r = run_item(cx, b, optimistic, b->first + n_taken, e);
-        if (r < 0) {
-            store_rollback(cx->conn);
-            return r;
-        }
-        n_failed += (size_t)r;
-        n_taken++;
-    }
-    if (b->end && b->end(cx, b->arg, n_taken, e) != 0) {
+    audit_sink *outer = cx->audit_defer;
+    cx->audit_defer = b->defer_audit ? audit_sink_new() : NULL;
+    int r = batch_body(cx, b, optimistic, taken, failed, e);
+    audit_sink_free(cx->audit_defer);
+    cx->audit_defer = outer;
+    if (r < 0) {
         store_rollback(cx->conn);
-        return -1;
+        return r;
     }
-    if (commit(cx, e))
-        return -1;
-    *taken = n_taken;
-    *failed = n_failed;
-    return 0;
+    return commit(cx, e) ? -1 : 0;
 }
 
 int core_write_batch(core_ctx *cx, const core_batch *b, size_t *taken, size_t *failed, rerr *e)

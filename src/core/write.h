@@ -48,6 +48,9 @@ typedef struct core_batch {
                           * and run again from b->first with a savepoint per item. So item and
                           * outcome may be called twice for the same index: an arg keeping state
                           * across calls resets it when item(b->first) is called. */
+    int defer_audit;     /* the items' audit events are made into text beside the writer and
+                          * written together before the commit (core/audit_sink.h); an item
+                          * that fails loses its events with its writes */
 } core_batch;
 
 #define CORE_BATCH_ITEMS 500

@@ -298,7 +298,10 @@ static int run_batches(run *R, page *p, size_t first, int dry_run, int record_su
                          .count = p->n - first - *done,
                          .max_items = max_items ? max_items : JOB_BATCH_ITEMS,
                          .max_ms = abandon ? 1e12 : JOB_BATCH_MS,
-                         .optimistic = 1};
+                         .optimistic = 1,
+                         /* an atomic job's one transaction would hold every row's event in
+                          * memory: it writes them as it goes */
+                         .defer_audit = !abandon};
         size_t taken = 0;
         R->cx->now_ms = now_ms();
         int rc = core_write_batch(R->cx, &cb, &taken, NULL, e);
