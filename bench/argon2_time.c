@@ -1,12 +1,17 @@
-/* argon2_time.c — bench helper (not part of roster's build; bench/users compiles it into its temp
- * dir): times one argon2id password hash exactly as roster makes it — libsodium's
- * crypto_pwhash_str_alg with ALG_ARGON2ID13, t = ROSTER_ARGON2_T (default 2) and
- * m = ROSTER_ARGON2_M_MIB MiB (default 19), read with the same bounds as src/auth/passwords.c.
+/* argon2_time.c — bench helper (not part of roster's build; bench/users and bench/import compile
+ * it into their temp dir): times one argon2id password hash exactly as roster makes it
+ * (src/crypto/passwords.c) — libargon2's argon2id_hash_encoded with a 16-byte salt from libsodium,
+ * a 32-byte hash, one lane, t = ROSTER_ARGON2_T (default 2) and m = ROSTER_ARGON2_M_MIB MiB
+ * (default 19), read with the same bounds as roster. For comparison it also times libsodium's
+ * crypto_pwhash_str_alg with the same parameters (what roster used before).
  *
- * usage: argon2_time [COUNT]   (default 5 timed hashes after one untimed warm-up)
+ * usage: argon2_time [COUNT]   (default 5 timed hashes of each kind after one untimed warm-up)
  * Prints: ARGON2 t=2 m_mib=19 count=5 median_ms=… min_ms=… max_ms=…
+ *         SODIUM t=2 m_mib=19 count=5 median_ms=… min_ms=… max_ms=…
  */
+#include <argon2.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,18 +55,26 @@ int main(int argc, char **argv)
     double *ms = calloc((size_t)count, sizeof *ms);
     if (!ms)
         return 1;
-    for (long i = -1; i < count; i++) { /* i == -1: warm-up */
-        double t0 = now_ms();
-        if (crypto_pwhash_str_alg(out, password, strlen(password), t, m_mib << 20, crypto_pwhash_ALG_ARGON2ID13) != 0) {
-            fprintf(stderr, "argon2_time: hashing failed (out of memory?)\n");
-            return 1;
+    for (int kind = 0; kind < 2; kind++) { /* 0: as roster hashes, 1: libsodium */
+        for (long i = -1; i < count; i++) { /* i == -1: warm-up */
+            unsigned char salt[16];
+            randombytes_buf(salt, sizeof salt);
+            double t0 = now_ms();
+            int failed = kind == 0 ? argon2id_hash_encoded((uint32_t)t, (uint32_t)(m_mib << 10), 1, password,
+                                                           strlen(password), salt, sizeof salt, 32, out, sizeof out) != ARGON2_OK
+                                   : crypto_pwhash_str_alg(out, password, strlen(password), t, m_mib << 20,
+                                                           crypto_pwhash_ALG_ARGON2ID13) != 0;
+            if (failed) {
+                fprintf(stderr, "argon2_time: hashing failed (out of memory?)\n");
+                return 1;
+            }
+            if (i >= 0)
+                ms[i] = now_ms() - t0;
         }
-        if (i >= 0)
-            ms[i] = now_ms() - t0;
+        qsort(ms, (size_t)count, sizeof *ms, cmp_double);
+        printf("%s t=%llu m_mib=%zu count=%ld median_ms=%.2f min_ms=%.2f max_ms=%.2f\n", kind == 0 ? "ARGON2" : "SODIUM",
+               t, m_mib, count, ms[count / 2], ms[0], ms[count - 1]);
     }
-    qsort(ms, (size_t)count, sizeof *ms, cmp_double);
-    printf("ARGON2 t=%llu m_mib=%zu count=%ld median_ms=%.2f min_ms=%.2f max_ms=%.2f\n", t, m_mib, count,
-           ms[count / 2], ms[0], ms[count - 1]);
     free(ms);
     return 0;
 }

@@ -7,7 +7,7 @@
 #   fuzz  what building runs with plus clang and its fuzzing runtime (make fuzz)
 set -euo pipefail
 
-want=(gcc make cmake pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libcsv-dev
+want=(gcc make cmake pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev libargon2-dev libsqlite3-dev libcsv-dev
       libcurl4-openssl-dev)
 case "${1:-run}" in
   run) ;;

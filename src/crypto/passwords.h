@@ -1,4 +1,4 @@
-/* passwords.h — a crypto leaf below core: password hashing (argon2id through libsodium) and generation. */
+/* passwords.h — a crypto leaf below core: password hashing (argon2id through libargon2) and generation. */
 #ifndef ROSTER_CRYPTO_PASSWORDS_H
 #define ROSTER_CRYPTO_PASSWORDS_H
 

@@ -239,8 +239,23 @@ static void password_hash_and_policy(void **state)
     char *h = passwords_hash(pw);
     assert_non_null(h);
     assert_true(strncmp(h, "$argon2id$", 10) == 0);
+    assert_true(strstr(h, "$v=19$m=8192,t=2,p=1$") != NULL);
     assert_true(passwords_verify(h, pw));
     assert_false(passwords_verify(h, "wrong"));
+    assert_false(passwords_verify(NULL, pw));
+    assert_false(passwords_verify("", pw));
+    assert_false(passwords_verify("$argon2id$v=19$m=8192,t=2,p=1$garbage", pw));
+    /* The encoded form is libsodium's: each reads what the other wrote (stores made before
+     * roster hashed with libargon2 keep working). */
+    assert_int_equal(crypto_pwhash_str_verify(h, pw, strlen(pw)), 0);
+    assert_int_not_equal(crypto_pwhash_str_verify(h, "wrong", 5), 0);
+    char old[crypto_pwhash_STRBYTES];
+    assert_int_equal(crypto_pwhash_str_alg(old, pw, strlen(pw), 2, (size_t)8 << 20, crypto_pwhash_ALG_ARGON2ID13), 0);
+    assert_true(passwords_verify(old, pw));
+    assert_false(passwords_verify(old, "wrong"));
+    /* argon2i (never written by roster) is not taken for argon2id */
+    assert_int_equal(crypto_pwhash_str_alg(old, pw, strlen(pw), 3, (size_t)8 << 20, crypto_pwhash_ALG_ARGON2I13), 0);
+    assert_false(passwords_verify(old, pw));
     free(h);
     unsetenv("ROSTER_ARGON2_M_MIB");
 }
