@@ -15,7 +15,8 @@
  * a member present on one side only is null on the other.
  *
  * Inside a batch that defers its events (cx->audit_defer) the event goes to the batch's sink
- * with its JSON trees, and is written when the batch ends (audit_sink.h).
+ * with a copy of its users, whose thread makes the texts; it is written when the batch ends
+ * (audit_sink.h).
  */
 #include "core/audit.h"
 
@@ -147,30 +148,72 @@ static void diff_objects(json_t *b, json_t *a, json_t *out_b, json_t *out_a)
     }
 }
 
-/* The trees of an event: what its before and after texts are made of (either may be NULL), and
- * for an update the two whole users the differences share members with (held until the texts
- * are made; NULL otherwise). Every reference is the caller's. */
-typedef struct event_trees {
-    json_t *before, *after;
-    json_t *held_before, *held_after;
-} event_trees;
-
-static event_trees event_json(const audit_user *before, const audit_user *after)
+/* Writes the before and after texts of an event between two users (either may be NULL; both:
+ * only what differs) into *before_text and *after_text (malloc'd; NULL: none). */
+static void event_texts(const audit_user *before, const audit_user *after, char **before_text, char **after_text)
 {
-    event_trees t = {0};
     json_t *b = before ? user_json(before->user, before->tags) : NULL;
     json_t *a = after ? user_json(after->user, after->tags) : NULL;
     if (b && a) {
-        t.before = json_object();
-        t.after = json_object();
-        diff_objects(b, a, t.before, t.after);
-        t.held_before = b;
-        t.held_after = a;
+        json_t *db = json_object(), *da = json_object();
+        diff_objects(b, a, db, da);
+        *before_text = audit_json_text(db);
+        *after_text = audit_json_text(da);
+        json_decref(db);
+        json_decref(da);
     } else {
-        t.before = b;
-        t.after = a;
+        *before_text = audit_json_text(b);
+        *after_text = audit_json_text(a);
     }
-    return t;
+    json_decref(b);
+    json_decref(a);
+}
+
+/* An event's users copied for a batch's sink, whose thread makes the texts from the copies. */
+typedef struct deferred_texts {
+    audit_texts_job job; /* first: the sink hands back &job */
+    int has[2];          /* before, after */
+    user_record user[2];
+    kvlist tags[2];
+    int has_tags[2];
+} deferred_texts;
+
+static void deferred_make(audit_texts_job *job, char **before, char **after)
+{
+    deferred_texts *d = (deferred_texts *)job;
+    audit_user u[2];
+    for (int k = 0; k < 2; k++)
+        u[k] = (audit_user){&d->user[k], d->has_tags[k] ? &d->tags[k] : NULL};
+    event_texts(d->has[0] ? &u[0] : NULL, d->has[1] ? &u[1] : NULL, before, after);
+}
+
+static void deferred_drop(audit_texts_job *job)
+{
+    deferred_texts *d = (deferred_texts *)job;
+    for (int k = 0; k < 2; k++) {
+        user_clear(&d->user[k]);
+        kvlist_clear(&d->tags[k]);
+    }
+    free(d);
+}
+
+static audit_texts_job *deferred(const audit_user *before, const audit_user *after)
+{
+    deferred_texts *d = xcalloc(1, sizeof *d);
+    d->job = (audit_texts_job){deferred_make, deferred_drop};
+    const audit_user *u[2] = {before, after};
+    for (int k = 0; k < 2; k++) {
+        if (!u[k])
+            continue;
+        d->has[k] = 1;
+        user_copy_public(&d->user[k], u[k]->user);
+        if (u[k]->tags) {
+            d->has_tags[k] = 1;
+            for (size_t i = 0; i < u[k]->tags->keys.n; i++)
+                kvlist_add(&d->tags[k], u[k]->tags->keys.items[i], u[k]->tags->values.items[i]);
+        }
+    }
+    return &d->job;
 }
 
 int audit_user_event(core_ctx *cx, const char *operation, const audit_user *before, const audit_user *after,
@@ -196,17 +239,11 @@ int audit_user_event(core_ctx *cx, const char *operation, const audit_user *befo
     }
     ev.operation = xstrdup(operation);
     ev.resource_id = xstrdup(u->id);
-    event_trees t = event_json(before, after);
     if (cx->audit_defer) { /* a batch's: written with the batch's other events before it commits */
-        audit_sink_push(cx->audit_defer, &ev, t.before, t.after, t.held_before, t.held_after);
+        audit_sink_push(cx->audit_defer, &ev, deferred(before, after));
         return 0;
     }
-    ev.before_json = audit_json_text(t.before);
-    ev.after_json = audit_json_text(t.after);
-    json_decref(t.before);
-    json_decref(t.after);
-    json_decref(t.held_before);
-    json_decref(t.held_after);
+    event_texts(before, after, &ev.before_json, &ev.after_json);
     int rc = store_audit_insert(cx->conn, &ev);
     audit_event_clear(&ev);
     if (rc != STORE_OK)

@@ -1,7 +1,7 @@
 /* audit_sink.h — the audit events of one batch, written at its end. While a batch defers its
  * events (core_write_batch with defer_audit: cx->audit_defer), audit_user_event hands the sink
- * each event with its users as JSON trees instead of writing it; a thread of the sink turns the
- * trees into text while the batch's items go on, and the batch writes every event, in the order
+ * each event with a copy of its users instead of writing it; a thread of the sink turns them into
+ * JSON text while the batch's items go on, and the batch writes every event, in the order
  * they came, inside its own transaction just before it commits — so a change and its event still
  * commit together. Turning users into JSON text was a quarter of an import's writing work; with
  * the sink it runs beside the writer rather than in its way.
@@ -28,12 +28,18 @@ char *audit_json_text(const json_t *o);
  * with audit_sink_free. */
 audit_sink *audit_sink_new(void);
 
+/* How an event's texts are made: make runs on the sink's thread (or in the flush) and writes
+ * the malloc'd before and after texts (NULL: none), touching nothing but the job; drop frees the
+ * job, on the writer's thread, once the sink's thread has stopped. */
+typedef struct audit_texts_job audit_texts_job;
+struct audit_texts_job {
+    void (*make)(audit_texts_job *job, char **before, char **after);
+    void (*drop)(audit_texts_job *job);
+};
+
 /* Queues an event. The sink takes ev's strings (ev is zeroed; its before_json and after_json
- * must be unset) and one reference to each tree: before and after become the event's before and
- * after text (NULL: none); held (NULL: none) is a tree they share members with, released with
- * them. */
-void audit_sink_push(audit_sink *s, audit_event *ev, json_t *before, json_t *after, json_t *held_before,
-                     json_t *held_after);
+ * must be unset) and the job, which makes its texts. */
+void audit_sink_push(audit_sink *s, audit_event *ev, audit_texts_job *job);
 
 /* How many events are queued: a mark to go back to with audit_sink_truncate. */
 size_t audit_sink_mark(audit_sink *s);

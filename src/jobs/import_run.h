@@ -19,6 +19,7 @@
 #include "store/store.h"
 
 typedef struct job_env {
+    store *st;                     /* the store, for a second connection that reads ahead (or NULL) */
     const keyring *kr;
     const settings *cfg;
     const volatile int *stopping;  /* set when the server stops: leave the job RUNNING, resume later */

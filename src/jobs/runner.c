@@ -75,7 +75,7 @@ static void run_job(jobs_runner *r, store_conn *c, job_record *j)
     principal who;
     job_principal(c, j, &who);
     core_ctx cx = {.conn = c, .cfg = r->cfg, .who = &who, .now_ms = now_ms()};
-    job_env env = {.kr = r->kr, .cfg = r->cfg, .stopping = &r->stopping};
+    job_env env = {.st = r->st, .kr = r->kr, .cfg = r->cfg, .stopping = &r->stopping};
     int rc = 0;
     if (strcmp(j->kind, "IMPORT") == 0) {
         rc = import_run(&env, &cx, j);

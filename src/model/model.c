@@ -148,6 +148,23 @@ void user_clear(user_record *u)
     memset(u, 0, sizeof *u);
 }
 
+void user_copy_public(user_record *dst, const user_record *src)
+{
+    *dst = *src; /* the fixed-size fields; every pointer is replaced below */
+    dst->username = xstrdup(src->username);
+    dst->first_name = xstrdup(src->first_name);
+    dst->last_name = xstrdup(src->last_name);
+    dst->email = xstrdup(src->email);
+    dst->secondary_email = xstrdup(src->secondary_email);
+    dst->mobile = xstrdup(src->mobile);
+    dst->password_hash = NULL;
+    dst->directory_user_id = xstrdup(src->directory_user_id);
+    dst->external_id = xstrdup(src->external_id);
+    memset(&dst->security_profile_ids, 0, sizeof dst->security_profile_ids);
+    for (size_t i = 0; i < src->security_profile_ids.n; i++)
+        strlist_push(&dst->security_profile_ids, src->security_profile_ids.items[i]);
+}
+
 channel_config *user_channel(user_record *u, const char *channel)
 {
     for (size_t i = 0; i < u->n_channels; i++)
