@@ -1,6 +1,9 @@
 /* import_run.c — an IMPORT job's items, page by page and batch by batch (see import_run.h). */
 #include "jobs/import_run.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -204,6 +207,9 @@ static void *ahead_main(void *arg)
         return NULL;
     }
     a->rc = page_load_on(a->R, c, a->after, a->limit, a->hash, &a->p, &a->e);
+    /* These pages are read once: a pooled connection would otherwise keep up to its whole cache
+     * of them (32 MiB) for the rest of the server's life. */
+    store_conn_release_memory(c);
     store_conn_put(c);
     return NULL;
 }
@@ -572,6 +578,12 @@ int import_run(const job_env *env, core_ctx *cx, job_record *job)
     }
     if (result)
         fprintf(stderr, "roster: job %s: %s\n", job->id, e.message);
+#ifdef __GLIBC__
+    /* Each hashing thread's malloc arena keeps the 19 MiB of its last argon2id hash for the next
+     * one (crypto/passwords.c); once the job is over, that memory goes back to the system. */
+    if (R.managed && !job->dry_run)
+        malloc_trim(0);
+#endif
     free(lens);
     free(R.header);
     json_decref(params);

@@ -274,6 +274,12 @@ store_conn *store_conn_get(store *s)
     return c;
 }
 
+void store_conn_release_memory(store_conn *c)
+{
+    if (c && !c->in_tx)
+        sqlite3_db_release_memory(c->db);
+}
+
 void store_conn_put(store_conn *c)
 {
     if (!c)

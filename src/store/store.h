@@ -65,6 +65,9 @@ void store_pool_limit(store *s, size_t max, int wait_ms);
  * transaction). */
 store_conn *store_conn_get(store *s);
 void store_conn_put(store_conn *c);
+/* Frees what c's page cache holds (outside a transaction): for a connection that read many pages
+ * once and will not read them again, so the memory is not kept. */
+void store_conn_release_memory(store_conn *c);
 const char *store_errmsg(store_conn *c);
 
 int store_begin(store_conn *c, int write);

@@ -1,6 +1,8 @@
 /* test_audit.c — the audit trail on a real SQLite file: create, update and delete events recorded
  * through audit_user_change (who, when, what, only the changed fields, never a password), the
- * listing filters and pages, finding a deleted user by name, rollback, and the --since parser. */
+ * listing filters and pages, finding a deleted user by name, rollback, the --since parser, and
+ * the events of a batch that defers them (core/audit_sink.c through core_write_batch): written in
+ * order, those of failed items dropped, the same texts as written at once. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,7 @@
 
 #include "core/audit.h"
 #include "core/context.h"
+#include "core/write.h"
 #include "store/store.h"
 #include "support.h"
 #include "util/buf.h"
@@ -479,6 +482,94 @@ static void since_parser(void **state)
     assert_string_equal(s, "2026-11-21T13:00:00.250Z");
 }
 
+/* ---- a batch that defers its events ---------------------------------------------------------- */
+
+enum { DEFERRED = 200 }; /* more than a few of the sink's chunks */
+
+typedef struct deferred_batch {
+    fixture *f;
+    user_record users[DEFERRED];
+} deferred_batch;
+
+/* Item i records the creation of user i and writes a setting; every third item (i % 3 == 1)
+ * then fails, so its writes and its event must go. */
+static int deferred_item(core_ctx *cx, void *arg, size_t i, rerr *e)
+{
+    deferred_batch *d = arg;
+    if (audit_user_change(cx, "CreateUser", NULL, &d->users[i], e))
+        return -1;
+    char key[32];
+    snprintf(key, sizeof key, "deferred-%zu", i);
+    if (store_meta_set(cx->conn, key, "v") != STORE_OK)
+        return rerr_set(e, ERR_INTERNAL, NULL, "set %s", key);
+    return i % 3 == 1 ? rerr_set(e, ERR_INVALID_PARAMETER, NULL, "item %zu refused after writing", i) : 0;
+}
+
+static void deferred_events(fixture *f, int optimistic)
+{
+    deferred_batch *d = calloc(1, sizeof *d);
+    d->f = f;
+    for (size_t i = 0; i < DEFERRED; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "batch-%zu", i);
+        make_user(f, &d->users[i], name);
+    }
+    core_batch b = {.item = deferred_item, .arg = d, .first = 0, .count = DEFERRED, .max_items = DEFERRED,
+                    .max_ms = 600000, .optimistic = optimistic, .defer_audit = 1};
+    size_t taken, failed;
+    rerr e;
+    assert_int_equal(core_write_batch(&f->cx, &b, &taken, &failed, &e), 0);
+    assert_int_equal(taken, DEFERRED);
+    assert_int_equal(failed, DEFERRED / 3 + (DEFERRED % 3 > 1));
+    assert_null(f->cx.audit_defer);
+    /* The kept items' events, in the items' order; none of a failed one. */
+    audit_filter flt = {.instance_id = f->instance_id, .limit = 10 * DEFERRED};
+    audit_event *evs;
+    size_t n;
+    assert_int_equal(store_audit_list(f->c, &flt, &evs, &n), STORE_OK);
+    size_t k = 0;
+    for (size_t i = 0; i < DEFERRED; i++) {
+        if (i % 3 == 1)
+            continue;
+        assert_true(k < n);
+        assert_string_equal(evs[k].resource_id, d->users[i].id);
+        assert_string_equal(evs[k].operation, "CreateUser");
+        assert_null(evs[k].before_json);
+        /* the same text as an event written at once, for the same user under another id */
+        user_record twin;
+        copy_user(&d->users[i], &twin);
+        uuid_v4(twin.id);
+        record(f, "CreateUser", NULL, &twin);
+        audit_event *tw;
+        size_t tn;
+        events_of(f, twin.id, &tw, &tn);
+        assert_int_equal(tn, 1);
+        assert_string_equal(evs[k].after_json, tw[0].after_json);
+        assert_null(strstr(evs[k].after_json, "SECRETHASHVALUE"));
+        free_events(tw, tn);
+        user_clear(&twin);
+        k++;
+    }
+    assert_int_equal(k, n);
+    free_events(evs, n);
+    for (size_t i = 0; i < DEFERRED; i++)
+        user_clear(&d->users[i]);
+    free(d);
+}
+
+/* Each failed item undone under its own savepoint. */
+static void deferred_events_with_savepoints(void **state)
+{
+    deferred_events(*state, 0);
+}
+
+/* The first failure after a write runs the batch again with savepoints: the first run's events
+ * are dropped with it. */
+static void deferred_events_optimistic(void **state)
+{
+    deferred_events(*state, 1);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -488,6 +579,7 @@ int main(void)
         T(rollback_discards_the_event),        T(listing_filters_order_and_pages),
         T(deleted_user_found_by_name),         T(username_as_of_each_event),
         T(each_streams_and_stops),             cmocka_unit_test(since_parser),
+        T(deferred_events_with_savepoints),    T(deferred_events_optimistic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
