@@ -15,11 +15,11 @@
 #include "core/catalog.h"
 #include "core/instances.h"
 #include "core/write.h"
-#include "store/store.h"
 #include "crypto/passwords.h"
 #include "jobs/import_row.h"
 #include "jobs/jobs.h"
 #include "jobs/template.h"
+#include "store/store.h"
 #include "util/buf.h"
 #include "util/ids.h"
 
