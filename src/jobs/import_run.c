@@ -1,9 +1,6 @@
 /* import_run.c — an IMPORT job's items, page by page and batch by batch (see import_run.h). */
 #include "jobs/import_run.h"
 
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -11,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __GLIBC__ /* defined by the libc headers above */
+#include <malloc.h>
+#endif
 
 #include "core/catalog.h"
 #include "core/instances.h"
