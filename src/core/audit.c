@@ -206,7 +206,7 @@ static audit_texts_job *deferred(const audit_user *before, const audit_user *aft
         if (!u[k])
             continue;
         d->has[k] = 1;
-        user_copy_public(&d->user[k], u[k]->user);
+        user_copy(&d->user[k], u[k]->user, 0);
         if (u[k]->tags) {
             d->has_tags[k] = 1;
             for (size_t i = 0; i < u[k]->tags->keys.n; i++)

@@ -41,24 +41,6 @@ static void set_text(char **dst, const char *src)
     *dst = *src ? xstrdup(src) : NULL;
 }
 
-/* A deep copy of src into dst (which the caller clears). */
-static void user_copy(user_record *dst, const user_record *src)
-{
-    *dst = *src;
-    dst->username = xstrdup(src->username);
-    dst->first_name = xstrdup(src->first_name);
-    dst->last_name = xstrdup(src->last_name);
-    dst->email = xstrdup(src->email);
-    dst->secondary_email = xstrdup(src->secondary_email);
-    dst->mobile = xstrdup(src->mobile);
-    dst->password_hash = xstrdup(src->password_hash);
-    dst->directory_user_id = xstrdup(src->directory_user_id);
-    dst->external_id = xstrdup(src->external_id);
-    memset(&dst->security_profile_ids, 0, sizeof dst->security_profile_ids);
-    for (size_t i = 0; i < src->security_profile_ids.n; i++)
-        strlist_push(&dst->security_profile_ids, src->security_profile_ids.items[i]);
-}
-
 /* The user's config of channel name, added (unset) when missing; NULL only for a fifth channel. */
 static channel_config *channel_at(user_record *u, const char *name)
 {
@@ -584,7 +566,7 @@ int users_update_tx(core_ctx *cx, const char *instance_id, const char *id, const
         return -1;
     int result = -1, rc;
     kvlist tags_before = {0};
-    user_copy(&after, &before);
+    user_copy(&after, &before, 1);
     if (user_check_writable(&before, e) || apply_change(cx, instance_id, ch, &after, e))
         goto done;
     if (ch->password) {

@@ -148,7 +148,7 @@ void user_clear(user_record *u)
     memset(u, 0, sizeof *u);
 }
 
-void user_copy_public(user_record *dst, const user_record *src)
+void user_copy(user_record *dst, const user_record *src, int with_hash)
 {
     *dst = *src; /* the fixed-size fields; every pointer is replaced below */
     dst->username = xstrdup(src->username);
@@ -157,7 +157,7 @@ void user_copy_public(user_record *dst, const user_record *src)
     dst->email = xstrdup(src->email);
     dst->secondary_email = xstrdup(src->secondary_email);
     dst->mobile = xstrdup(src->mobile);
-    dst->password_hash = NULL;
+    dst->password_hash = with_hash ? xstrdup(src->password_hash) : NULL;
     dst->directory_user_id = xstrdup(src->directory_user_id);
     dst->external_id = xstrdup(src->external_id);
     memset(&dst->security_profile_ids, 0, sizeof dst->security_profile_ids);

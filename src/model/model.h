@@ -184,9 +184,9 @@ typedef struct user_record {
     int64_t modified_ms;
 } user_record;
 void user_clear(user_record *u);
-/* Fills the zeroed dst with a deep copy of src, every field but the password hash (left NULL): a
- * copy to read from, e.g. on another thread. Release it with user_clear. */
-void user_copy_public(user_record *dst, const user_record *src);
+/* Fills dst with a deep copy of src; the password hash too when with_hash, else it is left NULL
+ * (a copy to read from, e.g. on another thread). Release it with user_clear. */
+void user_copy(user_record *dst, const user_record *src, int with_hash);
 /* The channel's config in u, or NULL. */
 channel_config *user_channel(user_record *u, const char *channel);
 
