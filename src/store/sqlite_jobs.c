@@ -11,13 +11,18 @@
  * The item queries that filter by state or secret name their index (INDEXED BY): without
  * statistics SQLite prefers the primary key's range on seq, which gives the order for free but
  * walks every item of the job (a page of FAILED items of a 1,000,000-item job would read them
- * all). INDEXED BY also makes a missing index an error at prepare rather than a slow query. */
+ * all). INDEXED BY also makes a missing index an error at prepare rather than a slow query.
+ * The index by state, job_items_unsettled (migration 9), holds no SUCCEEDED item; the queries
+ * through it repeat its term UNSETTLED, without which SQLite will not use it. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/sqlite_int.h"
+
+/* The WHERE term of the partial index job_items_unsettled. */
+#define UNSETTLED "state <> 'SUCCEEDED'"
 #include "util/buf.h"
 
 /* The largest sealed secret an item may carry (a sealed password is well under 1 KiB). */
@@ -346,19 +351,22 @@ static void read_item(sqlite3_stmt *st, void *out)
     }
 }
 
-/* Sets the job id of every item of out (the rows do not carry it). */
-static void name_items(job_item_list *out, const char *job_id)
+/* Sets the job's id and seq in every item of out (the rows do not carry the id). */
+static void name_items(job_item_list *out, const char *job_id, int64_t jseq)
 {
-    for (size_t i = 0; i < out->n; i++)
+    for (size_t i = 0; i < out->n; i++) {
         snprintf(out->items[i].job_id, sizeof out->items[i].job_id, "%s", job_id);
+        out->items[i].job_seq = jseq;
+    }
 }
 
 int store_job_items_pending(store_conn *c, const char *job_id, int64_t after_seq, size_t limit,
                             job_item_list *out)
 {
     /* INDEXED BY: the (job_seq, seq) primary key would walk every finished item first. */
-    static const char sql[] = "SELECT " ITEM_COLS ", secret FROM job_items INDEXED BY job_items_state "
-                              "WHERE job_seq = ? AND state = 'PENDING' AND seq > ? ORDER BY seq LIMIT ?";
+    static const char sql[] = "SELECT " ITEM_COLS ", secret FROM job_items INDEXED BY job_items_unsettled "
+                              "WHERE job_seq = ? AND state = 'PENDING' AND " UNSETTLED " AND seq > ? "
+                              "ORDER BY seq LIMIT ?";
     out->items = NULL;
     out->n = 0;
     int64_t jseq;
@@ -367,7 +375,7 @@ int store_job_items_pending(store_conn *c, const char *job_id, int64_t after_seq
         return rc == STORE_NOTFOUND ? STORE_OK : rc;
     rc = sq_collect(c, sql, (void **)&out->items, &out->n, sizeof *out->items, read_item,
                     SQ_ARGS(SQ_INT(jseq), SQ_INT(after_seq), SQ_INT(sql_limit(limit))));
-    name_items(out, job_id);
+    name_items(out, job_id, jseq);
     return rc;
 }
 
@@ -376,8 +384,12 @@ int store_job_items_page(store_conn *c, const char *job_id, const char *state, i
 {
     static const char any[] = "SELECT " ITEM_COLS " FROM job_items WHERE job_seq = ? AND seq > ? "
                               "ORDER BY seq LIMIT ?";
-    static const char one[] = "SELECT " ITEM_COLS " FROM job_items INDEXED BY job_items_state "
-                              "WHERE job_seq = ? AND state = ? AND seq > ? ORDER BY seq LIMIT ?";
+    static const char one[] = "SELECT " ITEM_COLS " FROM job_items INDEXED BY job_items_unsettled "
+                              "WHERE job_seq = ? AND state = ? AND " UNSETTLED " AND seq > ? ORDER BY seq LIMIT ?";
+    /* SUCCEEDED items are not in that index: the primary key walks the job's items from
+     * after_seq, nearly all of them SUCCEEDED when there are many */
+    static const char succeeded[] = "SELECT " ITEM_COLS " FROM job_items WHERE job_seq = ? AND state = ? "
+                                    "AND seq > ? ORDER BY seq LIMIT ?";
     out->items = NULL;
     out->n = 0;
     int64_t jseq;
@@ -386,37 +398,41 @@ int store_job_items_page(store_conn *c, const char *job_id, const char *state, i
         return rc == STORE_NOTFOUND ? STORE_OK : rc;
     void **arr = (void **)&out->items;
     if (state)
-        rc = sq_collect(c, one, arr, &out->n, sizeof *out->items, read_item,
+        rc = sq_collect(c, strcmp(state, "SUCCEEDED") == 0 ? succeeded : one, arr, &out->n, sizeof *out->items,
+                        read_item,
                         SQ_ARGS(SQ_INT(jseq), SQ_TEXT(state), SQ_INT(after_seq), SQ_INT(sql_limit(limit))));
     else
         rc = sq_collect(c, any, arr, &out->n, sizeof *out->items, read_item,
                         SQ_ARGS(SQ_INT(jseq), SQ_INT(after_seq), SQ_INT(sql_limit(limit))));
-    name_items(out, job_id);
+    name_items(out, job_id, jseq);
     return rc;
 }
 
 int store_job_item_finish(store_conn *c, const job_item_record *it)
 {
     static const char sql[] = "UPDATE job_items SET state = ?, action = ?, user_id = ?, username = ?, "
-                              "errors_json = ?, secret = ? "
-                              "WHERE job_seq = (SELECT seq FROM jobs WHERE id = ?) AND seq = ? AND state = 'PENDING'";
+                              "errors_json = ?, secret = ? WHERE job_seq = ? AND seq = ? AND state = 'PENDING'";
     if (it->secret_len > SECRET_MAX)
         return STORE_ERROR;
+    int64_t jseq = it->job_seq;
+    int rc = jseq > 0 ? STORE_OK : job_seq(c, it->job_id, &jseq);
+    if (rc != STORE_OK)
+        return rc;
     return sq_exec_found(c, sql,
                          SQ_ARGS(SQ_TEXT(it->state), SQ_TEXT_OPT(it->action), SQ_TEXT_OPT(it->user_id),
-                                 SQ_TEXT(it->username), SQ_TEXT(it->errors_json), secret_arg(it),
-                                 SQ_TEXT(it->job_id), SQ_INT(it->seq)));
+                                 SQ_TEXT(it->username), SQ_TEXT(it->errors_json), secret_arg(it), SQ_INT(jseq),
+                                 SQ_INT(it->seq)));
 }
 
 /* Cancels the PENDING items of job_id, at most limit of them (0: all), and counts them in the
  * job's canceled count; how many into *n (may be NULL). */
 static int cancel_pending(store_conn *c, const char *job_id, size_t limit, int64_t *n)
 {
-    static const char all[] = "UPDATE job_items SET state = 'CANCELED', secret = NULL "
-                              "WHERE job_seq = ? AND state = 'PENDING'";
+    static const char all[] = "UPDATE job_items INDEXED BY job_items_unsettled SET state = 'CANCELED', secret = NULL "
+                              "WHERE job_seq = ? AND state = 'PENDING' AND " UNSETTLED;
     static const char some[] = "UPDATE job_items SET state = 'CANCELED', secret = NULL "
                                "WHERE job_seq = ?1 AND state = 'PENDING' AND seq IN (SELECT seq FROM job_items "
-                               "INDEXED BY job_items_state WHERE job_seq = ?1 AND state = 'PENDING' "
+                               "INDEXED BY job_items_unsettled WHERE job_seq = ?1 AND state = 'PENDING' AND " UNSETTLED " "
                                "ORDER BY seq LIMIT ?2)";
     static const char count[] = "UPDATE jobs SET n_canceled = n_canceled + ? WHERE seq = ?";
     if (n)
@@ -458,6 +474,15 @@ int store_job_clear_secrets(store_conn *c, const char *job_id)
     return rc == STORE_OK ? sq_exec(c, sql, SQ_ARGS(SQ_INT(jseq))) : rc;
 }
 
+int store_job_logins_count(store_conn *c, const char *job_id, int64_t *n)
+{
+    static const char sql[] = "SELECT count(*) FROM job_logins WHERE job_seq = ?";
+    *n = 0;
+    int64_t jseq;
+    int rc = job_seq(c, job_id, &jseq);
+    return rc == STORE_OK ? sq_row(c, sql, sq_read_int64, n, SQ_ARGS(SQ_INT(jseq))) : rc;
+}
+
 int store_job_login_first(store_conn *c, const char *job_id, const char *login_key, int64_t before_seq,
                           int64_t *row_out)
 {
@@ -493,9 +518,11 @@ int store_job_items_copy_failed(store_conn *c, const char *from_job, const char 
     static const char sql[] =
         "INSERT INTO job_items(job_seq, seq, row, state, action, user_id, username, login_key, data_json, "
         "secret, errors_json) "
-        "SELECT ?, (SELECT count(*) FROM job_items b INDEXED BY job_items_state WHERE b.job_seq = a.job_seq AND b.state = 'FAILED' "
-        "AND b.seq < a.seq), a.row, 'PENDING', NULL, NULL, a.username, a.login_key, a.data_json, a.secret, NULL "
-        "FROM job_items a INDEXED BY job_items_state WHERE a.job_seq = ? AND a.state = 'FAILED' ORDER BY a.seq";
+        "SELECT ?, (SELECT count(*) FROM job_items b INDEXED BY job_items_unsettled WHERE b.job_seq = a.job_seq "
+        "AND b.state = 'FAILED' AND b." UNSETTLED " AND b.seq < a.seq), a.row, 'PENDING', NULL, NULL, a.username, "
+        "a.login_key, a.data_json, a.secret, NULL "
+        "FROM job_items a INDEXED BY job_items_unsettled WHERE a.job_seq = ? AND a.state = 'FAILED' AND a." UNSETTLED " "
+        "ORDER BY a.seq";
     static const char count_sql[] = "SELECT count(*) FROM job_items WHERE job_seq = ?";
     int64_t from_seq = 0;
     job_key to;

@@ -59,6 +59,7 @@ void job_list_clear(job_list *l);
 
 typedef struct job_item_record {
     char job_id[ID_LEN];
+    int64_t job_seq;             /* the job's seq, set on items read from the store; 0: unknown */
     int64_t seq;                 /* 0.. in input order; items are taken in this order */
     int64_t row;                 /* the row number it reports (IMPORT: 1 = the first record after the header) */
     char state[JOB_STATE_LEN];   /* PENDING, SUCCEEDED, FAILED, CANCELED */
@@ -132,7 +133,7 @@ int store_job_items_pending(store_conn *c, const char *job_id, int64_t after_seq
 int store_job_items_page(store_conn *c, const char *job_id, const char *state, int64_t after_seq, size_t limit,
                          job_item_list *out);
 /* Records an item's outcome: state, action, user_id, username, errors_json and secret (NULL
- * clears it) of (it->job_id, it->seq), only when that item is still PENDING — the guard that
+ * clears it) of (it->job_seq, or when 0 it->job_id, it->seq), only when that item is still PENDING — the guard that
  * makes an item finish at most once: STORE_NOTFOUND when it is not (already finished or
  * canceled). */
 int store_job_item_finish(store_conn *c, const job_item_record *it);
@@ -156,6 +157,9 @@ int store_job_clear_secrets(store_conn *c, const char *job_id);
  * RECEIVING one. */
 int store_job_login_first(store_conn *c, const char *job_id, const char *login_key, int64_t before_seq,
                           int64_t *row_out);
+/* How many distinct logins the items of job_id name, into *n (0 for a RECEIVING job or none).
+ * As many as the job has items: no item repeats the login of another. */
+int store_job_logins_count(store_conn *c, const char *job_id, int64_t *n);
 /* Copies the FAILED items of from_job into to_job as PENDING items (same rows, cells, logins
  * and sealed secrets; no outcome), numbered from 0 in their order; writes how many into *n (may
  * be NULL). Does not touch the counters. (A retry.) */

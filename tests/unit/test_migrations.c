@@ -117,8 +117,21 @@ static void exec_sql(const char *path, const char *sql)
 
 /* What turns the store back into one at version 7 (migration 8 undone and forgotten), 6
  * (migration 7's tables dropped too) and 5 (6 forgotten). */
+/* Version 8's job_items: the state checked with IN, the index by state over every item. */
+#define BACK_TO_8                                                                                          \
+    "CREATE TABLE job_items_v8(job_seq INTEGER NOT NULL REFERENCES jobs(seq) ON DELETE CASCADE, "          \
+    "seq INTEGER NOT NULL, row INTEGER NOT NULL, "                                                         \
+    "state TEXT NOT NULL CHECK (state IN ('PENDING','SUCCEEDED','FAILED','CANCELED')), action TEXT, "      \
+    "user_id TEXT, username TEXT, login_key TEXT, data_json TEXT, secret BLOB, errors_json TEXT, "         \
+    "PRIMARY KEY(job_seq, seq)) WITHOUT ROWID; "                                                           \
+    "INSERT INTO job_items_v8 SELECT job_seq, seq, row, state, action, user_id, username, login_key, "     \
+    "data_json, secret, errors_json FROM job_items; "                                                      \
+    "DROP TABLE job_items; ALTER TABLE job_items_v8 RENAME TO job_items; "                                 \
+    "CREATE INDEX job_items_state ON job_items(job_seq, state, seq); "                                     \
+    "CREATE INDEX job_items_secret ON job_items(job_seq, seq) WHERE secret IS NOT NULL; "                  \
+    "DELETE FROM schema_migrations WHERE version >= 9; "
 #define BACK_TO_7                                                                                         \
-    "DROP TABLE job_logins; DROP INDEX job_items_secret; "                                                \
+    BACK_TO_8 "DROP TABLE job_logins; DROP INDEX job_items_secret; "                                      \
     "CREATE INDEX job_items_login ON job_items(job_seq, login_key, seq) WHERE login_key IS NOT NULL; " \
     "DELETE FROM schema_migrations WHERE version >= 8; "
 #define BACK_TO_6 BACK_TO_7 "DROP TABLE job_items; DROP TABLE jobs; DELETE FROM schema_migrations WHERE version >= 7; "
@@ -275,7 +288,7 @@ static void job_logins_migration_on_a_v7_store(void **state)
     if (!again)
         fail_msg("%s", err);
     store_conn *c = store_conn_get(again);
-    assert_int_equal(store_schema_version(c), 8);
+    assert_int_equal(store_schema_version(c), latest_version());
     int64_t row = 0;
     assert_int_equal(store_job_login_first(c, queued, "ann", 2, &row), STORE_OK);
     assert_int_equal(row, 1);
@@ -283,9 +296,118 @@ static void job_logins_migration_on_a_v7_store(void **state)
     assert_int_equal(row, 2);
     assert_int_equal(store_job_login_first(c, queued, "bob", 1, &row), STORE_NOTFOUND);
     assert_int_equal(store_job_login_first(c, receiving, "ann", 2, &row), STORE_ERROR);
+    int64_t distinct = -1; /* five items, one without a login: two logins */
+    assert_int_equal(store_job_logins_count(c, queued, &distinct), STORE_OK);
+    assert_int_equal(distinct, 2);
+    assert_int_equal(store_job_logins_count(c, receiving, &distinct), STORE_OK);
+    assert_int_equal(distinct, 0);
     assert_int_equal(store_job_set_state(c, receiving, "QUEUED", NULL, 0, 0), STORE_OK);
     assert_int_equal(store_job_login_first(c, receiving, "ann", 2, &row), STORE_OK);
     assert_int_equal(row, 1);
+    store_conn_put(c);
+    store_close(again);
+}
+
+/* The seqs of the items of job_id in state (NULL: any), after after_seq, at most limit, as a
+ * string "0,2,…" in out. */
+static void item_seqs(store_conn *c, const char *job_id, const char *state, int64_t after_seq, size_t limit,
+                      char *out, size_t cap)
+{
+    job_item_list items = {0};
+    assert_int_equal(store_job_items_page(c, job_id, state, after_seq, limit, &items), STORE_OK);
+    size_t at = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < items.n && at < cap; i++)
+        at += (size_t)snprintf(out + at, cap - at, "%s%lld", i ? "," : "", (long long)items.items[i].seq);
+    job_item_list_clear(&items);
+}
+
+/* Migration 9 on a store at version 8: the rebuilt items keep their contents and their state
+ * check; items in every state are found by state as before (SUCCEEDED ones, left out of the
+ * new index, too), the pending ones are taken, a finished item is not finished again, the
+ * failed ones are retried and the rest canceled. */
+static void unsettled_index_migration_on_a_v8_store(void **state)
+{
+    fixture *f = *state;
+    exec_sql(f->ts.path, BACK_TO_8);
+    assert_int_equal(store_schema_version(f->cx.conn), 8);
+    char job[ID_LEN];
+    static const char *const logins[] = {"a", "b", "c", "d", "e", "f", "g"};
+    job_with_logins(f->cx.conn, f, "RUNNING", logins, 7, job);
+    /* at version 8: items 0, 2, 5 SUCCEEDED, 1 and 4 FAILED, 3 and 6 PENDING */
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "UPDATE job_items SET state = CASE WHEN seq IN (0, 2, 5) THEN 'SUCCEEDED' WHEN seq IN (1, 4) THEN "
+             "'FAILED' ELSE 'PENDING' END WHERE job_seq = (SELECT seq FROM jobs WHERE id = '%s')",
+             job);
+    exec_sql(f->ts.path, sql);
+    char err[512];
+    store *again = store_open(f->ts.path, 0, err, sizeof err);
+    if (!again)
+        fail_msg("%s", err);
+    store_conn *c = store_conn_get(again);
+    assert_int_equal(store_schema_version(c), latest_version());
+    char seqs[128];
+    item_seqs(c, job, "SUCCEEDED", -1, 10, seqs, sizeof seqs);
+    assert_string_equal(seqs, "0,2,5");
+    item_seqs(c, job, "SUCCEEDED", 0, 1, seqs, sizeof seqs);
+    assert_string_equal(seqs, "2");
+    item_seqs(c, job, "FAILED", -1, 10, seqs, sizeof seqs);
+    assert_string_equal(seqs, "1,4");
+    item_seqs(c, job, "PENDING", 3, 10, seqs, sizeof seqs);
+    assert_string_equal(seqs, "6");
+    item_seqs(c, job, NULL, 4, 10, seqs, sizeof seqs);
+    assert_string_equal(seqs, "5,6");
+    job_item_list pending = {0};
+    assert_int_equal(store_job_items_pending(c, job, -1, 10, &pending), STORE_OK);
+    assert_int_equal(pending.n, 2);
+    assert_int_equal(pending.items[0].seq, 3);
+    assert_int_equal(pending.items[0].row, 4);
+    assert_string_equal(pending.items[0].login_key, "d"); /* the rebuilt table kept the items */
+    assert_true(pending.items[0].job_seq > 0);
+    /* the state is still checked */
+    job_item_record bogus = {.seq = 7, .row = 8, .state = "BOGUS"};
+    memcpy(bogus.job_id, job, ID_LEN);
+    assert_int_equal(store_begin(c, 1), STORE_OK);
+    assert_int_not_equal(store_job_items_insert(c, &bogus, 1), STORE_OK);
+    assert_int_equal(store_rollback(c), STORE_OK);
+    assert_int_equal(store_begin(c, 1), STORE_OK);
+    /* item 3 succeeds, then finishing it again (or a succeeded item) finds nothing pending */
+    job_item_record done = pending.items[0];
+    snprintf(done.state, sizeof done.state, "SUCCEEDED");
+    assert_int_equal(store_job_item_finish(c, &done), STORE_OK);
+    assert_int_equal(store_job_item_finish(c, &done), STORE_NOTFOUND);
+    /* by job id alone (no seq) as well */
+    job_item_record by_id = pending.items[1];
+    by_id.job_seq = 0;
+    snprintf(by_id.state, sizeof by_id.state, "FAILED");
+    assert_int_equal(store_job_item_finish(c, &by_id), STORE_OK);
+    assert_int_equal(store_commit(c), STORE_OK);
+    job_item_list_clear(&pending);
+    item_seqs(c, job, "SUCCEEDED", -1, 10, seqs, sizeof seqs);
+    assert_string_equal(seqs, "0,2,3,5");
+    item_seqs(c, job, "FAILED", -1, 10, seqs, sizeof seqs);
+    assert_string_equal(seqs, "1,4,6");
+    /* the failed items are copied, renumbered, to a new job, whose pending items are canceled */
+    job_record retry = {.kind = "IMPORT", .state = "QUEUED", .submitted_ms = 2};
+    uuid_v7(retry.id);
+    memcpy(retry.instance_id, f->in.id, ID_LEN);
+    int64_t n = 0;
+    assert_int_equal(store_begin(c, 1), STORE_OK);
+    assert_int_equal(store_job_insert(c, &retry), STORE_OK);
+    assert_int_equal(store_job_items_copy_failed(c, job, retry.id, &n), STORE_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(store_commit(c), STORE_OK);
+    item_seqs(c, retry.id, "PENDING", -1, 10, seqs, sizeof seqs);
+    assert_string_equal(seqs, "0,1,2");
+    assert_int_equal(store_begin(c, 1), STORE_OK);
+    assert_int_equal(store_job_cancel_pending(c, retry.id, &n), STORE_OK);
+    assert_int_equal(store_commit(c), STORE_OK);
+    assert_int_equal(n, 3);
+    item_seqs(c, retry.id, "CANCELED", -1, 10, seqs, sizeof seqs);
+    assert_string_equal(seqs, "0,1,2");
+    item_seqs(c, retry.id, "PENDING", -1, 10, seqs, sizeof seqs);
+    assert_string_equal(seqs, "");
     store_conn_put(c);
     store_close(again);
 }
@@ -297,6 +419,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(rebuild_refuses_dangling_references, setup, teardown),
         cmocka_unit_test_setup_teardown(jobs_migration_on_a_v6_store, setup, teardown),
         cmocka_unit_test_setup_teardown(job_logins_migration_on_a_v7_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(unsettled_index_migration_on_a_v8_store, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
