@@ -62,6 +62,8 @@ typedef struct core_ctx {
     int64_t now_ms;
     struct audit_sink *audit_defer; /* set by core_write_batch for a batch that defers its audit
                                      * events (core/audit_sink.h); NULL: each is written at once */
+    struct core_memo *memo;      /* set by core_write_batch for a batch with memo_refs: what its
+                                  * transaction found to exist (core/memo.h); NULL: nothing kept */
 } core_ctx;
 
 #endif

@@ -11,6 +11,7 @@
 #include "core/authorize.h"
 #include "core/write.h"
 #include "core/instances.h"
+#include "core/memo.h"
 #include "core/paging.h"
 #include "core/permissions.h"
 #include "core/routing_profiles.h"
@@ -154,9 +155,13 @@ static void apply_identity(user_record *u, const user_identity_in *id)
 
 static int load_instance(core_ctx *cx, const char *instance_id, instance *out, rerr *e)
 {
+    if (core_memo_instance(cx->memo, instance_id, out))
+        return 0;
     int rc = store_instance_get(cx->conn, instance_id, out);
     if (rc == STORE_NOTFOUND)
         return rerr_set(e, ERR_NOT_FOUND, "InstanceId", "Instance not found: %.100s", instance_id);
+    if (rc == STORE_OK)
+        core_memo_keep_instance(cx->memo, out);
     return rc == STORE_OK ? 0 : core_store_error(cx, rc, "read the instance", e);
 }
 
@@ -218,9 +223,13 @@ static int check_exists(core_ctx *cx, store_resource kind, const char *instance_
 {
     if (validate_id(e, field, id, 256))
         return -1;
+    if (core_memo_has(cx->memo, kind, instance_id, id))
+        return 0;
     int rc = store_resource_exists(cx->conn, kind, instance_id, id);
     if (rc == STORE_NOTFOUND)
         return rerr_set(e, ERR_NOT_FOUND, field, "%s not found: %.256s", noun, id);
+    if (rc == STORE_OK)
+        core_memo_add(cx->memo, kind, instance_id, id);
     return rc == STORE_OK ? 0 : core_store_error(cx, rc, "look up a reference", e);
 }
 

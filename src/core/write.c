@@ -3,6 +3,7 @@
 
 #include "core/audit_sink.h"
 #include "core/instances.h"
+#include "core/memo.h"
 #include "util/ids.h"
 
 static int begin(core_ctx *cx, rerr *e)
@@ -52,9 +53,24 @@ static int run_item(core_ctx *cx, const core_batch *b, int optimistic, size_t i,
         return core_store_error(cx, rc, ok ? "keep a batch item" : "undo a batch item", e);
     if (!ok && cx->audit_defer)
         audit_sink_truncate(cx->audit_defer, events);
+    if (!ok) /* what the item found may have been its own, undone */
+        core_memo_forget(cx->memo);
     if (b->outcome && b->outcome(cx, b->arg, i, ok, ok ? NULL : &ie, e) != 0)
         return -1;
     return !ok;
+}
+
+/* 1 when the transaction of b, begun at start (mono_ms) with n items taken, takes no more. */
+static int batch_full(core_ctx *cx, const core_batch *b, size_t n, double start)
+{
+    size_t max_items = b->max_items ? b->max_items : CORE_BATCH_ITEMS;
+    double max_ms = b->max_ms > 0 ? b->max_ms : CORE_BATCH_MS;
+    if (n >= b->count || n >= max_items)
+        return 1;
+    if (n == 0)
+        return 0;
+    double age = mono_ms() - start;
+    return age >= max_ms || (b->yield_ms > 0 && age >= b->yield_ms && store_writer_awaited(cx->conn));
 }
 
 /* The items, the end hook and the deferred audit events of one transaction of the batch, begun
@@ -62,10 +78,8 @@ static int run_item(core_ctx *cx, const core_batch *b, int optimistic, size_t i,
 static int batch_body(core_ctx *cx, const core_batch *b, int optimistic, size_t *taken, size_t *failed, rerr *e)
 {
     size_t n_taken = 0, n_failed = 0;
-    size_t max_items = b->max_items ? b->max_items : CORE_BATCH_ITEMS;
-    double max_ms = b->max_ms > 0 ? b->max_ms : CORE_BATCH_MS;
     double start = mono_ms();
-    while (n_taken < b->count && n_taken < max_items && (n_taken == 0 || mono_ms() - start < max_ms)) {
+    while (!batch_full(cx, b, n_taken, start)) {
         int r = run_item(cx, b, optimistic, b->first + n_taken, e);
         if (r < 0)
             return r;
@@ -89,10 +103,14 @@ static int run_batch(core_ctx *cx, const core_batch *b, int optimistic, size_t *
     if (begin(cx, e))
         return -1;
     audit_sink *outer = cx->audit_defer;
+    core_memo *outer_memo = cx->memo;
     cx->audit_defer = b->defer_audit ? audit_sink_new() : NULL;
+    cx->memo = b->memo_refs ? core_memo_new() : NULL;
     int r = batch_body(cx, b, optimistic, taken, failed, e);
     audit_sink_free(cx->audit_defer);
+    core_memo_free(cx->memo);
     cx->audit_defer = outer;
+    cx->memo = outer_memo;
     if (r < 0) {
         store_rollback(cx->conn);
         return r;

@@ -42,12 +42,16 @@ typedef struct core_batch {
     size_t first, count; /* items first .. first + count - 1 */
     size_t max_items;    /* take at most this many in one transaction (0: CORE_BATCH_ITEMS) */
     double max_ms;       /* stop taking items once the transaction is this old (0: CORE_BATCH_MS) */
+    double yield_ms;     /* > 0: once the transaction is this old, also stop as soon as another
+                          * writer waits for the store, so a long batch does not hold it up */
     int optimistic;      /* run the items without their savepoints (a savepoint costs about as much
                           * as a small item): an item that fails having written nothing needs no
                           * undo; one that fails after writing makes the whole transaction roll back
                           * and run again from b->first with a savepoint per item. So item and
                           * outcome may be called twice for the same index: an arg keeping state
                           * across calls resets it when item(b->first) is called. */
+    int memo_refs;       /* the items never delete an instance, a profile or a group, so what one
+                          * finds to exist the next need not look up again (core/memo.h) */
     int defer_audit;     /* the items' audit events are made into text beside the writer and
                           * written together before the commit (core/audit_sink.h); an item
                           * that fails loses its events with its writes */
@@ -58,7 +62,8 @@ typedef struct core_batch {
 
 /* Runs items of b in one write transaction, each under its own savepoint: an item that fails
  * leaves nothing behind and the others are kept. Takes at least one item, then stops when
- * max_items are taken or max_ms have passed since the transaction began, and commits. Writes the
+ * max_items are taken or max_ms have passed since the transaction began (or, with yield_ms,
+ * another writer waits after yield_ms), and commits. Writes the
  * number of items taken (kept or failed; the caller goes on from first + *taken) into *taken and
  * the number that failed into *failed (either may be NULL). Returns 0 when the batch is
  * committed; -1 with *e set when it could not begin or commit or an outcome abandoned it: then

@@ -170,6 +170,11 @@ static int leave_group(store_conn *c, int member, int for_self)
     return member ? rc : for_self;
 }
 
+int store_writer_awaited(store_conn *c)
+{
+    return c->borrowing && atomic_load(&c->owner->waiting) > 0;
+}
+
 int store_begin(store_conn *c, int write)
 {
     static const char begin_read[] = "BEGIN", begin_write[] = "BEGIN IMMEDIATE", savepoint[] = "SAVEPOINT member";

@@ -73,6 +73,9 @@ const char *store_errmsg(store_conn *c);
 int store_begin(store_conn *c, int write);
 int store_commit(store_conn *c);
 int store_rollback(store_conn *c);
+/* 1 when another writer of this process waits for the store while c holds a write transaction
+ * (a long transaction that can end early commits, so that the other write is not held up). */
+int store_writer_awaited(store_conn *c);
 int store_ping(store_conn *c);
 
 /* Items of a batch inside one write transaction (sqlite_savepoint.c): store_item_begin marks

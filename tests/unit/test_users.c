@@ -18,6 +18,7 @@
 #include "core/security_profiles.h"
 #include "core/user_rules.h"
 #include "core/users.h"
+#include "core/write.h"
 #include "util/buf.h"
 #include "util/ids.h"
 #include "support.h"
@@ -637,6 +638,65 @@ static void tx_variants_roll_back_together(void **state)
     strlist_clear(&sps);
 }
 
+/* A batch that keeps what its items found to exist (memo_refs) forgets it when an item fails:
+ * item 0 adds a security profile, creates a user with it (so the profile is remembered) and
+ * fails, which undoes the profile; item 1 then names the same profile and must be told that it
+ * does not exist rather than be believed from memory. Item 2 uses the instance's Agent profile,
+ * found again and remembered, and succeeds. */
+typedef struct memo_batch {
+    fixture *f;
+    char profile_id[ID_LEN];
+    rerr errs[3];
+} memo_batch;
+
+static int memo_item(core_ctx *cx, void *arg, size_t i, rerr *e)
+{
+    memo_batch *m = arg;
+    strlist sps = {0};
+    strlist_push(&sps, i == 2 ? m->f->saml_defs.agent_profile_id : m->profile_id);
+    char name[16], id[ID_LEN];
+    snprintf(name, sizeof name, "memo-%zu", i);
+    user_new in = {.username = name,
+                   .identity = {.first_name = "M", .last_name = "B"},
+                   .security_profile_ids = &sps,
+                   .routing_profile_id = m->f->saml_defs.routing_profile_id};
+    int rc = 0;
+    if (i == 0) {
+        security_profile p = {.name = "Fleeting", .modified_ms = 1};
+        uuid_v7(p.id);
+        memcpy(p.instance_id, m->f->saml.id, ID_LEN);
+        memcpy(m->profile_id, p.id, ID_LEN);
+        strlist_clear(&sps);
+        strlist_push(&sps, p.id);
+        assert_int_equal(store_security_profile_insert(cx->conn, &p), STORE_OK);
+        assert_int_equal(users_create_tx(cx, m->f->saml.id, &in, NULL, id, e), 0);
+        rc = rerr_set(e, ERR_INVALID_PARAMETER, NULL, "item 0 fails after writing");
+    } else {
+        rc = users_create_tx(cx, m->f->saml.id, &in, NULL, id, e);
+    }
+    m->errs[i] = *e;
+    strlist_clear(&sps);
+    return rc;
+}
+
+static void memo_forgets_what_a_failed_item_found(void **state)
+{
+    fixture *f = *state;
+    memo_batch m = {.f = f};
+    core_batch b = {.item = memo_item, .arg = &m, .count = 3, .max_items = 3, .max_ms = 60000, .memo_refs = 1};
+    size_t taken = 0, failed = 0;
+    rerr e;
+    assert_int_equal(core_write_batch(&f->cx, &b, &taken, &failed, &e), 0);
+    assert_int_equal(taken, 3);
+    assert_int_equal(failed, 2);
+    expect_err(-1, &m.errs[1], ERR_NOT_FOUND, "SecurityProfileIds", m.profile_id);
+    user_record u;
+    assert_int_equal(store_user_by_name(f->cx.conn, f->saml.id, "memo-0", &u), STORE_NOTFOUND);
+    assert_int_equal(store_user_by_name(f->cx.conn, f->saml.id, "memo-1", &u), STORE_NOTFOUND);
+    assert_int_equal(store_user_by_name(f->cx.conn, f->saml.id, "memo-2", &u), STORE_OK);
+    user_clear(&u);
+}
+
 static void list_pages(void **state)
 {
     fixture *f = *state;
@@ -707,6 +767,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(permissions_and_grants, setup, teardown),
         cmocka_unit_test_setup_teardown(delete_takes_queue_and_tags, setup, teardown),
         cmocka_unit_test_setup_teardown(tx_variants_roll_back_together, setup, teardown),
+        cmocka_unit_test_setup_teardown(memo_forgets_what_a_failed_item_found, setup, teardown),
         cmocka_unit_test_setup_teardown(list_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(command_line_subset, setup, teardown),
     };

@@ -319,6 +319,33 @@ static void api_write_gets_through_a_long_batch(void **state)
     assert_true(has(f->c, "api") && has(f->c, "long-0"));
 }
 
+/* A batch allowed a minute gives way, once yield_ms old, to a write that waits: its first
+ * transaction ends before its items do, and the write that waited is then committed. Without
+ * yield_ms the same batch would take every item in one transaction. */
+static void long_batch_gives_way_to_a_waiting_write(void **state)
+{
+    fixture *f = *state;
+    race r = {.f = f};
+    atomic_init(&r.batch_started, 0);
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, api_writer, &r), 0);
+    core_batch b = {.item = long_item,
+                    .arg = &r,
+                    .count = LONG_BATCH_ITEMS,
+                    .max_items = LONG_BATCH_ITEMS,
+                    .max_ms = 60000,
+                    .yield_ms = 5};
+    size_t taken = 0;
+    rerr e;
+    if (core_write_batch(&f->cx, &b, &taken, NULL, &e) != 0)
+        fail_msg("batch: %s", e.message);
+    pthread_join(t, NULL);
+    assert_int_equal(r.api_rc, 0);
+    assert_true(taken >= 1);
+    assert_true(taken < LONG_BATCH_ITEMS);
+    assert_true(has(f->c, "api") && has(f->c, "long-0"));
+}
+
 /* ---- savepoints outside a batch ------------------------------------------------------------------ */
 
 static void items_need_a_write_transaction(void **state)
@@ -356,6 +383,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(item_bound_cuts_batches, setup, teardown),
         cmocka_unit_test_setup_teardown(time_bound_cuts_batches, setup, teardown),
         cmocka_unit_test_setup_teardown(api_write_gets_through_a_long_batch, setup, teardown),
+        cmocka_unit_test_setup_teardown(long_batch_gives_way_to_a_waiting_write, setup, teardown),
         cmocka_unit_test_setup_teardown(items_need_a_write_transaction, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
