@@ -411,10 +411,13 @@ int import_row_apply(core_ctx *cx, const import_job *j, const catalog *cat, int6
         fail_rerr(&r, TPL_LOGIN, &e);
         login = NULL;
     } else {
-        char *key = import_login_key(login);
         int64_t first_row = 0;
-        int rc = store_job_login_first(cx->conn, j->job_id, key, seq, &first_row);
-        free(key);
+        int rc = STORE_NOTFOUND;
+        if (!j->logins_distinct) {
+            char *key = import_login_key(login);
+            rc = store_job_login_first(cx->conn, j->job_id, key, seq, &first_row);
+            free(key);
+        }
         int repeated = rc == STORE_OK;
         if (repeated)
             fail(&r, TPL_LOGIN, "user login \"%s\" is already on row %lld of this file (usernames are unique ignoring case)",

@@ -32,6 +32,8 @@ typedef struct import_job {
     const char *idm_type;        /* the instance's */
     int upsert;                  /* mode UPSERT (else CREATE) */
     int dry_run;                 /* check everything, write nothing */
+    int logins_distinct;         /* no row repeats the login of another (the job has as many distinct
+                                  * logins as rows): no row looks for its login earlier in the file */
     const tpl_map *map;          /* the header's columns */
     char *const *header;         /* the header's cells as uploaded (for Column) */
     size_t n_header;
