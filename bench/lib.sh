@@ -1,4 +1,5 @@
-# bench/lib.sh — shell functions shared by the benchmarks (bench/http, bench/users).
+# bench/lib.sh — shell functions shared by the benchmarks (bench/http, bench/users, bench/import,
+# bench/bulk).
 #
 # Source it from a bash script running under `set -euo pipefail` after setting bench_name. It
 # reads the wrk knobs (BENCH_SECONDS, BENCH_WARMUP, BENCH_ROUNDS, BENCH_CONNECTIONS,
