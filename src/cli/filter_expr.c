@@ -78,6 +78,8 @@ static void *fail_at(parser *p, size_t at, const char *msg, int found)
     if (found) {
         buf_puts(p->err, ", found ");
         describe_here(p, p->err);
+        if (p->pos < p->len && (p->s[p->pos] == '=' || p->s[p->pos] == '^' || p->s[p->pos] == '~'))
+            buf_puts(p->err, " (a value holding '=', '^' or '~' is written in quotes: \"…\")");
     }
     return NULL;
 }
@@ -571,9 +573,9 @@ static json_t *dnf_of(compiler *c, const fx_node *n)
     if (n->kind == FX_COND) {
         if (n->field != FX_TAG && n->field != FX_HIERARCHY) {
             buf_printf(c->err,
-                       "at column %zu: a tag condition may be joined to a condition on another field "
-                       "(but hierarchy) only by an 'and' at the top of the filter (SearchUsers takes "
-                       "tags in a separate filter)",
+                       "at column %zu: a login, name or profile condition may be joined to a tag condition "
+                       "only by an 'and' at the top of the filter (SearchUsers takes tags in a separate "
+                       "filter)",
                        n->col);
             return NULL;
         }
