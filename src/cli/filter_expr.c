@@ -437,8 +437,18 @@ static char *resolve(compiler *c, const fx_node *n, fx_ref ref)
     if (c->resolve(c->cls, ref, n->value, &id, c->err) != 0 || !id) {
         free(id);
         if (c->err->len == before)
-            buf_printf(c->err, "'%s' does not resolve", n->value);
+            buf_printf(c->err, "at column %zu: the name does not resolve", n->col);
         return NULL;
+    }
+    size_t len = strlen(id);
+    for (size_t i = 0; i < len;) {
+        size_t k = utf8_char_len((const unsigned char *)id + i, len - i, NULL);
+        if (!k || len > 1024) {
+            buf_printf(c->err, "at column %zu: the name resolved to an id that is not valid UTF-8 text", n->col);
+            free(id);
+            return NULL;
+        }
+        i += k;
     }
     return id;
 }
