@@ -22,6 +22,8 @@ static const command commands[] = {
     {"import", cmd_import, "import users from a CSV file and follow the job (running server)"},
     {"export", cmd_export, "write an instance's users as CSV (running server)"},
     {"jobs", cmd_jobs, "list, show, cancel and retry jobs, and get failure reports (running server)"},
+    {"bulk-edit", cmd_bulk_edit, "change many users at once (a filter or logins) and follow the job"},
+    {"bulk-delete", cmd_bulk_delete, "delete many users at once (a filter or logins) and follow the job"},
 };
 
 static void usage(FILE *out)
@@ -31,12 +33,12 @@ static void usage(FILE *out)
           "over the Amazon Connect API.\n\ncommands:\n",
           out);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-11s %s\n", commands[i].name, commands[i].summary);
     fputs("\nRun 'roster COMMAND --help' for a command's options.\n"
           "Environment: ROSTER_DB (store path, default " DEFAULT_DB "), ROSTER_LISTEN (default " DEFAULT_LISTEN
-          "),\nROSTER_REGION (region of a new store, default us-east-1). template, import, export and jobs\n"
-          "talk to a running server: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION or\n"
-          "AWS_DEFAULT_REGION, and --endpoint-url or AWS_ENDPOINT_URL (default " CLIENT_DEFAULT_ENDPOINT ").\n",
+          "),\nROSTER_REGION (region of a new store, default us-east-1). template, import, export, jobs,\n"
+          "bulk-edit and bulk-delete talk to a running server: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,\n"
+          "AWS_REGION or AWS_DEFAULT_REGION, and --endpoint-url or AWS_ENDPOINT_URL (default " CLIENT_DEFAULT_ENDPOINT ").\n",
           out);
 }
 

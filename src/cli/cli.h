@@ -44,5 +44,7 @@ int cmd_template(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_jobs(int argc, char **argv);
+int cmd_bulk_edit(int argc, char **argv);
+int cmd_bulk_delete(int argc, char **argv);
 
 #endif

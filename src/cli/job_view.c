@@ -61,6 +61,19 @@ int64_t jv_count(const json_t *job, const char *name)
 
 void jv_print_counts(FILE *out, const json_t *job)
 {
+    const char *kind = str_member(job, "Kind");
+    if (kind && strcmp(kind, "BULK_DELETE") == 0) {
+        fprintf(out, "deleted %lld, failed %lld, canceled %lld\n", (long long)jv_count(job, "Deleted"),
+                (long long)jv_count(job, "Failed"), (long long)jv_count(job, "Canceled"));
+        return;
+    }
+    if (kind && strncmp(kind, "BULK_", 5) == 0) {
+        fprintf(out, "updated %lld, unchanged %lld, deleted %lld, failed %lld, canceled %lld\n",
+                (long long)jv_count(job, "Updated"), (long long)jv_count(job, "Unchanged"),
+                (long long)jv_count(job, "Deleted"), (long long)jv_count(job, "Failed"),
+                (long long)jv_count(job, "Canceled"));
+        return;
+    }
     int dry = json_is_true(json_object_get(job, "DryRun"));
     fprintf(out, "%s %lld, %s %lld, unchanged %lld, failed %lld, canceled %lld\n", dry ? "would create" : "created",
             (long long)jv_count(job, "Created"), dry ? "would update" : "updated", (long long)jv_count(job, "Updated"),
@@ -144,6 +157,8 @@ int jv_print_errors(const client *c, const char *inst, const json_t *job, size_t
     int rc = client_json(c, &rq, &doc, NULL);
     if (rc == EXIT_OK) {
         size_t shown = 0, rows = 0, i, k;
+        const char *kind = str_member(job, "Kind");
+        int by_user = kind && strncmp(kind, "BULK_", 5) == 0; /* a batch's items are users */
         json_t *it, *err;
         json_array_foreach(json_object_get(doc, "Items"), i, it)
         {
@@ -156,7 +171,18 @@ int jv_print_errors(const client *c, const char *inst, const json_t *job, size_t
                 if (shown == max)
                     break;
                 buf_reset(&line);
-                buf_printf(&line, "  row %lld", json_is_integer(row) ? (long long)json_integer_value(row) : 0LL);
+                const char *login = str_member(it, "Username"), *uid = str_member(it, "UserId");
+                if (!by_user || (!login && !uid)) {
+                    buf_printf(&line, "  row %lld", json_is_integer(row) ? (long long)json_integer_value(row) : 0LL);
+                } else {
+                    buf_puts(&line, "  user ");
+                    client_put_one_line(&line, login ? login : uid, 200);
+                    if (login && uid) {
+                        buf_puts(&line, " (");
+                        client_put_one_line(&line, uid, 100);
+                        buf_putc(&line, ')');
+                    }
+                }
                 const char *col = str_member(err, "Column"), *val = str_member(err, "Value");
                 const char *msg = str_member(err, "Message");
                 if (col) {
@@ -176,8 +202,8 @@ int jv_print_errors(const client *c, const char *inst, const json_t *job, size_t
             }
         }
         if ((int64_t)rows < failed)
-            fprintf(out, "  … and %lld more failed rows: roster jobs report %s -o FILE\n",
-                    (long long)(failed - (int64_t)rows), job_id);
+            fprintf(out, "  … and %lld more failed %s: roster jobs report %s -o FILE\n",
+                    (long long)(failed - (int64_t)rows), by_user ? "users" : "rows", job_id);
         json_decref(doc);
     }
     buf_free(&path);

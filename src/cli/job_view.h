@@ -21,12 +21,14 @@ int jv_finished(const json_t *job);
 /* Counts.name as an integer (0 when absent). */
 int64_t jv_count(const json_t *job, const char *name);
 
-/* "created 8, updated 0, unchanged 0, failed 2, canceled 0" (a dry run: "would create 8, …"). */
+/* "created 8, updated 0, unchanged 0, failed 2, canceled 0" (a dry run: "would create 8, …");
+ * a bulk edit "updated 8, unchanged 0, deleted 0, failed 2, canceled 0"; a bulk delete
+ * "deleted 8, failed 2, canceled 0". */
 void jv_print_counts(FILE *out, const json_t *job);
 /* Every member of the job on its own labelled line (for `roster jobs show`). */
 void jv_print_job(FILE *out, const json_t *job);
-/* The first max failed rows (GET …/items?State=FAILED), one line per error: row, column, value,
- * message; then "… and N more" when the job has more. Returns EXIT_OK or EXIT_FAIL after printing. */
+/* The first max failed rows (GET …/items?State=FAILED), one line per error: row (a batch's
+ * item: user login and id), column, value, message; then "… and N more" when the job has more. Returns EXIT_OK or EXIT_FAIL after printing. */
 int jv_print_errors(const client *c, const char *inst, const json_t *job, size_t max, FILE *out);
 
 /* Writes the JSON value to stdout, indented by two spaces, and a newline. */
