@@ -1,6 +1,6 @@
 /* fuzz_connect_json.c — the JSON readers of the Connect requests: the input is a request body
  * (parsed as src/api/dispatch.c does), and every reader of a body that does not touch the store
- * runs over it (api/connect_readers.h, the jsonio.h and member_json.h getters, the inline reads
+ * runs over it (api/connect_readers.h, the jsonio.h and core/json_members.h getters, the inline reads
  * of the handlers). Whatever a reader returns, what it allocated is released and its error is
  * well-formed. */
 #include <string.h>
@@ -9,7 +9,7 @@
 #include "api/common.h"
 #include "api/connect_readers.h"
 #include "api/jsonio.h"
-#include "api/member_json.h"
+#include "core/json_members.h"
 #include "body.h"
 #include "fuzz.h"
 
