@@ -83,5 +83,7 @@ int search_tree(api_call *c, search_node *root);
 
 /* Reads SearchFilter into filter (an AND root); *present tells whether one was given. */
 int read_filter(api_call *c, search_node *filter, int *present);
+/* The same from the SearchFilter object f (NULL: none), for the roster API's selections. */
+int read_filter_json(rerr *e, json_t *f, search_node *filter, int *present);
 
 #endif
