@@ -93,5 +93,6 @@ const api_op *connect_user_search_ops(size_t *n);
 /* … and of the roster API's (roster_<area>.c). */
 const api_op *roster_job_ops(size_t *n);
 const api_op *roster_document_ops(size_t *n);
+const api_op *roster_bulk_ops(size_t *n);
 
 #endif

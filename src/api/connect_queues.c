@@ -7,7 +7,7 @@
 #include "api/common.h"
 #include "api/connect_readers.h"
 #include "api/jsonio.h"
-#include "api/member_json.h"
+#include "core/json_members.h"
 #include "core/authorize.h"
 #include "core/arn.h"
 #include "core/paging.h"

@@ -14,6 +14,7 @@
 
 #include "api/api.h"
 #include "core/error.h"
+#include "core/json_members.h"
 #include "core/hierarchy.h"
 #include "core/queues.h"
 #include "core/routing_profiles.h"
@@ -34,8 +35,7 @@ typedef struct create_body {
     user_channel_in *items[UCFG__COUNT];
 } create_body;
 
-int read_identity(rerr *e, json_t *obj, user_identity_in *id);
-int read_phone(rerr *e, json_t *obj, user_phone_in *ph);
+/* read_identity and read_phone: core/json_members.h (the jobs read the same documents). */
 /* The per-channel lists of the body. items[k] (malloc'd; free_config frees them) holds items. */
 int read_config(rerr *e, json_t *body, user_config_in *cfg, user_channel_in *items[UCFG__COUNT]);
 void free_config(user_channel_in *items[UCFG__COUNT]);
@@ -83,5 +83,7 @@ int search_tree(api_call *c, search_node *root);
 
 /* Reads SearchFilter into filter (an AND root); *present tells whether one was given. */
 int read_filter(api_call *c, search_node *filter, int *present);
+/* The same from the SearchFilter object f (NULL: none), for the roster API's selections. */
+int read_filter_json(rerr *e, json_t *f, search_node *filter, int *present);
 
 #endif

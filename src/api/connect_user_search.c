@@ -25,24 +25,28 @@
 
 /* ---- the request -------------------------------------------------------------------------- */
 
-/* Reads SearchFilter into filter (an AND root). */
-int read_filter(api_call *c, search_node *filter, int *present)
+int read_filter_json(rerr *e, json_t *f, search_node *filter, int *present)
 {
-    json_t *f = json_object_get(c->in, "SearchFilter");
     *present = 0;
     if (!f || json_is_null(f))
         return 0;
     if (!json_is_object(f))
-        return rerr_set(&c->err, ERR_INVALID_PARAMETER, "SearchFilter", "SearchFilter must be an object");
+        return rerr_set(e, ERR_INVALID_PARAMETER, "SearchFilter", "SearchFilter must be an object");
     json_t *tag = json_object_get(f, "TagFilter"), *attr = json_object_get(f, "UserAttributeFilter");
     int has_tag = tag && !json_is_null(tag), has_attr = attr && !json_is_null(attr);
     if (has_tag && has_attr)
-        return rerr_set(&c->err, ERR_ACCESS_DENIED, "SearchFilter",
+        return rerr_set(e, ERR_ACCESS_DENIED, "SearchFilter",
                         "SearchFilter may hold TagFilter or UserAttributeFilter, not both");
     *present = has_tag || has_attr;
     if (has_tag)
-        return search_json_tag_filter(&c->err, tag, filter);
-    return search_json_user_attribute_filter(&c->err, attr, "SearchFilter.UserAttributeFilter", filter);
+        return search_json_tag_filter(e, tag, filter);
+    return search_json_user_attribute_filter(e, attr, "SearchFilter.UserAttributeFilter", filter);
+}
+
+/* Reads SearchFilter into filter (an AND root). */
+int read_filter(api_call *c, search_node *filter, int *present)
+{
+    return read_filter_json(&c->err, json_object_get(c->in, "SearchFilter"), filter, present);
 }
 
 /* ---- the answer --------------------------------------------------------------------------- */

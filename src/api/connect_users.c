@@ -11,7 +11,7 @@
 #include "api/jsonio.h"
 #include "api/user_cache.h"
 #include "api/user_json.h"
-#include "api/member_json.h"
+#include "core/json_members.h"
 #include "core/authorize.h"
 #include "core/arn.h"
 #include "core/users.h"
@@ -19,53 +19,12 @@
 
 /* ---- reading request shapes ------------------------------------------------------------------ */
 
-/* A boolean member of obj (named path.member in messages). */
-static int member_bool(rerr *e, json_t *obj, const char *path, const char *member, int required, int *has, int *out)
-{
-    char f[160];
-    snprintf(f, sizeof f, "%s%s%s", path && *path ? path : "", path && *path ? "." : "", member);
-    json_t *v = json_is_object(obj) ? json_object_get(obj, member) : NULL;
-    *has = v && !json_is_null(v);
-    *out = 0;
-    if (!*has)
-        return required ? rerr_set(e, ERR_INVALID_PARAMETER, f, "%s is required", f) : 0;
-    if (!json_is_boolean(v))
-        return rerr_set(e, ERR_INVALID_PARAMETER, f, "%s must be true or false", f);
-    *out = json_is_true(v);
-    return 0;
-}
-
 /* An integer member (has tells whether it was given). */
 static int member_int(rerr *e, json_t *obj, const char *path, const char *member, int *has, int64_t *out)
 {
     *has = mj_present(obj, member);
     *out = 0;
     return mj_int(e, obj, path, member, 0, out);
-}
-
-int read_identity(rerr *e, json_t *obj, user_identity_in *id)
-{
-    const char *p = "IdentityInfo";
-    memset(id, 0, sizeof *id);
-    return mj_str(e, obj, p, "FirstName", 0, &id->first_name) || mj_str(e, obj, p, "LastName", 0, &id->last_name) ||
-                   mj_str(e, obj, p, "Email", 0, &id->email) ||
-                   mj_str(e, obj, p, "SecondaryEmail", 0, &id->secondary_email) ||
-                   mj_str(e, obj, p, "Mobile", 0, &id->mobile)
-               ? -1
-               : 0;
-}
-
-int read_phone(rerr *e, json_t *obj, user_phone_in *ph)
-{
-    const char *p = "PhoneConfig";
-    memset(ph, 0, sizeof *ph);
-    return mj_str(e, obj, p, "PhoneType", 0, &ph->phone_type) ||
-                   member_bool(e, obj, p, "AutoAccept", 0, &ph->has_auto_accept, &ph->auto_accept) ||
-                   member_int(e, obj, p, "AfterContactWorkTimeLimit", &ph->has_acw, &ph->acw_seconds) ||
-                   mj_str(e, obj, p, "DeskPhoneNumber", 0, &ph->desk_phone_number) ||
-                   member_bool(e, obj, p, "PersistentConnection", 0, &ph->has_persistent, &ph->persistent)
-               ? -1
-               : 0;
 }
 
 /* An AfterContactWorkConfig object member of item: its AfterContactWorkTimeLimit. */
@@ -88,8 +47,8 @@ static int read_entry(rerr *e, json_t *item, const char *path, user_config_kind 
         return -1;
     switch (kind) {
     case UCFG_AUTO_ACCEPT:
-        return member_bool(e, item, path, "AutoAccept", 1, &c->has_auto_accept, &c->auto_accept) ||
-               member_bool(e, item, path, "AgentFirstCallbackAutoAccept", 0, &c->has_afc_auto_accept,
+        return mj_bool(e, item, path, "AutoAccept", 1, &c->has_auto_accept, &c->auto_accept) ||
+               mj_bool(e, item, path, "AgentFirstCallbackAutoAccept", 0, &c->has_afc_auto_accept,
                            &c->afc_auto_accept);
     case UCFG_ACW:
         return read_acw(e, item, path, "AfterContactWorkConfig", 1, &c->has_acw, &c->acw_seconds) ||
@@ -99,7 +58,7 @@ static int read_entry(rerr *e, json_t *item, const char *path, user_config_kind 
         return mj_str(e, item, path, "PhoneType", 1, &c->phone_type) ||
                mj_str(e, item, path, "PhoneNumber", 0, &c->phone_number);
     case UCFG_PERSISTENT:
-        return member_bool(e, item, path, "PersistentConnection", 1, &c->has_persistent, &c->persistent);
+        return mj_bool(e, item, path, "PersistentConnection", 1, &c->has_persistent, &c->persistent);
     default:
         return mj_str(e, item, path, "VoiceEnhancementMode", 1, &c->voice_enhancement);
     }

@@ -30,6 +30,7 @@ json_t *roster_job_json(const job_record *j, int64_t now_ms)
     json_object_set_new(counts, "Created", json_integer(j->counts.created));
     json_object_set_new(counts, "Updated", json_integer(j->counts.updated));
     json_object_set_new(counts, "Unchanged", json_integer(j->counts.unchanged));
+    json_object_set_new(counts, "Deleted", json_integer(j->counts.deleted));
     json_object_set_new(o, "Counts", counts);
     json_object_set_new(o, "RowsPerSecond", json_real(jobs_rate(j, now_ms)));
     json_object_set_new(o, "SubmittedTime", jtime(j->submitted_ms));

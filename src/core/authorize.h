@@ -84,7 +84,9 @@ typedef enum core_action {
     /* jobs (src/jobs): imports, their reading, cancel and retry, the template and exports */
     CORE_IMPORT_CREATE,          /* an import in CREATE mode */
     CORE_IMPORT_UPSERT,          /* an import in UPSERT mode */
-    CORE_JOBS_CANCEL,            /* the permission follows the job (an import's mode) */
+    CORE_BULK_EDIT,              /* a bulk edit or per-user edits of a selection */
+    CORE_BULK_DELETE,            /* a bulk delete of a selection */
+    CORE_JOBS_CANCEL,            /* the permission follows the job (an import's mode, a batch's kind) */
     CORE_JOBS_RETRY,
     CORE_JOBS_VIEW,              /* jobs, their items and reports; the template; exports */
     CORE_USERS_EXPORT,

@@ -1,5 +1,7 @@
 /* documents.c — the CSV documents of jobs: the template of an instance, a job's failure report
  * and the export of users, the last two streamed page by page (see jobs.h). */
+#include "jobs/bulk.h"
+#include "jobs/bulk_run.h"
 #include "jobs/jobs.h"
 
 #include <jansson.h>
@@ -121,6 +123,7 @@ typedef struct doc_stream {
     char job_id[ID_LEN];
     int64_t after_seq;
     json_t *header;
+    char *change;                /* a batch's report: its change in words (BULK_EDIT, BULK_DELETE) */
     int skip[CSV_MAX_FIELDS];    /* header fields left out (a report's own row/error columns) */
     /* export */
     catalog cat;
@@ -157,6 +160,7 @@ static void stream_free(void *cls)
     store_conn_put(s->conn);
     buf_free(&s->out);
     json_decref(s->header);
+    free(s->change);
     catalog_clear(&s->cat);
     free((char *)s->f.username_prefix);
     free((char *)s->f.routing_profile_id);
@@ -278,6 +282,93 @@ static int fill_report(doc_stream *s)
     return 0;
 }
 
+/* ---- a batch's failure report: user login, user id, change, reason ----------------------------- */
+
+/* The edit of a USER_EDITS item in words: IdentityInfo.LastName=New; PhoneConfig.PhoneType=… */
+static void edit_words(const char *data_json, buf *out)
+{
+    json_error_t je;
+    json_t *doc = data_json ? json_loads(data_json, 0, &je) : NULL;
+    const char *part;
+    json_t *obj;
+    json_object_foreach(doc, part, obj) {
+        const char *k;
+        json_t *v;
+        json_object_foreach(obj, k, v) {
+            if (out->len)
+                buf_puts(out, "; ");
+            if (json_is_string(v))
+                buf_printf(out, "%s.%s=%s", part, k, json_string_value(v));
+            else if (json_is_boolean(v))
+                buf_printf(out, "%s.%s=%s", part, k, json_is_true(v) ? "true" : "false");
+            else if (json_is_integer(v))
+                buf_printf(out, "%s.%s=%lld", part, k, (long long)json_integer_value(v));
+        }
+    }
+    json_decref(doc);
+}
+
+static int fill_bulk_report(doc_stream *s)
+{
+    job_item_list l = {0};
+    int rc = store_job_items_page(s->conn, s->job_id, "FAILED", s->after_seq, REPORT_PAGE, &l);
+    if (rc != STORE_OK)
+        return -1;
+    json_error_t je;
+    for (size_t i = 0; i < l.n; i++) {
+        const job_item_record *it = &l.items[i];
+        s->after_seq = it->seq;
+        json_t *errors = it->errors_json ? json_loads(it->errors_json, 0, &je) : NULL;
+        buf why, change;
+        buf_init(&why);
+        buf_init(&change);
+        for (size_t x = 0; x < json_array_size(errors); x++) {
+            const char *m = json_string_value(json_object_get(json_array_get(errors, x), "Message"));
+            buf_printf(&why, "%s%s", x ? "\n" : "", m ? m : "");
+        }
+        if (s->change)
+            buf_puts(&change, s->change);
+        else
+            edit_words(it->data_json, &change);
+        char *cells[4] = {cells_formula_escape(it->username ? it->username : ""), (char *)it->user_id,
+                          cells_formula_escape(change.data), cells_formula_escape(why.data)};
+        record(&s->out, cells, 4);
+        free(cells[0]);
+        free(cells[2]);
+        free(cells[3]);
+        buf_free(&why);
+        buf_free(&change);
+        json_decref(errors);
+    }
+    if (l.n < REPORT_PAGE)
+        s->done = 1;
+    job_item_list_clear(&l);
+    return 0;
+}
+
+/* Readies s for the report of batch j. */
+static void bulk_report(doc_stream *s, const job_record *j)
+{
+    static char *const header[] = {"user login", "user id", "change", "reason"};
+    record(&s->out, header, 4);
+    s->fill = fill_bulk_report;
+    if (strcmp(j->kind, "BULK_DELETE") == 0) {
+        s->change = xstrdup("delete the user");
+    } else if (strcmp(j->kind, "BULK_EDIT") == 0) {
+        json_error_t je;
+        json_t *params = j->params_json ? json_loads(j->params_json, 0, &je) : NULL;
+        bulk_changes c;
+        rerr e;
+        buf b;
+        buf_init(&b);
+        if (bulk_changes_read(&e, json_object_get(params, "Changes"), &c) == 0)
+            bulk_changes_describe(&c, json_object_get(params, "Names"), &b);
+        bulk_changes_clear(&c);
+        s->change = buf_detach(&b);
+        json_decref(params);
+    }
+}
+
 int jobs_report_open(core_ctx *cx, store *st, const char *instance_ref, const char *job_id, jobs_stream *out,
                      char **filename, rerr *e)
 {
@@ -293,6 +384,16 @@ int jobs_report_open(core_ctx *cx, store *st, const char *instance_ref, const ch
     }
     snprintf(s->job_id, sizeof s->job_id, "%s", j.id);
     s->after_seq = -1;
+    if (bulk_kind(j.kind)) {
+        bulk_report(s, &j);
+        buf b;
+        buf_init(&b);
+        buf_printf(&b, "failed-users-%s.csv", j.id);
+        *filename = buf_detach(&b);
+        job_clear(&j);
+        *out = (jobs_stream){.read = stream_read, .free = stream_free, .cls = s};
+        return 0;
+    }
     json_error_t je;
     json_t *params = j.params_json ? json_loads(j.params_json, 0, &je) : NULL;
     s->header = json_incref(json_object_get(params, "Header"));

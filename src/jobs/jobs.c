@@ -142,14 +142,26 @@ int jobs_items(core_ctx *cx, const char *instance_ref, const char *job_id, const
     return 0;
 }
 
-/* The permission a change of job j needs (the import's mode decides), checked for action a. */
+/* The permission a change of job j needs (an import's mode, a batch's kind decides), checked
+ * for action a. */
 static int allow_change(core_ctx *cx, core_action a, const job_record *j, rerr *e)
 {
-    int upsert = strcmp(j->mode, "UPSERT") == 0;
-    const core_rule *r = core_rule_of(upsert ? CORE_IMPORT_UPSERT : CORE_IMPORT_CREATE);
-    return core_allow_permission(cx, a, r->permission,
-                                 upsert ? "changing an import in UPSERT mode" : "changing an import in CREATE mode",
-                                 "JobId", e);
+    core_action need;
+    const char *why;
+    if (strcmp(j->kind, "BULK_DELETE") == 0) {
+        need = CORE_BULK_DELETE;
+        why = "changing a bulk delete";
+    } else if (strcmp(j->kind, "BULK_EDIT") == 0 || strcmp(j->kind, "USER_EDITS") == 0) {
+        need = CORE_BULK_EDIT;
+        why = "changing a bulk edit";
+    } else if (strcmp(j->mode, "UPSERT") == 0) {
+        need = CORE_IMPORT_UPSERT;
+        why = "changing an import in UPSERT mode";
+    } else {
+        need = CORE_IMPORT_CREATE;
+        why = "changing an import in CREATE mode";
+    }
+    return core_allow_permission(cx, a, core_rule_of(need)->permission, why, "JobId", e);
 }
 
 #define CANCEL_STEP 10000 /* pending rows canceled in one transaction */

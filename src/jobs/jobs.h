@@ -4,7 +4,8 @@
  *
  * Every function checks its core action (core/authorize.h) with cx->who first: reading needs
  * Users.View (CORE_JOBS_VIEW, CORE_USERS_EXPORT); submitting, cancelling and retrying an
- * import needs Users.Create (CREATE mode) or Users.Edit (UPSERT). instance_ref is an instance id
+ * import needs Users.Create (CREATE mode) or Users.Edit (UPSERT), a batch (bulk.h) Users.Edit
+ * (BULK_EDIT, USER_EDITS) or Users.Delete (BULK_DELETE). instance_ref is an instance id
  * or alias. Each returns 0, or -1 with *e set: ERR_ACCESS_DENIED, ERR_NOT_FOUND (instance,
  * job), ERR_INVALID_PARAMETER (an argument, named), ERR_INVALID_REQUEST (cancel of a finished
  * job; retry of a job with no failed item), ERR_UNAVAILABLE / ERR_INTERNAL (store).

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "jobs/bulk_run.h"
 #include "jobs/import_run.h"
 #include "jobs/jobs.h"
 #include "util/buf.h"
@@ -79,6 +80,8 @@ static void run_job(jobs_runner *r, store_conn *c, job_record *j)
     int rc = 0;
     if (strcmp(j->kind, "IMPORT") == 0) {
         rc = import_run(&env, &cx, j);
+    } else if (bulk_kind(j->kind)) {
+        rc = bulk_run(&env, &cx, j);
     } else {
         char reason[96];
         snprintf(reason, sizeof reason, "this server does not run jobs of kind %.20s", j->kind);

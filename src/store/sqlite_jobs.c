@@ -519,7 +519,9 @@ int store_job_items_copy_failed(store_conn *c, const char *from_job, const char 
         "INSERT INTO job_items(job_seq, seq, row, state, action, user_id, username, login_key, data_json, "
         "secret, errors_json) "
         "SELECT ?, (SELECT count(*) FROM job_items b INDEXED BY job_items_unsettled WHERE b.job_seq = a.job_seq "
-        "AND b.state = 'FAILED' AND b." UNSETTLED " AND b.seq < a.seq), a.row, 'PENDING', NULL, NULL, a.username, "
+        "AND b.state = 'FAILED' AND b." UNSETTLED " AND b.seq < a.seq), a.row, 'PENDING', NULL, "
+        /* an import's row finds its user again; a batch's item names its user */
+        "CASE WHEN (SELECT kind FROM jobs WHERE seq = a.job_seq) = 'IMPORT' THEN NULL ELSE a.user_id END, a.username, "
         "a.login_key, a.data_json, a.secret, NULL "
         "FROM job_items a INDEXED BY job_items_unsettled WHERE a.job_seq = ? AND a.state = 'FAILED' AND a." UNSETTLED " "
         "ORDER BY a.seq";

@@ -28,7 +28,7 @@ typedef struct job_record {
     char id[ID_LEN];             /* a UUID v7 */
     int64_t seq;                 /* submission order in the store; set by store_job_insert */
     char instance_id[ID_LEN];
-    char kind[JOB_KIND_LEN];     /* "IMPORT" (later BULK_EDIT, BULK_DELETE, USER_EDITS) */
+    char kind[JOB_KIND_LEN];     /* "IMPORT", "BULK_EDIT", "BULK_DELETE", "USER_EDITS" */
     char state[JOB_STATE_LEN];
     char *failure_reason;        /* NULL unless FAILED */
     char mode[12];               /* IMPORT: "CREATE" or "UPSERT"; else "" */
@@ -161,7 +161,7 @@ int store_job_login_first(store_conn *c, const char *job_id, const char *login_k
  * As many as the job has items: no item repeats the login of another. */
 int store_job_logins_count(store_conn *c, const char *job_id, int64_t *n);
 /* Copies the FAILED items of from_job into to_job as PENDING items (same rows, cells, logins
- * and sealed secrets; no outcome), numbered from 0 in their order; writes how many into *n (may
+ * and sealed secrets, and for a batch its user id; no outcome), numbered from 0 in their order; writes how many into *n (may
  * be NULL). Does not touch the counters. (A retry.) */
 int store_job_items_copy_failed(store_conn *c, const char *from_job, const char *to_job, int64_t *n);
 

@@ -116,7 +116,7 @@ class RosterApiTest(RosterTestCase):
         self.assertIsInstance(job["SubmittedTime"], (int, float))
         self.assertIsInstance(job["RowsPerSecond"], (int, float))
         self.assertEqual(set(job["Counts"]), {"Total", "Succeeded", "Failed", "Canceled", "Pending", "Created",
-                                              "Updated", "Unchanged"})
+                                              "Updated", "Unchanged", "Deleted"})
 
     # ---- happy paths --------------------------------------------------------------------------
     def test_template(self):

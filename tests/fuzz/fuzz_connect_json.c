@@ -1,15 +1,16 @@
 /* fuzz_connect_json.c — the JSON readers of the Connect requests: the input is a request body
  * (parsed as src/api/dispatch.c does), and every reader of a body that does not touch the store
- * runs over it (api/connect_readers.h, the jsonio.h and member_json.h getters, the inline reads
- * of the handlers). Whatever a reader returns, what it allocated is released and its error is
- * well-formed. */
+ * runs over it (api/connect_readers.h, the jsonio.h and core/json_members.h getters, the inline
+ * reads of the handlers, the batch documents of jobs/bulk.h). Whatever a reader returns, what it
+ * allocated is released and its error is well-formed. */
 #include <string.h>
 
 #include "api/api.h"
 #include "api/common.h"
 #include "api/connect_readers.h"
 #include "api/jsonio.h"
-#include "api/member_json.h"
+#include "core/json_members.h"
+#include "jobs/bulk.h"
 #include "body.h"
 #include "fuzz.h"
 
@@ -167,6 +168,19 @@ static void getters(api_call *c, json_t *doc)
     FUZZ_CHECK(rc != 0 || (limit >= 1 && limit <= 500));
 }
 
+/* The roster API's batch documents (jobs/bulk.h): the body read as Changes, and as one entry of
+ * Edits. */
+static void batches(api_call *c, json_t *doc)
+{
+    bulk_changes ch;
+    reset(c, doc);
+    check_error(bulk_changes_read(&c->err, doc, &ch), &c->err);
+    bulk_changes_clear(&ch);
+    bulk_user_edit ed;
+    reset(c, doc);
+    check_error(bulk_user_edit_read(&c->err, doc, "Edits[0]", 1, &ed), &c->err);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     json_t *doc = fuzz_body(data, size);
@@ -180,6 +194,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     routing(&c, doc);
     user_search(&c, doc);
     getters(&c, doc);
+    batches(&c, doc);
     json_decref(doc);
     return 0;
 }

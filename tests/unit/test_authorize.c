@@ -42,6 +42,7 @@
 #include "core/user_search.h"
 #include "core/users.h"
 #include "core/catalog.h"
+#include "jobs/bulk.h"
 #include "jobs/jobs.h"
 #include "util/buf.h"
 #include "util/ids.h"
@@ -613,6 +614,42 @@ static int e_import_upsert(fixture *f, core_ctx *cx, rerr *e)
     return e_import_upload(f, cx, e, "UPSERT");
 }
 
+static int e_bulk_edit(fixture *f, core_ctx *cx, rerr *e)
+{
+    strlist ids = {0};
+    strlist_push(&ids, f->user_id);
+    bulk_selection sel = {.user_ids = &ids};
+    json_t *changes = json_pack("{s:b}", "AutoAccept", 1);
+    job_record j;
+    int rc = bulk_submit_edit(cx, f->a.id, &sel, changes, &j, e);
+    job_clear(&j);
+    json_decref(changes);
+    strlist_clear(&ids);
+    return rc;
+}
+
+static int e_bulk_user_edits(fixture *f, core_ctx *cx, rerr *e)
+{
+    json_t *edits = json_pack("[{s:s, s:{s:b}}]", "UserId", f->user_id, "PhoneConfig", "AutoAccept", 1);
+    job_record j;
+    int rc = bulk_submit_user_edits(cx, f->a.id, edits, &j, e);
+    job_clear(&j);
+    json_decref(edits);
+    return rc;
+}
+
+static int e_bulk_delete(fixture *f, core_ctx *cx, rerr *e)
+{
+    strlist ids = {0};
+    strlist_push(&ids, f->user_id);
+    bulk_selection sel = {.user_ids = &ids};
+    job_record j;
+    int rc = bulk_submit_delete(cx, f->a.id, &sel, &j, e);
+    job_clear(&j);
+    strlist_clear(&ids);
+    return rc;
+}
+
 static int e_jobs_cancel(fixture *f, core_ctx *cx, rerr *e)
 {
     job_record j;
@@ -802,6 +839,9 @@ static const entry entries[] = {
     {"tags_list", CORE_TAGS_LIST, e_tags_list},
     {"import_upload_begin", CORE_IMPORT_CREATE, e_import_create},
     {"import_upload_begin", CORE_IMPORT_UPSERT, e_import_upsert},
+    {"bulk_submit_edit", CORE_BULK_EDIT, e_bulk_edit},
+    {"bulk_submit_user_edits", CORE_BULK_EDIT, e_bulk_user_edits},
+    {"bulk_submit_delete", CORE_BULK_DELETE, e_bulk_delete},
     {"jobs_cancel", CORE_JOBS_CANCEL, e_jobs_cancel},
     {"jobs_retry", CORE_JOBS_RETRY, e_jobs_retry},
     {"jobs_get", CORE_JOBS_VIEW, e_jobs_get},
