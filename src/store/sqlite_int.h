@@ -54,6 +54,7 @@ struct store_conn {
     int in_tx;
     int borrowing;               /* holds the writer handle and the store's write lock */
     int in_item;                 /* a batch item's savepoint is open (sqlite_savepoint.c) */
+    int in_member;               /* the write runs under SAVEPOINT member: it joined an open group */
     stmt_slot *cache;            /* open-addressing table, cap a power of two, at most half full */
     size_t n_cache;
     size_t cap_cache;

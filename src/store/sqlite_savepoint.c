@@ -1,10 +1,10 @@
 /* sqlite_savepoint.c — the items of a batch inside one write transaction (store_item_begin,
  * store_item_end in store.h).
  *
- * A write transaction runs under the savepoint `member` of the writer's group commit
- * (sqlite_writer.c). Each item of a batch opens a savepoint `item` nested under it; keeping the
- * item releases `item` into `member`, dropping it rolls back to `item` (undoing the item's
- * writes only) and releases it. The transaction's commit or rollback then applies to the kept
+ * A write transaction runs in the SQLite transaction of the writer's group commit, under a
+ * savepoint `member` when it joined a group others had opened (sqlite_writer.c). Each item of a
+ * batch opens a savepoint `item` nested in it; keeping the item releases `item`, dropping it
+ * rolls back to `item` (undoing the item's writes only) and releases it. The transaction's commit or rollback then applies to the kept
  * items as to any other write. If SQLite has abandoned the transaction (an I/O error, a full
  * disk) the savepoint is gone with it: the call fails and the caller rolls back.
  */
