@@ -58,8 +58,15 @@ char *sq_col_dup(sqlite3_stmt *st, int i)
 
 void sq_col_copy(sqlite3_stmt *st, int i, char *dst, size_t cap)
 {
+    if (cap == 0)
+        return;
     const unsigned char *t = sqlite3_column_text(st, i);
-    snprintf(dst, cap, "%s", t ? (const char *)t : "");
+    size_t n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
+    if (n >= cap)
+        n = cap - 1; /* cut as snprintf would, without its cost (a tenth of reading a user) */
+    if (n)
+        memcpy(dst, t, n);
+    dst[n] = '\0';
 }
 
 /* Binds args[0..n) to st's parameters 1..n. keep is SQLITE_TRANSIENT (SQLite copies the text
