@@ -478,14 +478,10 @@ static int same_channel(const channel_config *a, const channel_config *b)
 }
 
 /* 1 when b says everything a says (a change that leaves a user as it was). */
-static int same_user(user_record *a, user_record *b)
+/* 1 when the two users' child rows (security profiles, channel settings) are the same. */
+static int same_children(user_record *a, user_record *b)
 {
-    if (!same_text(a->username, b->username) || !same_text(a->first_name, b->first_name) ||
-        !same_text(a->last_name, b->last_name) || !same_text(a->email, b->email) ||
-        !same_text(a->secondary_email, b->secondary_email) || !same_text(a->mobile, b->mobile) ||
-        !same_text(a->password_hash, b->password_hash) || strcmp(a->routing_profile_id, b->routing_profile_id) != 0 ||
-        strcmp(a->hierarchy_group_id, b->hierarchy_group_id) != 0 ||
-        !same_set(&a->security_profile_ids, &b->security_profile_ids) || a->n_channels != b->n_channels)
+    if (!same_set(&a->security_profile_ids, &b->security_profile_ids) || a->n_channels != b->n_channels)
         return 0;
     for (size_t i = 0; i < a->n_channels; i++) {
         const channel_config *other = user_channel(b, a->channels[i].channel);
@@ -493,6 +489,15 @@ static int same_user(user_record *a, user_record *b)
             return 0;
     }
     return 1;
+}
+
+static int same_user(user_record *a, user_record *b)
+{
+    return same_text(a->username, b->username) && same_text(a->first_name, b->first_name) &&
+           same_text(a->last_name, b->last_name) && same_text(a->email, b->email) &&
+           same_text(a->secondary_email, b->secondary_email) && same_text(a->mobile, b->mobile) &&
+           same_text(a->password_hash, b->password_hash) && strcmp(a->routing_profile_id, b->routing_profile_id) == 0 &&
+           strcmp(a->hierarchy_group_id, b->hierarchy_group_id) == 0 && same_children(a, b);
 }
 
 /* 1 when the two tag sets hold the same keys with the same values. */
@@ -599,7 +604,7 @@ int users_update_tx(core_ctx *cx, const char *instance_id, const char *id, const
     }
     after.version = before.version + 1;
     after.modified_ms = cx->now_ms;
-    rc = store_user_update(cx->conn, &after);
+    rc = store_user_update(cx->conn, &after, !same_children(&before, &after));
     if (rc == STORE_OK && ch->set_tags)
         rc = replace_tags(cx, instance_id, before.id, &tags_before, ch->tags);
     if (rc != STORE_OK)

@@ -94,7 +94,7 @@ int store_user_create(store_conn *c, const user_record *u)
     return rc == STORE_OK ? insert_agent_queue(c, u) : rc;
 }
 
-int store_user_update(store_conn *c, const user_record *u)
+int store_user_update(store_conn *c, const user_record *u, int children)
 {
     static const char sql[] = "UPDATE users SET username = ?, username_fold = ?, first_name = ?, last_name = ?, "
                               "email = ?, secondary_email = ?, mobile = ?, password_hash = ?, directory_user_id = ?, "
@@ -111,7 +111,7 @@ int store_user_update(store_conn *c, const user_record *u)
                                    SQ_INT(u->disabled != 0), SQ_INT(u->version), SQ_INT(u->modified_ms),
                                    SQ_TEXT(u->instance_id), SQ_TEXT(u->id)));
     free(folded);
-    return rc == STORE_OK ? write_children(c, u) : rc;
+    return rc == STORE_OK && children ? write_children(c, u) : rc;
 }
 
 int store_user_delete(store_conn *c, const char *instance_id, const char *id)

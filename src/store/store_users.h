@@ -15,9 +15,11 @@ int store_user_get(store_conn *c, const char *instance_id, const char *id, user_
 /* A user of the instance whose username equals username ignoring ASCII case (the look-alike
  * check), or STORE_NOTFOUND. */
 int store_user_lookalike(store_conn *c, const char *instance_id, const char *username, user_ref *out);
-/* Rewrites every column and child row of u->id from u (the caller read, changed and now writes
- * it inside one write transaction). STORE_NOTFOUND when absent; STORE_UNIQUE as for create. */
-int store_user_update(store_conn *c, const user_record *u);
+/* Rewrites every column of u->id from u, and its child rows (security profiles, channel
+ * settings) when children is not 0 (the caller read, changed and now writes it inside one write
+ * transaction, and knows whether those changed). STORE_NOTFOUND when absent; STORE_UNIQUE as
+ * for create. */
+int store_user_update(store_conn *c, const user_record *u, int children);
 int store_user_delete(store_conn *c, const char *instance_id, const char *id);
 /* The user's version (it grows with every change to what DescribeUser shows). */
 int store_user_version(store_conn *c, const char *instance_id, const char *id, int64_t *version);
