@@ -392,6 +392,9 @@ class BulkTest(RosterTestCase):
                 continue
             self.assertEqual(r.status, 200, r)
             job = wait_job(self.roster, inst.id, jid, timeout=30)
+            if job["State"] == "COMPLETED" and job["Counts"]["Canceled"] == 0:
+                n *= 3  # the last batch ended between the cancel's answer and the runner's next look
+                continue
             self.assertEqual(job["State"], "CANCELED", job)
             c = job["Counts"]
             self.assertGreater(c["Succeeded"], 0, job)
