@@ -79,9 +79,4 @@ typedef int (*fx_resolve_fn)(void *cls, fx_ref ref, const char *name, char **id,
  * that does not resolve, a shape SearchUsers cannot express) and both NULL. */
 int fx_compile(const fx_node *root, fx_resolve_fn resolve, void *cls, json_t **criteria, json_t **filter, buf *err);
 
-/* The name among names[0..n) nearest to name by edit distance (bytes, ignoring ASCII case for
- * the cost of a substitution by half), or NULL when n is 0 or none is within half of name's
- * length plus 2. Points into names. */
-const char *fx_nearest(const char *name, const char *const *names, size_t n);
-
 #endif

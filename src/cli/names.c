@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/nearest.h"
 #include "util/utf8.h"
 
 #define LIST_PAGES_MAX 1000        /* of 1,000 names each */
@@ -98,7 +99,7 @@ static void suggest(const json_t *list, const char *name, buf *err)
         if (s)
             all[k++] = s;
     }
-    const char *near = fx_nearest(name, all, k);
+    const char *near = nearest_name(name, all, k);
     if (near) {
         buf_puts(err, " (did you mean '");
         client_put_one_line(err, near, 200);

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "cli/filter_expr.h"
+#include "util/nearest.h"
 
 /* Parses text; on success returns the tree, else NULL with the error in err (caller frees). */
 static fx_node *parse(const char *text, buf *err)
@@ -341,17 +342,17 @@ static void names_resolved_once_each_condition(void **state)
     buf_free(&err);
 }
 
-static void nearest_name(void **state)
+static void suggestions_use_the_servers_rule(void **state)
 {
     (void)state;
     const char *names[] = {"Admin", "Agent", "CallCenterManager", "QualityAnalyst"};
-    assert_string_equal(fx_nearest("Agnet", names, 4), "Agent");
-    assert_string_equal(fx_nearest("agent", names, 4), "Agent");
-    assert_string_equal(fx_nearest("Callcentermanager", names, 4), "CallCenterManager");
-    assert_string_equal(fx_nearest("QualityAnalist", names, 4), "QualityAnalyst");
-    assert_null(fx_nearest("Quality", names, 4)); /* too far: seven letters missing */
-    assert_null(fx_nearest("Zzzzzzzzzzzzzzzzzzzzzzzzzz", names, 4));
-    assert_null(fx_nearest("Agent", names, 0));
+    assert_string_equal(nearest_name("Agnet", names, 4), "Agent");
+    assert_string_equal(nearest_name("agent", names, 4), "Agent");
+    assert_string_equal(nearest_name("Callcentermanager", names, 4), "CallCenterManager");
+    assert_string_equal(nearest_name("QualityAnalist", names, 4), "QualityAnalyst");
+    assert_null(nearest_name("Quality", names, 4)); /* too far: seven letters missing */
+    assert_null(nearest_name("Zzzzzzzzzzzzzzzzzzzzzzzzzz", names, 4));
+    assert_null(nearest_name("Agent", names, 0));
 }
 
 int main(void)
@@ -364,7 +365,7 @@ int main(void)
         cmocka_unit_test(compiles_tags_into_the_filter),
         cmocka_unit_test(refuses_what_searchusers_cannot_express),
         cmocka_unit_test(names_resolved_once_each_condition),
-        cmocka_unit_test(nearest_name),
+        cmocka_unit_test(suggestions_use_the_servers_rule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
