@@ -604,7 +604,9 @@ int users_update_tx(core_ctx *cx, const char *instance_id, const char *id, const
     }
     after.version = before.version + 1;
     after.modified_ms = cx->now_ms;
-    rc = store_user_update(cx->conn, &after, !same_children(&before, &after));
+    rc = store_user_update(cx->conn, &after,
+                           (same_text(before.username, after.username) ? 0u : STORE_USER_NAME) |
+                               (same_children(&before, &after) ? 0u : STORE_USER_CHILDREN));
     if (rc == STORE_OK && ch->set_tags)
         rc = replace_tags(cx, instance_id, before.id, &tags_before, ch->tags);
     if (rc != STORE_OK)

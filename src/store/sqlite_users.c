@@ -94,15 +94,24 @@ int store_user_create(store_conn *c, const user_record *u)
     return rc == STORE_OK ? insert_agent_queue(c, u) : rc;
 }
 
-int store_user_update(store_conn *c, const user_record *u, int children)
+int store_user_update(store_conn *c, const user_record *u, unsigned what)
 {
+    /* the same without the username: SQLite rewrites the entries of every index over a column
+     * the statement sets, changed or not */
+    static const char keep_name[] = "UPDATE users SET first_name = ?, last_name = ?, "
+                                    "email = ?, secondary_email = ?, mobile = ?, password_hash = ?, "
+                                    "directory_user_id = ?, routing_profile_id = ?, hierarchy_group_id = ?, "
+                                    "externally_managed = ?, external_id = ?, disabled = ?, version = ?, "
+                                    "modified_ms = ? WHERE instance_id = ? AND id = ?";
     static const char sql[] = "UPDATE users SET username = ?, username_fold = ?, first_name = ?, last_name = ?, "
                               "email = ?, secondary_email = ?, mobile = ?, password_hash = ?, directory_user_id = ?, "
                               "routing_profile_id = ?, hierarchy_group_id = ?, externally_managed = ?, "
                               "external_id = ?, disabled = ?, version = ?, modified_ms = ? "
                               "WHERE instance_id = ? AND id = ?";
-    char *folded = fold(u->username);
-    int rc = sq_exec_found(c, sql,
+    int rc;
+    if (what & STORE_USER_NAME) {
+        char *folded = fold(u->username);
+        rc = sq_exec_found(c, sql,
                            SQ_ARGS(SQ_TEXT(u->username), SQ_TEXT(folded), SQ_TEXT(u->first_name),
                                    SQ_TEXT(u->last_name), SQ_TEXT(u->email), SQ_TEXT(u->secondary_email),
                                    SQ_TEXT(u->mobile), SQ_TEXT(u->password_hash), SQ_TEXT(u->directory_user_id),
@@ -110,8 +119,17 @@ int store_user_update(store_conn *c, const user_record *u, int children)
                                    SQ_INT(u->externally_managed != 0), SQ_TEXT(u->external_id),
                                    SQ_INT(u->disabled != 0), SQ_INT(u->version), SQ_INT(u->modified_ms),
                                    SQ_TEXT(u->instance_id), SQ_TEXT(u->id)));
-    free(folded);
-    return rc == STORE_OK && children ? write_children(c, u) : rc;
+        free(folded);
+    } else {
+        rc = sq_exec_found(c, keep_name,
+                           SQ_ARGS(SQ_TEXT(u->first_name), SQ_TEXT(u->last_name), SQ_TEXT(u->email),
+                                   SQ_TEXT(u->secondary_email), SQ_TEXT(u->mobile), SQ_TEXT(u->password_hash),
+                                   SQ_TEXT(u->directory_user_id), SQ_TEXT(u->routing_profile_id),
+                                   SQ_TEXT_OPT(u->hierarchy_group_id), SQ_INT(u->externally_managed != 0),
+                                   SQ_TEXT(u->external_id), SQ_INT(u->disabled != 0), SQ_INT(u->version),
+                                   SQ_INT(u->modified_ms), SQ_TEXT(u->instance_id), SQ_TEXT(u->id)));
+    }
+    return rc == STORE_OK && (what & STORE_USER_CHILDREN) ? write_children(c, u) : rc;
 }
 
 int store_user_delete(store_conn *c, const char *instance_id, const char *id)

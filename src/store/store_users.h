@@ -15,11 +15,16 @@ int store_user_get(store_conn *c, const char *instance_id, const char *id, user_
 /* A user of the instance whose username equals username ignoring ASCII case (the look-alike
  * check), or STORE_NOTFOUND. */
 int store_user_lookalike(store_conn *c, const char *instance_id, const char *username, user_ref *out);
-/* Rewrites every column of u->id from u, and its child rows (security profiles, channel
- * settings) when children is not 0 (the caller read, changed and now writes it inside one write
- * transaction, and knows whether those changed). STORE_NOTFOUND when absent; STORE_UNIQUE as
- * for create. */
-int store_user_update(store_conn *c, const user_record *u, int children);
+/* What store_user_update rewrites besides the other columns (the caller read, changed and now
+ * writes the user inside one write transaction, and knows what changed). */
+enum {
+    STORE_USER_NAME = 1,     /* the username (and its indexes: rewriting them unchanged cost as
+                              * much as the rest of a bulk edit's update) */
+    STORE_USER_CHILDREN = 2, /* the child rows: security profiles, channel settings */
+};
+/* Rewrites the columns of u->id from u, with what (STORE_USER_*) says. STORE_NOTFOUND when
+ * absent; STORE_UNIQUE as for create. */
+int store_user_update(store_conn *c, const user_record *u, unsigned what);
 int store_user_delete(store_conn *c, const char *instance_id, const char *id);
 /* The user's version (it grows with every change to what DescribeUser shows). */
 int store_user_version(store_conn *c, const char *instance_id, const char *id, int64_t *version);

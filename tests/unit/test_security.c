@@ -178,7 +178,7 @@ static void externally_managed_user_tags_locked(void **state)
     user_record u;
     assert_int_equal(store_user_get(f->cx.conn, f->in.id, ins.id, &u), STORE_OK);
     u.externally_managed = 1;
-    assert_int_equal(store_user_update(f->cx.conn, &u, 1), STORE_OK);
+    assert_int_equal(store_user_update(f->cx.conn, &u, STORE_USER_NAME | STORE_USER_CHILDREN), STORE_OK);
     user_clear(&u);
     char *arn = arn_resource(&f->cfg, f->in.id, ARN_USER, ins.id);
     kvlist t = {0};

@@ -104,10 +104,10 @@ static void store_refuses_lookalike_rename(void **state)
     free(u.username);
     u.username = xstrdup("bo.CHEN");
     u.version = 2;
-    assert_int_equal(store_user_update(f->cx.conn, &u, 1), STORE_UNIQUE);
+    assert_int_equal(store_user_update(f->cx.conn, &u, STORE_USER_NAME | STORE_USER_CHILDREN), STORE_UNIQUE);
     free(u.username);
     u.username = xstrdup("Other"); /* its own name in another case is fine */
-    assert_int_equal(store_user_update(f->cx.conn, &u, 1), STORE_OK);
+    assert_int_equal(store_user_update(f->cx.conn, &u, STORE_USER_NAME | STORE_USER_CHILDREN), STORE_OK);
     user_clear(&u);
 }
 

@@ -535,7 +535,7 @@ static void externally_managed_is_read_only(void **state)
     assert_int_equal(store_user_get(f->cx.conn, f->saml.id, id, &u), STORE_OK);
     u.externally_managed = 1;
     u.external_id = xstrdup("okta-42");
-    assert_int_equal(store_user_update(f->cx.conn, &u, 1), STORE_OK);
+    assert_int_equal(store_user_update(f->cx.conn, &u, STORE_USER_NAME | STORE_USER_CHILDREN), STORE_OK);
     user_clear(&u);
     user_identity_in idn = {.first_name = "Changed"};
     user_change ch = {.operation = "UpdateUserIdentityInfo", .identity = &idn};
