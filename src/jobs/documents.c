@@ -231,55 +231,67 @@ static void report_header(doc_stream *s, const char *idm_type, const char *mode)
     record(&s->out, cells, k);
 }
 
-static int fill_report(doc_stream *s)
+/* Writes the next page of the job's failed items, each by row(); the last page sets s->done.
+ * Returns 0, or -1 when the store fails. */
+static int fill_failed(doc_stream *s, void (*row)(doc_stream *s, const job_item_record *it))
 {
     job_item_list l = {0};
     int rc = store_job_items_page(s->conn, s->job_id, "FAILED", s->after_seq, REPORT_PAGE, &l);
     if (rc != STORE_OK)
         return -1;
-    json_error_t je;
     for (size_t i = 0; i < l.n; i++) {
-        const job_item_record *it = &l.items[i];
-        s->after_seq = it->seq;
-        json_t *cells = it->data_json ? json_loads(it->data_json, 0, &je) : NULL;
-        json_t *errors = it->errors_json ? json_loads(it->errors_json, 0, &je) : NULL;
-        size_t n = json_array_size(cells);
-        char **out = xmalloc((n + 2) * sizeof *out);
-        size_t k = 0;
-        for (size_t c = 0; c < n; c++) {
-            if (c < CSV_MAX_FIELDS && s->skip[c])
-                continue;
-            const char *v = json_string_value(json_array_get(cells, c));
-            out[k++] = (char *)(v ? v : "");
-        }
-        char row[24];
-        snprintf(row, sizeof row, "%lld", (long long)it->row);
-        buf msg;
-        buf_init(&msg);
-        for (size_t x = 0; x < json_array_size(errors); x++) {
-            json_t *er = json_array_get(errors, x);
-            const char *col = json_string_value(json_object_get(er, "Column"));
-            const char *m = json_string_value(json_object_get(er, "Message"));
-            if (x)
-                buf_putc(&msg, '\n');
-            if (col && *col)
-                buf_printf(&msg, "%s: ", col);
-            buf_puts(&msg, m ? m : "");
-        }
-        out[k++] = row;
-        char *err = cells_formula_escape(msg.data ? msg.data : "");
-        out[k++] = err;
-        record(&s->out, out, k);
-        free(err);
-        buf_free(&msg);
-        free(out);
-        json_decref(cells);
-        json_decref(errors);
+        s->after_seq = l.items[i].seq;
+        row(s, &l.items[i]);
     }
     if (l.n < REPORT_PAGE)
         s->done = 1;
     job_item_list_clear(&l);
     return 0;
+}
+
+/* An import's failed row: its cells as uploaded (skipped columns left out), row, error. */
+static void import_row(doc_stream *s, const job_item_record *it)
+{
+    json_error_t je;
+    json_t *cells = it->data_json ? json_loads(it->data_json, 0, &je) : NULL;
+    json_t *errors = it->errors_json ? json_loads(it->errors_json, 0, &je) : NULL;
+    size_t n = json_array_size(cells);
+    char **out = xmalloc((n + 2) * sizeof *out);
+    size_t k = 0;
+    for (size_t c = 0; c < n; c++) {
+        if (c < CSV_MAX_FIELDS && s->skip[c])
+            continue;
+        const char *v = json_string_value(json_array_get(cells, c));
+        out[k++] = (char *)(v ? v : "");
+    }
+    char row[24];
+    snprintf(row, sizeof row, "%lld", (long long)it->row);
+    buf msg;
+    buf_init(&msg);
+    for (size_t x = 0; x < json_array_size(errors); x++) {
+        json_t *er = json_array_get(errors, x);
+        const char *col = json_string_value(json_object_get(er, "Column"));
+        const char *m = json_string_value(json_object_get(er, "Message"));
+        if (x)
+            buf_putc(&msg, '\n');
+        if (col && *col)
+            buf_printf(&msg, "%s: ", col);
+        buf_puts(&msg, m ? m : "");
+    }
+    out[k++] = row;
+    char *err = cells_formula_escape(msg.data ? msg.data : "");
+    out[k++] = err;
+    record(&s->out, out, k);
+    free(err);
+    buf_free(&msg);
+    free(out);
+    json_decref(cells);
+    json_decref(errors);
+}
+
+static int fill_report(doc_stream *s)
+{
+    return fill_failed(s, import_row);
 }
 
 /* ---- a batch's failure report: user login, user id, change, reason ----------------------------- */
@@ -308,42 +320,36 @@ static void edit_words(const char *data_json, buf *out)
     json_decref(doc);
 }
 
+/* A batch's failed item: login, id, the change attempted, the reason. */
+static void bulk_row(doc_stream *s, const job_item_record *it)
+{
+    json_error_t je;
+    json_t *errors = it->errors_json ? json_loads(it->errors_json, 0, &je) : NULL;
+    buf why, change;
+    buf_init(&why);
+    buf_init(&change);
+    for (size_t x = 0; x < json_array_size(errors); x++) {
+        const char *m = json_string_value(json_object_get(json_array_get(errors, x), "Message"));
+        buf_printf(&why, "%s%s", x ? "\n" : "", m ? m : "");
+    }
+    if (s->change)
+        buf_puts(&change, s->change);
+    else
+        edit_words(it->data_json, &change);
+    char *cells[4] = {cells_formula_escape(it->username ? it->username : ""), (char *)it->user_id,
+                      cells_formula_escape(change.data), cells_formula_escape(why.data)};
+    record(&s->out, cells, 4);
+    free(cells[0]);
+    free(cells[2]);
+    free(cells[3]);
+    buf_free(&why);
+    buf_free(&change);
+    json_decref(errors);
+}
+
 static int fill_bulk_report(doc_stream *s)
 {
-    job_item_list l = {0};
-    int rc = store_job_items_page(s->conn, s->job_id, "FAILED", s->after_seq, REPORT_PAGE, &l);
-    if (rc != STORE_OK)
-        return -1;
-    json_error_t je;
-    for (size_t i = 0; i < l.n; i++) {
-        const job_item_record *it = &l.items[i];
-        s->after_seq = it->seq;
-        json_t *errors = it->errors_json ? json_loads(it->errors_json, 0, &je) : NULL;
-        buf why, change;
-        buf_init(&why);
-        buf_init(&change);
-        for (size_t x = 0; x < json_array_size(errors); x++) {
-            const char *m = json_string_value(json_object_get(json_array_get(errors, x), "Message"));
-            buf_printf(&why, "%s%s", x ? "\n" : "", m ? m : "");
-        }
-        if (s->change)
-            buf_puts(&change, s->change);
-        else
-            edit_words(it->data_json, &change);
-        char *cells[4] = {cells_formula_escape(it->username ? it->username : ""), (char *)it->user_id,
-                          cells_formula_escape(change.data), cells_formula_escape(why.data)};
-        record(&s->out, cells, 4);
-        free(cells[0]);
-        free(cells[2]);
-        free(cells[3]);
-        buf_free(&why);
-        buf_free(&change);
-        json_decref(errors);
-    }
-    if (l.n < REPORT_PAGE)
-        s->done = 1;
-    job_item_list_clear(&l);
-    return 0;
+    return fill_failed(s, bulk_row);
 }
 
 /* Readies s for the report of batch j. */

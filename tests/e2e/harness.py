@@ -106,6 +106,16 @@ class Roster:
             raise AssertionError(f"roster serve exited {rc}; its log:\n{self.log()[-6000:]}")
         return rc
 
+    def kill9_and_restart(self):
+        """Kills the server with SIGKILL (no chance to finish anything) and starts it again on the
+        same store."""
+        self.proc.kill()
+        self.proc.wait(timeout=30)
+        self.proc.stdout.close()
+        self.stderr.close()
+        self.proc = None
+        return self.start()
+
     def log(self):
         try:
             with open(self.stderr_path) as f:

@@ -30,15 +30,6 @@ class BulkCrashTest(unittest.TestCase):
         finally:
             self.roster.cleanup()
 
-    def kill9_and_restart(self):
-        r = self.roster
-        r.proc.kill()
-        r.proc.wait(timeout=30)
-        r.proc.stdout.close()
-        r.stderr.close()
-        r.proc = None
-        r.start()
-
     def test_kill_9_mid_bulk_edit_applies_every_item_exactly_once(self):
         for attempt in range(3):
             boto = self.roster.boto()
@@ -62,7 +53,7 @@ class BulkCrashTest(unittest.TestCase):
             if job["State"] != "RUNNING":
                 wait_job(self.roster, inst.id, jid)
                 continue
-            self.kill9_and_restart()
+            self.roster.kill9_and_restart()
             first = get_job(self.roster, inst.id, jid)
             if not 1 <= first["Counts"]["Succeeded"] <= USERS - 1:
                 wait_job(self.roster, inst.id, jid)

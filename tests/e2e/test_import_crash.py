@@ -42,15 +42,6 @@ class ImportCrashTest(unittest.TestCase):
         finally:
             self.roster.cleanup()
 
-    def kill9_and_restart(self):
-        r = self.roster
-        r.proc.kill()
-        r.proc.wait(timeout=30)
-        r.proc.stdout.close()
-        r.stderr.close()
-        r.proc = None
-        r.start()
-
     def test_kill_9_mid_import_applies_every_row_exactly_once(self):
         raw = generated(ROWS, "saml", seed="crash")
         want = {r["login"]: comparable(r) for r in canonical_rows(raw)}
@@ -68,7 +59,7 @@ class ImportCrashTest(unittest.TestCase):
             if job["State"] != "RUNNING":
                 wait_job(self.roster, inst.id, jid)
                 continue
-            self.kill9_and_restart()
+            self.roster.kill9_and_restart()
             first = get_job(self.roster, inst.id, jid)
             done = first["Counts"]["Succeeded"]
             if not 1 <= done <= ROWS - 1:
