@@ -400,8 +400,5 @@ int user_check_writable(const user_record *u, rerr *e)
 {
     if (!u->externally_managed)
         return 0;
-    return rerr_set(e, ERR_INVALID_REQUEST, "UserId",
-                    "User %s is managed by an external identity provider (SCIM) and is read-only here: change it "
-                    "in the identity provider",
-                    u->username ? u->username : u->id);
+    return rerr_set(e, ERR_INVALID_REQUEST, "UserId", "%s", USER_MANAGED_MESSAGE);
 }

@@ -133,8 +133,12 @@ int user_check_channel_state(const user_record *u, rerr *e);
 /* 1..10 security profile ids, each 1..256 characters. */
 int user_check_security_profile_ids(const strlist *ids, rerr *e);
 
+/* The one refusal of a change to an externally managed user, from every door (the Connect API,
+ * CSV upserts, bulk edits, the console). */
+#define USER_MANAGED_MESSAGE "user is managed by the identity provider"
+
 /* An externally managed user (provisioned by SCIM) is read-only everywhere else:
- * ERR_INVALID_REQUEST naming it. */
+ * ERR_INVALID_REQUEST, field "UserId", USER_MANAGED_MESSAGE. */
 int user_check_writable(const user_record *u, rerr *e);
 
 #endif

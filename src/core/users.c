@@ -337,6 +337,7 @@ static void build_user(core_ctx *cx, const char *instance_id, const user_new *in
     u->username = xstrdup(in->username);
     apply_identity(u, &in->identity);
     u->password_hash = xstrdup(hash);
+    u->password_temporary = hash && in->password_temporary;
     snprintf(u->routing_profile_id, sizeof u->routing_profile_id, "%s", in->routing_profile_id);
     if (in->hierarchy_group_id)
         snprintf(u->hierarchy_group_id, sizeof u->hierarchy_group_id, "%s", in->hierarchy_group_id);
@@ -430,7 +431,7 @@ int users_create(core_ctx *cx, const char *instance_id, const user_new *in, char
 static int allow_change(core_ctx *cx, const char *instance_id, const user_change *ch, rerr *e)
 {
     int edits = ch->identity || ch->phone || ch->config || ch->routing_profile_id || ch->set_hierarchy ||
-                ch->password || ch->set_tags;
+                ch->password || ch->set_tags || ch->set_disabled;
     if ((edits || !ch->security_profile_ids) && core_allow(cx, CORE_USERS_UPDATE, instance_id, e))
         return -1;
     return ch->security_profile_ids ? core_allow(cx, CORE_USERS_UPDATE_SECURITY_PROFILES, instance_id, e) : 0;
@@ -497,7 +498,8 @@ static int same_user(user_record *a, user_record *b)
            same_text(a->last_name, b->last_name) && same_text(a->email, b->email) &&
            same_text(a->secondary_email, b->secondary_email) && same_text(a->mobile, b->mobile) &&
            same_text(a->password_hash, b->password_hash) && strcmp(a->routing_profile_id, b->routing_profile_id) == 0 &&
-           strcmp(a->hierarchy_group_id, b->hierarchy_group_id) == 0 && same_children(a, b);
+           strcmp(a->hierarchy_group_id, b->hierarchy_group_id) == 0 && a->disabled == b->disabled &&
+           a->password_temporary == b->password_temporary && same_children(a, b);
 }
 
 /* 1 when the two tag sets hold the same keys with the same values. */
@@ -586,7 +588,10 @@ int users_update_tx(core_ctx *cx, const char *instance_id, const char *id, const
     if (ch->password) {
         free_secret(after.password_hash);
         after.password_hash = xstrdup(ch->password_hash);
+        after.password_temporary = ch->password_temporary != 0;
     }
+    if (ch->set_disabled)
+        after.disabled = ch->disabled != 0;
     if (ch->set_tags && (rc = store_tags_get(cx->conn, before.id, &tags_before)) != STORE_OK) {
         core_store_error(cx, rc, "read the tags", e);
         goto done;

@@ -62,6 +62,9 @@ typedef struct user_new {
     const char *routing_profile_id;
     const char *hierarchy_group_id;      /* NULL or "": outside the hierarchy */
     const kvlist *tags;                  /* NULL when none */
+    int password_temporary;              /* the password is temporary: its user must change it at sign-in
+                                          * (an admin's choice in the console; never through the Connect
+                                          * API or an import) */
     user_check_mode mode;                /* USER_CHECK_CREATE, or _OPERATOR for `roster users add` */
     int dry_run;                         /* users_create_tx only: every check, nothing written (id_out "") */
 } user_new;
@@ -87,6 +90,11 @@ typedef struct user_change {
     const char *password;                /* a new password (plain, checked against the policy; refused on
                                           * SAML); password_hash is its argon2id hash, computed by the caller */
     const char *password_hash;
+    int password_temporary;              /* with password: it is temporary (see user_new); 0 otherwise, so a
+                                          * password set by any other door, or by its user, is not */
+    int set_disabled;                    /* disabled applies: 1 disables the user (no sign-in, keys and
+                                          * sessions refused), 0 enables it; Users.Edit */
+    int disabled;
     const kvlist *tags;                  /* with set_tags: replaces the user's tags (NULL: none) */
     int set_tags;
     int dry_run;                         /* every check, nothing written */

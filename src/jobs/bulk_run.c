@@ -157,7 +157,7 @@ static void reason(run *R, const rerr *x, buf *out)
     else if (x->code == ERR_NOT_FOUND && !x->field[0])
         buf_puts(out, "a profile or group of the change was deleted before the change was applied");
     else if (x->code == ERR_INVALID_REQUEST && field_is(x, "UserId"))
-        buf_puts(out, "user is managed by the identity provider");
+        buf_puts(out, USER_MANAGED_MESSAGE);
     else if (x->code == ERR_INVALID_PARAMETER)
         buf_puts(out, x->message);
     else

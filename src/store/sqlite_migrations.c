@@ -401,6 +401,11 @@ static int check_no_lookalikes(sqlite3 *db, char *err, size_t errlen)
     return groups > 0 || rc != SQLITE_DONE ? -1 : 0;
 }
 
+/* Version 10: a password an admin set for someone else is temporary until its user changes it
+ * (the console's forced change at sign-in). */
+static const char *const m010_password_temporary =
+    "ALTER TABLE users ADD COLUMN password_temporary INTEGER NOT NULL DEFAULT 0 CHECK (password_temporary IN (0, 1));\n";
+
 static const migration all[] = {
     {1, "foundation: instances, resources, users, keys, audit", m001_foundation, NULL, 0},
     {2, "resources: queue outbound caller, security profile access controls", m002_resources, NULL, 0},
@@ -414,6 +419,7 @@ static const migration all[] = {
      NULL, 0},
     {9, "jobs: items' state checked without a temporary table, the index by state without succeeded items",
      m009_items, NULL, 0},
+    {10, "users: temporary passwords", m010_password_temporary, NULL, 0},
 };
 
 const migration *migrations_all(size_t *n)

@@ -75,8 +75,8 @@ int store_user_create(store_conn *c, const user_record *u)
     static const char sql[] = "INSERT INTO users(id, instance_id, username, username_fold, first_name, last_name, "
                               "email, secondary_email, mobile, password_hash, directory_user_id, "
                               "routing_profile_id, hierarchy_group_id, externally_managed, external_id, disabled, "
-                              "version, created_ms, modified_ms) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                              "password_temporary, version, created_ms, modified_ms) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     char *folded = fold(u->username);
     int rc = sq_exec(c, sql,
                      SQ_ARGS(SQ_TEXT(u->id), SQ_TEXT(u->instance_id), SQ_TEXT(u->username), SQ_TEXT(folded),
@@ -84,7 +84,8 @@ int store_user_create(store_conn *c, const user_record *u)
                              SQ_TEXT(u->secondary_email), SQ_TEXT(u->mobile), SQ_TEXT(u->password_hash),
                              SQ_TEXT(u->directory_user_id), SQ_TEXT(u->routing_profile_id),
                              SQ_TEXT_OPT(u->hierarchy_group_id), SQ_INT(u->externally_managed != 0),
-                             SQ_TEXT(u->external_id), SQ_INT(u->disabled != 0), SQ_INT(u->version > 0 ? u->version : 1),
+                             SQ_TEXT(u->external_id), SQ_INT(u->disabled != 0), SQ_INT(u->password_temporary != 0),
+                             SQ_INT(u->version > 0 ? u->version : 1),
                              SQ_INT(u->created_ms), SQ_INT(u->modified_ms)));
     free(folded);
     if (rc == STORE_OK)
@@ -101,12 +102,12 @@ int store_user_update(store_conn *c, const user_record *u, unsigned what)
     static const char keep_name[] = "UPDATE users SET first_name = ?, last_name = ?, "
                                     "email = ?, secondary_email = ?, mobile = ?, password_hash = ?, "
                                     "directory_user_id = ?, routing_profile_id = ?, hierarchy_group_id = ?, "
-                                    "externally_managed = ?, external_id = ?, disabled = ?, version = ?, "
-                                    "modified_ms = ? WHERE instance_id = ? AND id = ?";
+                                    "externally_managed = ?, external_id = ?, disabled = ?, password_temporary = ?, "
+                                    "version = ?, modified_ms = ? WHERE instance_id = ? AND id = ?";
     static const char sql[] = "UPDATE users SET username = ?, username_fold = ?, first_name = ?, last_name = ?, "
                               "email = ?, secondary_email = ?, mobile = ?, password_hash = ?, directory_user_id = ?, "
                               "routing_profile_id = ?, hierarchy_group_id = ?, externally_managed = ?, "
-                              "external_id = ?, disabled = ?, version = ?, modified_ms = ? "
+                              "external_id = ?, disabled = ?, password_temporary = ?, version = ?, modified_ms = ? "
                               "WHERE instance_id = ? AND id = ?";
     int rc;
     if (what & STORE_USER_NAME) {
@@ -117,7 +118,8 @@ int store_user_update(store_conn *c, const user_record *u, unsigned what)
                                    SQ_TEXT(u->mobile), SQ_TEXT(u->password_hash), SQ_TEXT(u->directory_user_id),
                                    SQ_TEXT(u->routing_profile_id), SQ_TEXT_OPT(u->hierarchy_group_id),
                                    SQ_INT(u->externally_managed != 0), SQ_TEXT(u->external_id),
-                                   SQ_INT(u->disabled != 0), SQ_INT(u->version), SQ_INT(u->modified_ms),
+                                   SQ_INT(u->disabled != 0), SQ_INT(u->password_temporary != 0), SQ_INT(u->version),
+                                   SQ_INT(u->modified_ms),
                                    SQ_TEXT(u->instance_id), SQ_TEXT(u->id)));
         free(folded);
     } else {
@@ -126,8 +128,9 @@ int store_user_update(store_conn *c, const user_record *u, unsigned what)
                                    SQ_TEXT(u->secondary_email), SQ_TEXT(u->mobile), SQ_TEXT(u->password_hash),
                                    SQ_TEXT(u->directory_user_id), SQ_TEXT(u->routing_profile_id),
                                    SQ_TEXT_OPT(u->hierarchy_group_id), SQ_INT(u->externally_managed != 0),
-                                   SQ_TEXT(u->external_id), SQ_INT(u->disabled != 0), SQ_INT(u->version),
-                                   SQ_INT(u->modified_ms), SQ_TEXT(u->instance_id), SQ_TEXT(u->id)));
+                                   SQ_TEXT(u->external_id), SQ_INT(u->disabled != 0),
+                                   SQ_INT(u->password_temporary != 0), SQ_INT(u->version), SQ_INT(u->modified_ms),
+                                   SQ_TEXT(u->instance_id), SQ_TEXT(u->id)));
     }
     return rc == STORE_OK && (what & STORE_USER_CHILDREN) ? write_children(c, u) : rc;
 }
@@ -148,7 +151,7 @@ int store_user_delete(store_conn *c, const char *instance_id, const char *id)
 #define USER_COLS                                                                                             \
     "id, instance_id, username, first_name, last_name, email, secondary_email, mobile, password_hash, "      \
     "directory_user_id, routing_profile_id, hierarchy_group_id, externally_managed, external_id, disabled, " \
-    "version, created_ms, modified_ms"
+    "version, created_ms, modified_ms, password_temporary"
 
 /* Reads a USER_COLS row into the user_record out, without its children. */
 static void read_row(sqlite3_stmt *st, void *out)
@@ -173,6 +176,7 @@ static void read_row(sqlite3_stmt *st, void *out)
     u->version = sqlite3_column_int64(st, 15);
     u->created_ms = sqlite3_column_int64(st, 16);
     u->modified_ms = sqlite3_column_int64(st, 17);
+    u->password_temporary = sqlite3_column_int(st, 18);
 }
 
 /* Reads a nullable boolean/integer column into (*has, *v). */

@@ -118,8 +118,9 @@ static void exec_sql(const char *path, const char *sql)
 /* What turns the store back into one at version 7 (migration 8 undone and forgotten), 6
  * (migration 7's tables dropped too) and 5 (6 forgotten). */
 /* Version 8's job_items: the state checked with IN, the index by state over every item. */
+#define BACK_TO_9 "ALTER TABLE users DROP COLUMN password_temporary; DELETE FROM schema_migrations WHERE version >= 10; "
 #define BACK_TO_8                                                                                          \
-    "CREATE TABLE job_items_v8(job_seq INTEGER NOT NULL REFERENCES jobs(seq) ON DELETE CASCADE, "          \
+    BACK_TO_9 "CREATE TABLE job_items_v8(job_seq INTEGER NOT NULL REFERENCES jobs(seq) ON DELETE CASCADE, "          \
     "seq INTEGER NOT NULL, row INTEGER NOT NULL, "                                                         \
     "state TEXT NOT NULL CHECK (state IN ('PENDING','SUCCEEDED','FAILED','CANCELED')), action TEXT, "      \
     "user_id TEXT, username TEXT, login_key TEXT, data_json TEXT, secret BLOB, errors_json TEXT, "         \
@@ -308,6 +309,39 @@ static void job_logins_migration_on_a_v7_store(void **state)
     store_close(again);
 }
 
+/* Migration 10 on a store at version 9: existing users keep everything and their passwords are
+ * not temporary; the new column takes only 0 or 1 and is read back. */
+static void password_temporary_migration_on_a_v9_store(void **state)
+{
+    fixture *f = *state;
+    make_users(f);
+    exec_sql(f->ts.path, BACK_TO_9);
+    assert_int_equal(store_schema_version(f->cx.conn), 9);
+    char err[512];
+    store *again = store_open(f->ts.path, 0, err, sizeof err);
+    if (!again)
+        fail_msg("%s", err);
+    store_conn *c = store_conn_get(again);
+    assert_int_equal(store_schema_version(c), latest_version());
+    user_record u;
+    assert_int_equal(store_user_get(c, f->in.id, f->ids[2], &u), STORE_OK);
+    assert_string_equal(u.username, "user2");
+    assert_int_equal(u.password_temporary, 0);
+    u.password_temporary = 1;
+    assert_int_equal(store_user_update(c, &u, 0), STORE_OK);
+    user_clear(&u);
+    assert_int_equal(store_user_get(c, f->in.id, f->ids[2], &u), STORE_OK);
+    assert_int_equal(u.password_temporary, 1);
+    user_clear(&u);
+    store_conn_put(c);
+    store_close(again);
+    exec_sql(f->ts.path, "SELECT 1"); /* the file is still a readable store */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->ts.path, &db), SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(db, "UPDATE users SET password_temporary = 2", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
 /* The seqs of the items of job_id in state (NULL: any), after after_seq, at most limit, as a
  * string "0,2,…" in out. */
 static void item_seqs(store_conn *c, const char *job_id, const char *state, int64_t after_seq, size_t limit,
@@ -420,6 +454,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(jobs_migration_on_a_v6_store, setup, teardown),
         cmocka_unit_test_setup_teardown(job_logins_migration_on_a_v7_store, setup, teardown),
         cmocka_unit_test_setup_teardown(unsettled_index_migration_on_a_v8_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(password_temporary_migration_on_a_v9_store, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -317,7 +317,7 @@ static void profile_ids_and_lock(void **state)
     expect_err(user_check_security_profile_ids(&ids, &e), &e, ERR_INVALID_PARAMETER, "SecurityProfileIds", "got 11");
     strlist_clear(&ids);
     user_record u = {.username = "scim-user", .externally_managed = 1};
-    expect_err(user_check_writable(&u, &e), &e, ERR_INVALID_REQUEST, NULL, "scim-user");
+    expect_err(user_check_writable(&u, &e), &e, ERR_INVALID_REQUEST, "UserId", USER_MANAGED_MESSAGE);
     u.externally_managed = 0;
     assert_int_equal(user_check_writable(&u, &e), 0);
 }
@@ -539,7 +539,7 @@ static void externally_managed_is_read_only(void **state)
     user_clear(&u);
     user_identity_in idn = {.first_name = "Changed"};
     user_change ch = {.operation = "UpdateUserIdentityInfo", .identity = &idn};
-    expect_err(users_update(&f->cx, f->saml.id, id, &ch, &e), &e, ERR_INVALID_REQUEST, NULL, "from-idp");
+    expect_err(users_update(&f->cx, f->saml.id, id, &ch, &e), &e, ERR_INVALID_REQUEST, "UserId", USER_MANAGED_MESSAGE);
     ch = (user_change){.operation = "UpdateUserHierarchy", .set_hierarchy = 1};
     expect_err(users_update(&f->cx, f->saml.id, id, &ch, &e), &e, ERR_INVALID_REQUEST, NULL, "identity provider");
     expect_err(users_delete(&f->cx, f->saml.id, id, &e), &e, ERR_INVALID_REQUEST, NULL, NULL);
