@@ -95,3 +95,12 @@ int principal_has(const principal *who, const char *perm)
         return perm == NULL;
     return strlist_contains(&who->permissions, perm);
 }
+
+const char *permissions_role(const strlist *perms)
+{
+    if (perms && (strlist_contains(perms, "Users.Create") || strlist_contains(perms, "Users.Edit")))
+        return "Manager";
+    if (perms && strlist_contains(perms, "Users.View"))
+        return "Supervisor";
+    return "Agent";
+}

@@ -26,4 +26,9 @@ const char *const *permissions_builtin(const char *profile_name, size_t *n);
  * the instance boundary. */
 int principal_has(const principal *who, const char *perm);
 
+/* The role a console shows for a set of permissions (a CX layer's view): "Manager" when it
+ * grants Users.Create or Users.Edit, "Supervisor" when it grants Users.View but neither of
+ * those, "Agent" otherwise. perms may be NULL (no permission). Static string. */
+const char *permissions_role(const strlist *perms);
+
 #endif

@@ -193,6 +193,30 @@ static void externally_managed_user_tags_locked(void **state)
     strlist_clear(&ids);
 }
 
+/* The console's role of each built-in profile, and of a set holding only Users.View or nothing. */
+static void role_of_permissions(void **state)
+{
+    (void)state;
+    const char *want[][2] = {{"Admin", "Manager"}, {"CallCenterManager", "Manager"},
+                             {"QualityAnalyst", "Supervisor"}, {"Agent", "Agent"}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        size_t n;
+        const char *const *perms = permissions_builtin(want[i][0], &n);
+        strlist l = {0};
+        for (size_t j = 0; j < n; j++)
+            strlist_push(&l, perms[j]);
+        assert_string_equal(permissions_role(&l), want[i][1]);
+        strlist_clear(&l);
+    }
+    strlist only = {0};
+    strlist_push(&only, "Users.View");
+    assert_string_equal(permissions_role(&only), "Supervisor");
+    strlist_push(&only, "Users.Edit");
+    assert_string_equal(permissions_role(&only), "Manager");
+    strlist_clear(&only);
+    assert_string_equal(permissions_role(NULL), "Agent");
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -200,6 +224,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {T(create_rules), T(admin_protected), T(delete_in_use_names_a_user),
                                        T(grant_only_what_you_hold), T(tags_by_arn),
-                                       T(externally_managed_user_tags_locked)};
+                                       T(externally_managed_user_tags_locked),
+                                       cmocka_unit_test(role_of_permissions)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
