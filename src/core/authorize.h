@@ -44,6 +44,7 @@ typedef enum core_action {
     CORE_USERS_UPDATE_SECURITY_PROFILES,
     CORE_USERS_DELETE,
     CORE_USERS_SEARCH,
+    CORE_USERS_CHANGE_OWN_PASSWORD, /* a signed-in user changes their own password (the console) */
     /* security profiles */
     CORE_SECURITY_PROFILES_CREATE,
     CORE_SECURITY_PROFILES_UPDATE,

@@ -92,6 +92,9 @@ typedef struct user_change {
     const char *password_hash;
     int password_temporary;              /* with password: it is temporary (see user_new); 0 otherwise, so a
                                           * password set by any other door, or by its user, is not */
+    int own_password;                    /* the user changes their own password (the console): only password
+                                          * may be set, id must be the principal's own user, and the action
+                                          * is CORE_USERS_CHANGE_OWN_PASSWORD instead of Users.Edit */
     int set_disabled;                    /* disabled applies: 1 disables the user (no sign-in, keys and
                                           * sessions refused), 0 enables it; Users.Edit */
     int disabled;

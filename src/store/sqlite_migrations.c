@@ -406,6 +406,31 @@ static int check_no_lookalikes(sqlite3 *db, char *err, size_t errlen)
 static const char *const m010_password_temporary =
     "ALTER TABLE users ADD COLUMN password_temporary INTEGER NOT NULL DEFAULT 0 CHECK (password_temporary IN (0, 1));\n";
 
+/* Version 11: console sessions and the sign-in lock-out (issue 11). A session is found by the
+ * SHA-256 of its cookie (the cookie itself is never stored); it ends with its user (ON DELETE
+ * CASCADE), and sessions_user lets a user's sessions end together. signin_failures counts the
+ * failed sign-ins in a row of one username (folded to ASCII lowercase) of one instance, whether
+ * or not a user has that name. IF NOT EXISTS: a test store taken back to an older version keeps
+ * these tables. */
+static const char *const m011_sessions =
+    "CREATE TABLE IF NOT EXISTS console_sessions(\n"
+    "  token_hash BLOB PRIMARY KEY,\n"
+    "  instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,\n"
+    "  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,\n"
+    "  csrf_token TEXT NOT NULL,\n"
+    "  created_ms INTEGER NOT NULL,\n"
+    "  last_seen_ms INTEGER NOT NULL,\n"
+    "  expires_ms INTEGER NOT NULL) WITHOUT ROWID;\n"
+    "CREATE INDEX IF NOT EXISTS console_sessions_user ON console_sessions(user_id);\n"
+    "CREATE INDEX IF NOT EXISTS console_sessions_expiry ON console_sessions(expires_ms);\n"
+    "CREATE TABLE IF NOT EXISTS signin_failures(\n"
+    "  instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,\n"
+    "  username_fold TEXT NOT NULL,\n"
+    "  failures INTEGER NOT NULL,\n"
+    "  locked_until_ms INTEGER NOT NULL DEFAULT 0,\n"
+    "  last_ms INTEGER NOT NULL,\n"
+    "  PRIMARY KEY(instance_id, username_fold)) WITHOUT ROWID;\n";
+
 static const migration all[] = {
     {1, "foundation: instances, resources, users, keys, audit", m001_foundation, NULL, 0},
     {2, "resources: queue outbound caller, security profile access controls", m002_resources, NULL, 0},
@@ -420,6 +445,7 @@ static const migration all[] = {
     {9, "jobs: items' state checked without a temporary table, the index by state without succeeded items",
      m009_items, NULL, 0},
     {10, "users: temporary passwords", m010_password_temporary, NULL, 0},
+    {11, "console sessions and the sign-in lock-out", m011_sessions, NULL, 0},
 };
 
 const migration *migrations_all(size_t *n)

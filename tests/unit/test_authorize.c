@@ -252,6 +252,36 @@ static int e_users_update_profiles_tx(fixture *f, core_ctx *cx, rerr *e)
     return end_tx(cx, users_update_tx(cx, f->a.id, f->user_id, &ch, e), e);
 }
 
+/* A signed-in user's change of their own password: the principal acts as the target user, on
+ * instance A made CONNECT_MANAGED for the call (and SAML again after it, so a refusal leaves the
+ * store as it was). */
+static void set_idm_type(fixture *f, const char *type)
+{
+    sqlite3 *db = NULL;
+    char sql[160];
+    snprintf(sql, sizeof sql, "UPDATE instances SET idm_type = '%s' WHERE id = '%s'", type, f->a.id);
+    assert_int_equal(sqlite3_open(f->ts.path, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 10000);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+static int e_users_update_own_password(fixture *f, core_ctx *cx, rerr *e)
+{
+    principal me = *(cx->who ? cx->who : principal_cli());
+    memcpy(me.user_id, f->user_id, ID_LEN);
+    core_ctx own = *cx;
+    own.who = &me;
+    user_change ch = {.operation = "ChangeOwnPassword",
+                      .password = "Own-Passw0rd",
+                      .password_hash = "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo",
+                      .own_password = 1};
+    set_idm_type(f, "CONNECT_MANAGED");
+    int rc = users_update(&own, f->a.id, f->user_id, &ch, e);
+    set_idm_type(f, "SAML");
+    return rc;
+}
+
 static int e_users_delete(fixture *f, core_ctx *cx, rerr *e)
 {
     return users_delete(cx, f->a.id, f->user_id, e);
@@ -793,6 +823,7 @@ static const entry entries[] = {
     {"users_update_tx", CORE_USERS_UPDATE, e_users_update_tx},
     {"users_update", CORE_USERS_UPDATE_SECURITY_PROFILES, e_users_update_profiles},
     {"users_update_tx", CORE_USERS_UPDATE_SECURITY_PROFILES, e_users_update_profiles_tx},
+    {"users_update(own_password)", CORE_USERS_CHANGE_OWN_PASSWORD, e_users_update_own_password},
     {"users_delete", CORE_USERS_DELETE, e_users_delete},
     {"users_delete_tx", CORE_USERS_DELETE, e_users_delete_tx},
     {"user_search", CORE_USERS_SEARCH, e_user_search},
