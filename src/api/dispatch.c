@@ -8,7 +8,9 @@
 #include <time.h>
 
 #include "api/jsonio.h"
+#include "api/roster_session.h"
 #include "api/roster_upload.h"
+#include "api/session_door.h"
 #include "auth/authenticate.h"
 #include "core/instances.h"
 #include "core/tags.h"
@@ -190,10 +192,15 @@ static int run(api_call *c, const api_env *env, const api_op *op)
      * transaction start instead of one per statement. A writing operation reads its
      * credentials in a short read transaction and opens its own write transaction in the core. */
     int reading = (strcmp(op->method, "GET") == 0 || (op->flags & OP_BODY_INSTANCE)) && !(op->flags & OP_OWN_TX);
+    /* The roster door also takes a console session (its cookie, when there is no signature). */
+    int by_session = r->door && r->door->auth == DOOR_AUTH_SIGV4_OR_SESSION && session_door_wants(env, r);
+    if (by_session && session_door_authenticate(env, &c->cx, r, &c->who, &c->err))
+        return -1;
     if (store_begin(c->cx.conn, 0) != STORE_OK)
         return rerr_set(&c->err, ERR_UNAVAILABLE, NULL, "The store is busy; retry");
-    int rc = authenticate_sigv4(&c->cx, env->kr, &sr, time(NULL), &c->who, &c->err);
-    memcpy(r->log_key, c->who.key_id, sizeof r->log_key);
+    int rc = by_session ? 0 : authenticate_sigv4(&c->cx, env->kr, &sr, time(NULL), &c->who, &c->err);
+    if (!by_session)
+        memcpy(r->log_key, c->who.key_id, sizeof r->log_key);
     if (!reading || rc)
         store_rollback(c->cx.conn);
     if (rc)
@@ -285,6 +292,8 @@ void api_dispatch(void *cls, request *r)
         return;
     }
     if (door->id == DOOR_CONSOLE && strcmp(r->method, "GET") == 0 && console_file(r))
+        return;
+    if (door->id == DOOR_ROSTER && roster_session_route(env, r))
         return;
     char *greedy = NULL;
     size_t n_labels = 0;

@@ -22,4 +22,13 @@ int audit_user_event(core_ctx *cx, const char *operation, const audit_user *befo
 int audit_user_change(core_ctx *cx, const char *operation, const user_record *before, const user_record *after,
                       rerr *e);
 
+/* Records a sign-in event of the console (operation "SignIn", "SignInFailed", "SignInLocked") inside
+ * the caller's write transaction: instance_id, the user (user_id, or NULL for a name no user has:
+ * the event then names a stable id derived from the instance and the folded name, so that
+ * `roster audit --user NAME` finds the attempts on it), and as its "after" document
+ * {"Username": username (the user's own, or as typed), "Address": address, "Reason": reason}
+ * (address and reason may be NULL). Never a password. Returns 0, or -1 with *e set. */
+int audit_signin_event(core_ctx *cx, const char *operation, const char *instance_id, const char *user_id,
+                       const char *username, const char *address, const char *reason, rerr *e);
+
 #endif
