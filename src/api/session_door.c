@@ -1,19 +1,24 @@
 /* session_door.c — the console session at the roster API door (see session_door.h). */
 #include "api/session_door.h"
 
+#include <pthread.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
+
+static session_config defaults;
+static pthread_once_t defaults_once = PTHREAD_ONCE_INIT;
+
+static void defaults_make(void)
+{
+    session_config_defaults(&defaults);
+}
 
 const session_config *session_door_config(const api_env *env)
 {
-    static session_config defaults;
-    static int ready;
     if (env && env->sessions)
         return env->sessions;
-    if (!ready) { /* the same values every time: a race writes them twice */
-        session_config_defaults(&defaults);
-        ready = 1;
-    }
+    pthread_once(&defaults_once, defaults_make);
     return &defaults;
 }
 
