@@ -37,8 +37,9 @@ class Browser:
         self.csrf = None
         self.extra = headers or {}
 
-    def call(self, method, path, body=None, headers=None, cookie=True, csrf=True):
-        """Returns (status, document or None, response headers as a list of pairs)."""
+    def call(self, method, path, body=None, headers=None, cookie=True, csrf=True, raw=None):
+        """Returns (status, document or None, response headers as a list of pairs); the body as
+        received is kept in self.raw. raw: bytes to send as they are instead of body's JSON."""
         h = dict(self.extra)
         if cookie and self.cookie:
             h["Cookie"] = f"roster_session={self.cookie}"
@@ -48,12 +49,14 @@ class Browser:
         if body is not None:
             data = json.dumps(body).encode()
             h["Content-Type"] = "application/json"
+        if raw is not None:
+            data = raw
         h.update(headers or {})
         c = http.client.HTTPConnection("127.0.0.1", self.roster.port, timeout=60)
         try:
             c.request(method, path, body=data, headers=h)
             resp = c.getresponse()
-            raw = resp.read()
+            body_raw = resp.read()
             hdrs = resp.getheaders()
         finally:
             c.close()
@@ -61,7 +64,8 @@ class Browser:
             if name.lower() == "set-cookie" and value.startswith("roster_session="):
                 v = value.split(";", 1)[0].split("=", 1)[1]
                 self.cookie = v or None
-        doc = json.loads(raw) if raw and raw.strip().startswith(b"{") else None
+        self.raw = body_raw
+        doc = json.loads(body_raw) if body_raw and body_raw.strip().startswith(b"{") else None
         return resp.status, doc, hdrs
 
     def sign_in(self, username, password, instance="default", origin=None):
@@ -258,6 +262,26 @@ class SessionTest(RosterTestCase):
         self.assertEqual(header(hdrs, "X-Amzn-ErrorType"), "UnauthorizedException")
         status, doc, _ = b.call("GET", f"/roster/v1/instances/{inst}/jobs")
         self.assertEqual(status, 401)
+
+    def test_an_upload_through_a_session(self):
+        b = self.browser()
+        self.assertEqual(b.sign_in("admin", self.roster.admin_password)[0], 200)
+        inst = self.roster.instance_id
+        status, _, hdrs = b.call("GET", f"/roster/v1/instances/{inst}/users/template")
+        self.assertEqual(status, 200)
+        self.assertTrue(header(hdrs, "Content-Type").startswith("text/csv"))
+        header_line = b.raw.decode("utf-8").lstrip("\ufeff").splitlines()[0]
+        path = f"/roster/v1/instances/{inst}/imports?Mode=CREATE&DryRun=true&FileName=t.csv"
+        csv_body = (header_line + "\n").encode()
+        status, doc, _ = b.call("POST", path, raw=csv_body, headers={"Content-Type": "text/csv"}, csrf=False)
+        self.assertEqual(status, 403, doc)
+        self.assertEqual(doc["Message"], "The request lacks a valid CSRF token; reload the page")
+        status, doc, _ = b.call("POST", path, raw=csv_body, headers={"Content-Type": "text/csv"})
+        self.assertEqual(status, 202, doc)
+        self.assertEqual(doc["Job"]["Kind"], "IMPORT")
+        plain = self.browser()
+        status, doc, _ = plain.call("POST", path, raw=csv_body, headers={"Content-Type": "text/csv"})
+        self.assertEqual(status, 403, doc)  # no session, no signature
 
     def test_no_cookie_or_a_made_up_one_is_not_signed_in(self):
         b = self.browser()
