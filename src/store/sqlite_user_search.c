@@ -175,10 +175,30 @@ static int match_id(store_conn *c, const char *instance_id, store_match m, const
     return rc;
 }
 
+/* Username, first name or last name containing value, ignoring ASCII case: one scan that
+ * looks at the three columns (of the whole table or the instance's rows, as match_scan). */
+static int match_any_name(store_conn *c, const char *instance_id, const char *value, user_handles *out)
+{
+    static const char idx[] = SCAN_IDX "(instr(username_fold, ?2) > 0 OR first_name" LIKE_ESC
+                                       " OR last_name LIKE ?3 ESCAPE '\\')";
+    static const char all[] = SCAN_ALL "(instr(username_fold, ?2) > 0 OR first_name" LIKE_ESC
+                                       " OR last_name LIKE ?3 ESCAPE '\\')";
+    int whole = 0;
+    int rc = scan_whole_table(c, instance_id, &whole);
+    if (rc != STORE_OK)
+        return rc;
+    char *folded = fold_ascii(value), *pattern = like_pattern(value, 0);
+    rc = leaf(c, whole ? all : idx, instance_id, folded, pattern, out);
+    free(folded);
+    free(pattern);
+    return rc;
+}
+
 int store_user_match_text(store_conn *c, const char *instance_id, store_user_field field, store_match m,
                           const char *value, user_handles *out)
 {
     switch (field) {
+    case STORE_USER_ANY_NAME: return match_any_name(c, instance_id, value, out);
     case STORE_USER_USERNAME: return match_username(c, instance_id, m, value, out);
     case STORE_USER_ID: return match_id(c, instance_id, m, value, out);
     default: return match_scan(c, instance_id, field, m, value, out);
