@@ -31,6 +31,7 @@
 #include "util/buf.h"
 
 static size_t sparse_max = 2000; /* see user_list_tune */
+#define SPARSE_ALWAYS 300        /* grouped orders: a result this small is always sorted in memory */
 
 const char *const user_list_sort_names[] = {"Username",         "FirstName",      "LastName",  "Role",
                                             "RoutingProfile",   "SecurityProfiles", "AgentHierarchy",
@@ -372,6 +373,20 @@ static int sort_cut(lister *L, user_list_sort s, const int64_t *h, size_t n, int
     skey *keys = xcalloc(n ? n : 1, sizeof *keys);
     int rc = STORE_OK;
     size_t got = 0;
+    if (s == USER_LIST_USERNAME) { /* the login alone: one short read each */
+        user_key *uk = NULL;
+        rc = store_user_keys(L->cx->conn, h, n, &uk);
+        for (size_t i = 0; rc == STORE_OK && i < n; i++) {
+            keys[got].h = uk[i].h;
+            keys[got].fold = uk[i].username;
+            uk[i].username = NULL;
+            for (char *c = keys[got].fold; c && *c; c++)
+                *c = (char)fold((unsigned char)*c);
+            got++;
+        }
+        user_keys_free(uk, n);
+        n = 0;
+    }
     for (size_t i = 0; rc == STORE_OK && i < n; i++) {
         user_list_row r;
         rc = store_user_list_row(L->cx->conn, h[i], profiles, &r);
@@ -614,10 +629,85 @@ static int group_take(lister *L, ugroup *g, int64_t skip, size_t want, user_hand
     return rc;
 }
 
+/* The first page's fast way: the first group (in the page's direction) is usually dense (the
+ * Agents, the soft phones, the first routing profile), so walking the username index and
+ * reading each user of the result to see whether they are in that group finds a page after a
+ * few dozen reads, where computing the group's set reads all its members. Gives up (returns 0
+ * with *done 0, page untouched) after PROBE_BUDGET reads, or when the group holds fewer users
+ * than the page wants (the walk ends). */
+#define PROBE_BUDGET 400
+
+typedef struct prober {
+    lister *L;
+    int profiles, rank;
+    size_t want, budget;
+    user_handles got;
+    int rc;
+} prober;
+
+static int probe(int64_t h, void *cls)
+{
+    prober *p = cls;
+    lister *L = p->L;
+    if (!L->all && !handle_in(&L->f, h))
+        return 0;
+    if (p->budget-- == 0)
+        return 1;
+    user_list_row r;
+    skey k;
+    p->rc = store_user_list_row(L->cx->conn, h, p->profiles, &r);
+    if (p->rc == STORE_NOTFOUND) {
+        p->rc = STORE_OK;
+        return 0;
+    }
+    if (p->rc != STORE_OK) {
+        user_list_row_clear(&r);
+        return 1;
+    }
+    key_of(L, L->rq->sort, &r, &k);
+    user_list_row_clear(&r);
+    free(k.text);
+    free(k.fold);
+    if (k.rank == p->rank)
+        user_handles_push(&p->got, h);
+    return p->got.n == p->want;
+}
+
+static int first_page_by_probes(lister *L, size_t n_groups, user_handles *page, int *done)
+{
+    user_list_sort s = L->rq->sort;
+    *done = 0;
+    if (!n_groups)
+        return 0;
+    size_t first = L->rq->desc ? n_groups - 1 : 0;
+    prober p = {.L = L, .profiles = s == USER_LIST_ROLE || s == USER_LIST_SECURITY_PROFILES,
+                .rank = s == USER_LIST_AGENT_HIERARCHY ? (int)first - 1 : (int)first, .want = L->rq->limit,
+                .budget = PROBE_BUDGET, .rc = STORE_OK};
+    int rc = store_user_list_walk(L->cx->conn, L->instance_id, STORE_LIST_USERNAME, L->rq->desc, probe, &p);
+    if (rc == STORE_OK)
+        rc = p.rc;
+    if (rc == STORE_OK && p.got.n == p.want) {
+        for (size_t i = 0; i < p.got.n; i++)
+            user_handles_push(page, p.got.v[i]);
+        *done = 1;
+    }
+    user_handles_clear(&p.got);
+    return rc == STORE_OK ? 0 : fail(L, rc);
+}
+
 static int page_groups(lister *L, user_handles *page)
 {
     grouping G;
     groups_init(L, &G);
+    int done = 0;
+    if (L->rq->offset == 0 && first_page_by_probes(L, G.n, page, &done)) {
+        groups_clear(&G);
+        return -1;
+    }
+    if (done) {
+        groups_clear(&G);
+        return 0;
+    }
     int64_t skip = L->rq->offset;
     size_t want = L->rq->limit;
     int rc = 0;
@@ -678,7 +768,9 @@ static int page_handles(lister *L, user_handles *page)
     int named = rq->sort == USER_LIST_USERNAME || rq->sort == USER_LIST_FIRST_NAME || rq->sort == USER_LIST_LAST_NAME;
     if (!L->all && (L->f.n == 0 || rq->offset >= L->total))
         return 0;
-    if (!L->all && (named ? few(L, L->f.n, rq->offset, rq->limit) : L->f.n <= sparse_max))
+    if (!L->all && (named ? few(L, L->f.n, rq->offset, rq->limit)
+                          : L->f.n <= sparse_max &&
+                                (rq->offset > 0 || L->f.n <= SPARSE_ALWAYS || sparse_max == SIZE_MAX)))
         return sort_cut(L, rq->sort, L->f.v, L->f.n, rq->offset, rq->limit, page);
     if (named)
         return walk(L, order_of(rq->sort), L->all ? NULL : &L->f, NULL, rq->offset, rq->limit, page);
