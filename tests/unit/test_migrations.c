@@ -121,6 +121,7 @@ static void exec_sql(const char *path, const char *sql)
 /* Version 11 is S1's (sessions); until it is here, undoing 12 leads straight to 10. */
 #define BACK_TO_11                                                                                                 \
     "DROP INDEX users_first_name; DROP INDEX users_last_name; DROP INDEX user_channel_phone; "                    \
+    "DROP INDEX users_names; "                                                                                     \
     "DELETE FROM schema_migrations WHERE version >= 11; "
 #define BACK_TO_9                                                                                                  \
     BACK_TO_11 "ALTER TABLE users DROP COLUMN password_temporary; DELETE FROM schema_migrations WHERE version >= 10; "
@@ -366,14 +367,14 @@ static void user_list_indexes_migration(void **state)
     assert_int_equal(sqlite3_open(f->ts.path, &db), SQLITE_OK);
     sqlite3_stmt *st;
     assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
-                                            "('users_first_name', 'users_last_name', 'user_channel_phone')",
+                                            "('users_first_name', 'users_last_name', 'user_channel_phone', 'users_names')",
                                         -1, &st, NULL),
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     n = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     sqlite3_close(db);
-    assert_int_equal(n, 3);
+    assert_int_equal(n, 4);
     store_conn_put(c);
     store_close(again);
 }
@@ -466,14 +467,14 @@ static void unsettled_index_migration_on_a_v8_store(void **state)
     assert_int_equal(store_begin(c, 1), STORE_OK);
     assert_int_equal(store_job_insert(c, &retry), STORE_OK);
     assert_int_equal(store_job_items_copy_failed(c, job, retry.id, &n), STORE_OK);
-    assert_int_equal(n, 3);
+    assert_int_equal(n, 4);
     assert_int_equal(store_commit(c), STORE_OK);
     item_seqs(c, retry.id, "PENDING", -1, 10, seqs, sizeof seqs);
     assert_string_equal(seqs, "0,1,2");
     assert_int_equal(store_begin(c, 1), STORE_OK);
     assert_int_equal(store_job_cancel_pending(c, retry.id, &n), STORE_OK);
     assert_int_equal(store_commit(c), STORE_OK);
-    assert_int_equal(n, 3);
+    assert_int_equal(n, 4);
     item_seqs(c, retry.id, "CANCELED", -1, 10, seqs, sizeof seqs);
     assert_string_equal(seqs, "0,1,2");
     item_seqs(c, retry.id, "PENDING", -1, 10, seqs, sizeof seqs);
