@@ -96,5 +96,6 @@ const api_op *connect_user_search_ops(size_t *n);
 const api_op *roster_job_ops(size_t *n);
 const api_op *roster_document_ops(size_t *n);
 const api_op *roster_bulk_ops(size_t *n);
+const api_op *roster_console_list_ops(size_t *n);
 
 #endif

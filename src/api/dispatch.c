@@ -113,7 +113,8 @@ static const api_op *route(request *r, const http_door *door, const char **label
     const api_op *(*const connect[])(size_t *) = {connect_instance_ops, connect_security_ops, connect_routing_ops,
                                                    connect_queue_ops,    connect_hierarchy_ops, connect_tag_ops,
                                                    connect_user_ops,     connect_user_search_ops, NULL};
-    const api_op *(*const roster[])(size_t *) = {roster_job_ops, roster_document_ops, roster_bulk_ops, NULL};
+    const api_op *(*const roster[])(size_t *) = {roster_job_ops, roster_document_ops, roster_bulk_ops,
+                                                  roster_console_list_ops, NULL};
     const api_op *(*const *tables)(size_t *) = NULL;
     if (door->id == DOOR_CONNECT)
         tables = connect;

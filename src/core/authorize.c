@@ -31,6 +31,7 @@ static const core_rule rules[CORE_ACTION__COUNT] = {
     [CORE_USERS_DELETE] = P("DeleteUser", "users_delete users_delete_tx", "Users.Delete"),
     [CORE_USERS_SEARCH] = P("SearchUsers", "user_search user_search_keys_get", "Users.View"),
     [CORE_USERS_CHANGE_OWN_PASSWORD] = I("ChangeOwnPassword", "users_update(own_password)"),
+    [CORE_USERS_CONSOLE_LIST] = P("ListConsoleUsers", "user_list_get user_list_ids", "Users.View"),
     [CORE_IMPORT_CREATE] = P("ImportUsers", "import_upload_begin", "Users.Create"),
     [CORE_IMPORT_UPSERT] = P("ImportUsers", "import_upload_begin", "Users.Edit"),
     [CORE_BULK_EDIT] = P("BulkEditUsers", "bulk_submit_edit bulk_submit_user_edits", "Users.Edit"),

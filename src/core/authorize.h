@@ -45,6 +45,7 @@ typedef enum core_action {
     CORE_USERS_DELETE,
     CORE_USERS_SEARCH,
     CORE_USERS_CHANGE_OWN_PASSWORD, /* a signed-in user changes their own password (the console) */
+    CORE_USERS_CONSOLE_LIST,     /* the console's user list and its filter in bulk selections */
     /* security profiles */
     CORE_SECURITY_PROFILES_CREATE,
     CORE_SECURITY_PROFILES_UPDATE,

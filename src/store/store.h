@@ -158,5 +158,6 @@ int store_key_revoke(store_conn *c, const char *id, int64_t now_ms);
 #include "store/store_sessions.h"
 #include "store/store_users.h"
 #include "store/store_user_search.h"
+#include "store/store_user_list.h"
 
 #endif

@@ -39,6 +39,7 @@
 #include "core/routing_profiles.h"
 #include "core/security_profiles.h"
 #include "core/tags.h"
+#include "core/user_list.h"
 #include "core/user_search.h"
 #include "core/users.h"
 #include "core/catalog.h"
@@ -309,6 +310,24 @@ static int e_user_search_keys_get(fixture *f, core_ctx *cx, rerr *e)
     user_search_keys k;
     int rc = user_search_keys_get(cx, f->a.id, &rq, &k, e);
     user_search_keys_clear(&k);
+    return rc;
+}
+
+static int e_user_list_get(fixture *f, core_ctx *cx, rerr *e)
+{
+    user_list_req rq = {.limit = 25};
+    user_list_page p;
+    int rc = user_list_get(cx, f->a.id, &rq, &p, e);
+    user_list_page_clear(&p);
+    return rc;
+}
+
+static int e_user_list_ids(fixture *f, core_ctx *cx, rerr *e)
+{
+    user_list_filter flt = {0};
+    strlist ids = {0};
+    int rc = user_list_ids(cx, f->a.id, &flt, 1000, "Selection", &ids, e);
+    strlist_clear(&ids);
     return rc;
 }
 
@@ -828,6 +847,8 @@ static const entry entries[] = {
     {"users_delete_tx", CORE_USERS_DELETE, e_users_delete_tx},
     {"user_search", CORE_USERS_SEARCH, e_user_search},
     {"user_search_keys_get", CORE_USERS_SEARCH, e_user_search_keys_get},
+    {"user_list_get", CORE_USERS_CONSOLE_LIST, e_user_list_get},
+    {"user_list_ids", CORE_USERS_CONSOLE_LIST, e_user_list_ids},
     {"security_profiles_create", CORE_SECURITY_PROFILES_CREATE, e_sp_create},
     {"security_profiles_update", CORE_SECURITY_PROFILES_UPDATE, e_sp_update},
     {"security_profiles_delete", CORE_SECURITY_PROFILES_DELETE, e_sp_delete},
