@@ -406,6 +406,26 @@ static int check_no_lookalikes(sqlite3 *db, char *err, size_t errlen)
 static const char *const m010_password_temporary =
     "ALTER TABLE users ADD COLUMN password_temporary INTEGER NOT NULL DEFAULT 0 CHECK (password_temporary IN (0, 1));\n";
 
+/* Version 13 (the console, issue 11): the security profiles each console role pre-selects in the
+ * add-user form, per instance. role_profile_sets marks a role whose list an admin stored (an
+ * empty one too); a role not marked takes the defaults by name. A deleted profile drops out of
+ * every list (ON DELETE CASCADE). Jobs gain the time their submitter dismissed them from the
+ * console's banner (0: not dismissed). */
+static const char *const m013_console =
+    "CREATE TABLE role_profile_sets(\n"
+    "  instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,\n"
+    "  role TEXT NOT NULL CHECK (role = 'Agent' OR role = 'Supervisor' OR role = 'Manager'),\n"
+    "  PRIMARY KEY(instance_id, role)) WITHOUT ROWID;\n"
+    "CREATE TABLE role_profiles(\n"
+    "  instance_id TEXT NOT NULL,\n"
+    "  role TEXT NOT NULL,\n"
+    "  profile_id TEXT NOT NULL REFERENCES security_profiles(id) ON DELETE CASCADE,\n"
+    "  PRIMARY KEY(instance_id, role, profile_id),\n"
+    "  FOREIGN KEY(instance_id, role) REFERENCES role_profile_sets(instance_id, role) ON DELETE CASCADE)\n"
+    "  WITHOUT ROWID;\n"
+    "CREATE INDEX role_profiles_profile ON role_profiles(profile_id);\n"
+    "ALTER TABLE jobs ADD COLUMN dismissed_ms INTEGER NOT NULL DEFAULT 0;\n";
+
 static const migration all[] = {
     {1, "foundation: instances, resources, users, keys, audit", m001_foundation, NULL, 0},
     {2, "resources: queue outbound caller, security profile access controls", m002_resources, NULL, 0},
@@ -420,6 +440,7 @@ static const migration all[] = {
     {9, "jobs: items' state checked without a temporary table, the index by state without succeeded items",
      m009_items, NULL, 0},
     {10, "users: temporary passwords", m010_password_temporary, NULL, 0},
+    {13, "console: the role -> security profiles mapping; jobs dismissed from the banner", m013_console, NULL, 0},
 };
 
 const migration *migrations_all(size_t *n)
