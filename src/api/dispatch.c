@@ -39,8 +39,12 @@ static void respond_error_status(request *r, const rerr *e, int status)
     if (e->resource_id[0])
         json_object_set_new(doc, "ResourceId", json_string(e->resource_id));
     const http_door *door = r->door ? r->door : http_door_for(NULL);
-    if (e->field[0] && (door->id == DOOR_ROSTER || door->id == DOOR_ROSTER_UPLOAD))
-        json_object_set_new(doc, "Field", json_string(e->field));
+    if (e->field[0] && (door->id == DOOR_ROSTER || door->id == DOOR_ROSTER_UPLOAD)) {
+        buf_init(&msg); /* a field may quote a member's name, cut to fit */
+        utf8_repair(&msg, e->field, strlen(e->field));
+        json_object_set_new(doc, "Field", json_stringn(msg.data, msg.len));
+        buf_free(&msg);
+    }
     size_t len;
     char *body = jdump(doc, &len);
     json_decref(doc);

@@ -186,7 +186,8 @@ static int update_user(api_call *c)
                                           "SecurityProfileIds", "HierarchyGroupId", "Tags", NULL};
     change_in in;
     memset(&in, 0, sizeof in);
-    user_change ch = {.operation = "UpdateUser"};
+    int changed = 0;
+    user_change ch = {.operation = "UpdateUser", .changed = &changed}; /* a change of nothing writes nothing */
     json_t *identity = NULL, *phone = NULL;
     int has_profiles = 0, has_tags = 0;
     int rc = no_params(c) || mj_only(&c->err, c->in, "", members) ||
@@ -237,7 +238,11 @@ static int set_disabled(api_call *c, int disabled)
     static const char *const members[] = {NULL};
     if (no_params(c) || mj_only(&c->err, c->in, "", members))
         return -1;
-    user_change ch = {.operation = disabled ? "DisableUser" : "EnableUser", .set_disabled = 1, .disabled = disabled};
+    int changed = 0;
+    user_change ch = {.operation = disabled ? "DisableUser" : "EnableUser",
+                      .set_disabled = 1,
+                      .disabled = disabled,
+                      .changed = &changed}; /* disabling a disabled user records nothing */
     return users_update(&c->cx, c->inst.id, c->labels[1], &ch, &c->err) || answer_user(c, c->labels[1], 1) ? -1 : 0;
 }
 

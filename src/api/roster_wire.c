@@ -123,15 +123,6 @@ void roster_item_cells(json_t *o, const job_item_record *it)
         json_decref(cells);
 }
 
-char *roster_job_doc(const job_record *j, int64_t now_ms, size_t *len)
-{
-    json_t *doc = json_object();
-    json_object_set_new(doc, "Job", roster_job_json(j, now_ms));
-    char *body = jdump(doc, len);
-    json_decref(doc);
-    return body;
-}
-
 json_t *roster_item_json(const job_item_record *it)
 {
     json_t *o = json_object();

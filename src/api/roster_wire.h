@@ -17,8 +17,6 @@ json_t *roster_job_json_as(const job_record *j, int64_t now_ms, const principal 
 char *roster_job_description(const job_record *j);
 /* {"Job": {…}} serialised, with CanDismiss for who (malloc'd, caller frees; length in *len). */
 char *roster_job_doc_as(const job_record *j, int64_t now_ms, const principal *who, size_t *len);
-/* {"Job": {…}} serialised (malloc'd, caller frees; its length in *len). */
-char *roster_job_doc(const job_record *j, int64_t now_ms, size_t *len);
 /* {Row, State, UserId, Username, Action, Errors} of it, members absent when empty (new reference). */
 json_t *roster_item_json(const job_item_record *it);
 /* Adds "Cells" to an import's item document o: its row as uploaded (the password cell ""). */

@@ -226,6 +226,9 @@ class ConsoleUsersTest(RosterTestCase):
         u = self.ok("POST", path, {"Tags": {"team": "blue"}})["User"]
         self.assertEqual(u["Tags"], {"team": "blue"})   # replaces
         version = u["Version"]
+        # a change that changes nothing writes nothing
+        self.assertEqual(self.ok("POST", path, {"Tags": {"team": "blue"}})["User"]["Version"], version)
+        self.assertEqual(self.ok("POST", path, {})["User"]["Version"], version)
         # all or nothing: a bad member leaves the good one unapplied
         self.refused(self.req("POST", path, {"IdentityInfo": {"FirstName": "Never"},
                                              "RoutingProfileId": "no-such-routing-profile"}),
