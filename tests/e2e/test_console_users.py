@@ -12,6 +12,7 @@ import json
 import sqlite3
 import time
 import unittest
+from urllib.parse import quote
 
 from harness import RosterTestCase
 from signing import call
@@ -303,6 +304,22 @@ class ConsoleUsersTest(RosterTestCase):
         self.refused(self.req("GET", f"/console/users/{uid}/history", creds=self.agent), 403, "AccessDeniedException")
         self.refused(self.req("GET", f"/console/users/{uid}/history", query="NextToken=forged"),
                      400, "InvalidParameterException", field="NextToken")
+
+    def test_history_pages(self):
+        uid = self.new_user("pages1")
+        for i in range(55):
+            self.ok("POST", f"/console/users/{uid}", {"IdentityInfo": {"FirstName": f"Name{i}"}})
+        first = self.ok("GET", f"/console/users/{uid}/history")
+        self.assertEqual(len(first["Events"]), 50)
+        self.assertTrue(first["NextToken"])
+        second = self.ok("GET", f"/console/users/{uid}/history", query="NextToken=" + quote(first["NextToken"], safe=""))
+        self.assertIsNone(second["NextToken"])
+        events = first["Events"] + second["Events"]
+        self.assertEqual(len(events), 56)
+        self.assertEqual(events[-1]["Operation"], "CreateUser")
+        names = [next(c["After"] for c in e["Changes"] if c["Field"] == "IdentityInfo.FirstName")
+                 for e in events[:-1]]
+        self.assertEqual(names, [f"Name{i}" for i in reversed(range(55))])
 
     # ---- who may read and change ---------------------------------------------------------------
     def test_agent_reads_own_page_only(self):
