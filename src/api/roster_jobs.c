@@ -90,24 +90,21 @@ static int list_items(api_call *c)
     if (roster_check_params(c->r, params, &c->err) ||
         roster_max_results(c->r, ITEMS_PAGE_MAX, ITEMS_PAGE_DEFAULT, &limit, &c->err))
         return -1;
-    job_record j = {0};
-    if (jobs_get(&c->cx, c->labels[0], c->labels[1], &j, &c->err)) {
-        job_clear(&j);
-        return -1;
-    }
-    int import = strcmp(j.kind, "IMPORT") == 0;
-    job_clear(&j);
     job_item_list l = {0};
     char *next = NULL;
+    job_record j = {0};
     if (jobs_items(&c->cx, c->labels[0], c->labels[1], request_param(c->r, "State"),
-                   request_param(c->r, "NextToken"), limit, &l, &next, &c->err)) {
+                   request_param(c->r, "NextToken"), limit, &l, &next, &c->err) ||
+        (l.n > 0 && jobs_get(&c->cx, c->labels[0], c->labels[1], &j, &c->err))) {
         job_item_list_clear(&l); /* the caller's to clear, also on failure */
+        job_clear(&j);
         free(next);
         return -1;
     }
+    int import = strcmp(j.kind, "IMPORT") == 0; /* its items carry their cells */
+    job_clear(&j);
     json_t *items = json_array();
-    for (size_t i = 0; i < l.n; i++)
-    {
+    for (size_t i = 0; i < l.n; i++) {
         json_t *o = roster_item_json(&l.items[i]);
         if (import)
             roster_item_cells(o, &l.items[i]);

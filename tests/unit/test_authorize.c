@@ -687,6 +687,14 @@ static int e_jobs_list(fixture *f, core_ctx *cx, rerr *e)
     return rc;
 }
 
+static int e_jobs_banner(fixture *f, core_ctx *cx, rerr *e)
+{
+    job_list l;
+    int rc = jobs_banner(cx, f->a.id, 10, &l, e);
+    job_list_clear(&l);
+    return rc;
+}
+
 static int e_jobs_items(fixture *f, core_ctx *cx, rerr *e)
 {
     job_item_list l;
@@ -846,6 +854,7 @@ static const entry entries[] = {
     {"console_role_profiles_get", CORE_CATALOG_READ, e_role_profiles_get},
     {"console_role_profiles_set", CORE_ROLE_PROFILES_UPDATE, e_role_profiles_set},
     {"jobs_dismiss", CORE_JOBS_DISMISS, e_jobs_dismiss},
+    {"jobs_banner", CORE_JOBS_VIEW, e_jobs_banner},
     {"users_list", CORE_USERS_LIST, e_users_list},
     {"users_update", CORE_USERS_UPDATE, e_users_update},
     {"users_update_tx", CORE_USERS_UPDATE, e_users_update_tx},
