@@ -97,5 +97,7 @@ const api_op *roster_job_ops(size_t *n);
 const api_op *roster_document_ops(size_t *n);
 const api_op *roster_bulk_ops(size_t *n);
 const api_op *roster_console_list_ops(size_t *n);
+const api_op *roster_console_catalog_ops(size_t *n);
+const api_op *roster_console_user_ops(size_t *n);
 
 #endif

@@ -23,7 +23,8 @@
 static const char content_json[] = "application/json";
 
 /* Sends e as an AWS error: status (the code's, or status when not 0), X-Amzn-ErrorType and
- * {"Message": …}. The message may quote the request, so bytes that are not UTF-8 become U+FFFD:
+ * {"Message": …}; on the roster API's doors also "Field" when e names one (the console shows the
+ * message beside that field; the Connect door keeps the captured shape of the real service). The message may quote the request, so bytes that are not UTF-8 become U+FFFD:
  * jansson takes only valid UTF-8, and an error must never lose its Message. */
 static void respond_error_status(request *r, const rerr *e, int status)
 {
@@ -39,6 +40,13 @@ static void respond_error_status(request *r, const rerr *e, int status)
         json_object_set_new(doc, "ResourceType", json_string(e->resource_type));
     if (e->resource_id[0])
         json_object_set_new(doc, "ResourceId", json_string(e->resource_id));
+    const http_door *door = r->door ? r->door : http_door_for(NULL);
+    if (e->field[0] && (door->id == DOOR_ROSTER || door->id == DOOR_ROSTER_UPLOAD)) {
+        buf_init(&msg); /* a field may quote a member's name, cut to fit */
+        utf8_repair(&msg, e->field, strlen(e->field));
+        json_object_set_new(doc, "Field", json_stringn(msg.data, msg.len));
+        buf_free(&msg);
+    }
     size_t len;
     char *body = jdump(doc, &len);
     json_decref(doc);
@@ -113,8 +121,9 @@ static const api_op *route(request *r, const http_door *door, const char **label
     const api_op *(*const connect[])(size_t *) = {connect_instance_ops, connect_security_ops, connect_routing_ops,
                                                    connect_queue_ops,    connect_hierarchy_ops, connect_tag_ops,
                                                    connect_user_ops,     connect_user_search_ops, NULL};
-    const api_op *(*const roster[])(size_t *) = {roster_job_ops, roster_document_ops, roster_bulk_ops,
-                                                  roster_console_list_ops, NULL};
+    const api_op *(*const roster[])(size_t *) = {roster_job_ops,           roster_document_ops,
+                                                  roster_bulk_ops,          roster_console_list_ops,
+                                                  roster_console_catalog_ops, roster_console_user_ops, NULL};
     const api_op *(*const *tables)(size_t *) = NULL;
     if (door->id == DOOR_CONNECT)
         tables = connect;

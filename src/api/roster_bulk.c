@@ -104,7 +104,7 @@ static int read_selection(api_call *c, selection *s)
 static void accepted(api_call *c, const job_record *j)
 {
     jobs_runner_wake(c->env->runner);
-    c->out_body = roster_job_doc(j, c->cx.now_ms, &c->out_len);
+    c->out_body = roster_job_doc_as(j, c->cx.now_ms, c->cx.who, &c->out_len);
     c->status = 202;
 }
 

@@ -223,7 +223,7 @@ void roster_upload_finish(const api_env *env, request *r)
     }
     jobs_runner_wake(env->runner);
     size_t len;
-    char *body = roster_job_doc(&j, now_ms(), &len);
+    char *body = roster_job_doc_as(&j, now_ms(), &x->who, &len);
     request_respond_take(r, 202, "application/json", body, len);
     job_clear(&j);
 }

@@ -311,4 +311,61 @@ int audit_signin_event(core_ctx *cx, const char *operation, const char *instance
     if (rc != STORE_OK)
         return core_store_error(cx, rc, "record the sign-in event", e);
     return 0;
+/* Sets path to "prefix.key" (or "key" at the top). */
+static void put_path(buf *path, const char *prefix, const char *key)
+{
+    buf_reset(path);
+    if (*prefix)
+        buf_printf(path, "%s.", prefix);
+    buf_puts(path, key);
+}
+
+/* The leaves under prefix of an update's before/after objects (which hold the same keys), or of
+ * one side (b NULL: a create; a NULL: a delete). */
+static void diff_walk(const char *prefix, json_t *b, json_t *a, audit_leaf_fn fn, void *ctx)
+{
+    json_t *obj = b && json_is_object(b) ? b : a;
+    int both = b && a;
+    if (json_is_object(obj) && (!both || (json_is_object(a) && json_is_object(b)))) {
+        buf path;
+        buf_init(&path);
+        const char *key;
+        json_t *v;
+        json_object_foreach(obj, key, v) {
+            put_path(&path, prefix, key);
+            diff_walk(path.data, both ? json_object_get(b, key) : (b ? v : NULL),
+                      both ? json_object_get(a, key) : (a ? v : NULL), fn, ctx);
+        }
+        if (both) {
+            json_object_foreach(a, key, v) {
+                if (json_object_get(b, key))
+                    continue;
+                put_path(&path, prefix, key);
+                diff_walk(path.data, NULL, v, fn, ctx);
+            }
+        }
+        buf_free(&path);
+        return;
+    }
+    fn(prefix, b, a, ctx);
+}
+
+void audit_diff(json_t *before, json_t *after, audit_leaf_fn fn, void *ctx)
+{
+    diff_walk("", before, after, fn, ctx);
+}
+
+char *audit_user_name(store_conn *c, const char *user_id, int64_t up_to_id)
+{
+    char *name = NULL;
+    if (store_audit_username(c, user_id, up_to_id, &name) == STORE_OK)
+        return name;
+    free(name);
+    user_ref u;
+    if (store_user_get_ref(c, user_id, &u) != STORE_OK)
+        return NULL;
+    name = u.username;
+    u.username = NULL;
+    user_ref_clear(&u);
+    return name;
 }

@@ -702,6 +702,16 @@ int users_get(core_ctx *cx, const char *instance_id, const char *id, user_record
     return 0;
 }
 
+int users_get_console(core_ctx *cx, const char *instance_id, const char *id, user_record *out, rerr *e)
+{
+    memset(out, 0, sizeof *out);
+    if (core_allow_user(cx, CORE_USERS_CONSOLE_DESCRIBE, instance_id, id, e) || load_user(cx, instance_id, id, out, e))
+        return -1;
+    free_secret(out->password_hash);
+    out->password_hash = NULL;
+    return 0;
+}
+
 int users_find(core_ctx *cx, const char *instance_id, const char *username, user_record *out, int *exact, rerr *e)
 {
     memset(out, 0, sizeof *out);

@@ -116,6 +116,10 @@ int users_delete_tx(core_ctx *cx, const char *instance_id, const char *id, rerr 
 /* The whole user (password hash removed). *out is the caller's to clear. */
 int users_get(core_ctx *cx, const char *instance_id, const char *id, user_record *out, rerr *e);
 
+/* users_get for the console's user page: Users.View, or the principal acting as that very user
+ * (an Agent reads their own page). */
+int users_get_console(core_ctx *cx, const char *instance_id, const char *id, user_record *out, rerr *e);
+
 /* The user of the instance named username, or one whose name differs from it only in ASCII
  * case (*exact says which: 1 same bytes, 0 a look-alike), for importers deciding between a create
  * and an update: any principal of the instance (CORE_USERS_FIND); never shown to a client by a

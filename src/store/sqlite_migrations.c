@@ -439,6 +439,25 @@ static const char *const m012_user_list =
     "CREATE INDEX users_last_name ON users(instance_id, last_name COLLATE NOCASE, username_fold);\n"
     "CREATE INDEX user_channel_phone ON user_channel_configs(channel, phone_type);\n"
     "CREATE INDEX users_names ON users(instance_id, username_fold, first_name, last_name);\n";
+/* Version 13 (the console, issue 11): the security profiles each console role pre-selects in the
+ * add-user form, per instance. role_profile_sets marks a role whose list an admin stored (an
+ * empty one too); a role not marked takes the defaults by name. A deleted profile drops out of
+ * every list (ON DELETE CASCADE). Jobs gain the time their submitter dismissed them from the
+ * console's banner (0: not dismissed). */
+static const char *const m013_console =
+    "CREATE TABLE role_profile_sets(\n"
+    "  instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,\n"
+    "  role TEXT NOT NULL CHECK (role = 'Agent' OR role = 'Supervisor' OR role = 'Manager'),\n"
+    "  PRIMARY KEY(instance_id, role)) WITHOUT ROWID;\n"
+    "CREATE TABLE role_profiles(\n"
+    "  instance_id TEXT NOT NULL,\n"
+    "  role TEXT NOT NULL,\n"
+    "  profile_id TEXT NOT NULL REFERENCES security_profiles(id) ON DELETE CASCADE,\n"
+    "  PRIMARY KEY(instance_id, role, profile_id),\n"
+    "  FOREIGN KEY(instance_id, role) REFERENCES role_profile_sets(instance_id, role) ON DELETE CASCADE)\n"
+    "  WITHOUT ROWID;\n"
+    "CREATE INDEX role_profiles_profile ON role_profiles(profile_id);\n"
+    "ALTER TABLE jobs ADD COLUMN dismissed_ms INTEGER NOT NULL DEFAULT 0;\n";
 
 static const migration all[] = {
     {1, "foundation: instances, resources, users, keys, audit", m001_foundation, NULL, 0},
@@ -456,6 +475,7 @@ static const migration all[] = {
     {10, "users: temporary passwords", m010_password_temporary, NULL, 0},
     {11, "console sessions and the sign-in lock-out", m011_sessions, NULL, 0},
     {12, "users: indexes for the console's list (names in order, desk phones)", m012_user_list, NULL, 0},
+    {13, "console: the role -> security profiles mapping; jobs dismissed from the banner", m013_console, NULL, 0},
 };
 
 const migration *migrations_all(size_t *n)
