@@ -353,7 +353,7 @@ export function render(main, ctx, params) {
 
   function onEdit() {
     if (selectedCount() === 0) return;
-    sessionStorage.setItem(BULK_KEY, JSON.stringify(selection()));
+    sessionStorage.setItem(BULK_KEY, JSON.stringify({ ...selection(), Back: location.hash }));
     ctx.navigate('#/bulk-edit');
   }
 
