@@ -46,10 +46,10 @@ export function render(main, ctx) {
   const parts = [];
 
   /* ---- one section: its apply box and its fields ---- */
-  function part(title, name, body, read) {
+  function part(title, name, body, read, applyLabel) {
     const apply = h('input', { type: 'checkbox', id: nextId('apply') });
     const sec = h('section', { class: 'part', 'aria-label': title },
-      h('div', { class: 'apply field field-check' }, apply, h('label', { for: apply.id }, `Change ${title.toLowerCase()}`)),
+      h('div', { class: 'apply field field-check' }, apply, h('label', { for: apply.id }, applyLabel || `Change ${title.toLowerCase()}`)),
       h('div', { class: 'part-body', dataset: { field: name } }, body,
         h('p', { class: 'field-error', hidden: true })));
     sec.addEventListener('input', (ev) => { if (ev.target !== apply) apply.checked = true; });
@@ -122,7 +122,7 @@ export function render(main, ctx) {
       const v = acw.value.trim();
       if (!/^\d{1,7}$/.test(v) || Number(v) > 2000000) throw fieldErr('Changes.AfterContactWorkTimeLimit', 'Enter a number of seconds from 0 to 2,000,000');
       c.AfterContactWorkTimeLimit = Number(v);
-    });
+    }, 'Change ACW timeout');
 
   /* hierarchy */
   const hgSelect = h('select', null, h('option', { value: '' }, 'None (out of the hierarchy)'),
