@@ -24,10 +24,11 @@ function countsOf(j) {
   const c = j.Counts || {};
   const total = Number(j.Total ?? c.Total) || 0;
   const failed = Number(c.Failed) || 0;
-  const pending = c.Pending !== undefined ? Number(c.Pending) || 0 : null;
-  const done = pending !== null ? Math.max(0, total - pending)
-    : (Number(c.Succeeded) || 0) + failed + (Number(c.Canceled) || 0);
-  return { total, failed, done: Math.min(done, total) };
+  const canceled = Number(c.Canceled) || 0;
+  const done = c.Pending !== undefined
+    ? Math.max(0, total - (Number(c.Pending) || 0) - canceled)
+    : (Number(c.Succeeded) || 0) + failed;
+  return { total, failed, canceled, done: Math.min(done, total) };
 }
 
 /**
@@ -121,14 +122,14 @@ export function mountBanner(host, ctx) {
 
   function update(v, j) {
     v.job = j;
-    const { total, failed, done } = countsOf(j);
+    const { total, failed, canceled, done } = countsOf(j);
     const desc = j.Description || `${KIND_WORDS[j.Kind] || 'Batch'}${j.FileName ? ` of ${j.FileName}` : ''}`;
     setText(v.desc, j.DryRun ? `${desc} (check only)` : desc);
     setText(v.state, STATE_WORDS[j.State] || j.State || '');
     v.state.className = `job-state state-${j.State || ''}`;
     v.bar.max = Math.max(total, 1);
     v.bar.value = total ? done : (running(j) ? 0 : 1);
-    setText(v.counter, `${fmt(done)} of ${fmt(total)}`);
+    setText(v.counter, `${fmt(done)} of ${fmt(total)}${canceled ? `, ${fmt(canceled)} canceled` : ''}`);
     const failText = failed > 0 ? `${plural(failed, 'user')} failed` : '';
     setText(v.failed, j.State === 'FAILED' && j.FailureReason ? `${failText}${failText ? '; ' : ''}${j.FailureReason}` : failText);
     v.failed.hidden = !v.failed.textContent;
