@@ -11,6 +11,7 @@ const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 const who = document.getElementById('who');
 const bannerHost = document.getElementById('banner');
+const problem = document.getElementById('problem');
 
 const AFTER_KEY = 'roster.after';
 const ENDED = 'Your session ended; sign in again';
@@ -122,14 +123,16 @@ async function signedIn(s) {
   api.setSession(s);
   ctx.session = s;
   ctx.catalog = null;
+  replace(problem);
   if (!s.PasswordChangeRequired) {
     try {
       ctx.catalog = await api.get(api.inst('/console'));
     } catch (err) {
       if (!api.session()) return; /* a 401: the handler went to sign-in */
-      showFatal(`The console could not load this instance's profiles and groups: ${errorText(err)}`);
-      drawHeader();
-      return;
+      /* the screens still work, without the lists of profiles and groups */
+      ctx.catalog = { RoutingProfiles: [], SecurityProfiles: [], HierarchyGroups: [], RoleProfiles: {}, Unavailable: true };
+      replace(problem, h('p', { class: 'form-error', role: 'alert' },
+        `The instance's profiles and groups could not be loaded (${errorText(err)}): filters and forms lack them. Reload the page to try again.`));
     }
   }
   drawHeader();
@@ -147,6 +150,7 @@ function signedOut(message) {
   if (banner) banner.stop();
   banner = null;
   replace(bannerHost);
+  replace(problem);
   drawHeader();
   notice = message || '';
   navigate('#/sign-in');
