@@ -29,6 +29,7 @@ const ROUTES = [
 ];
 
 let banner = null;
+let lastActivity = Date.now(); /* the last key or pointer press: polling alone must not keep a session alive */
 let notice = '';           // a message for the sign-in screen (the session ended, signed out)
 let renderSeq = 0;         // the current render; an older one finding itself stale stops
 
@@ -52,6 +53,13 @@ const ctx = {
   takeNotice() { const n = notice; notice = ''; return n; },
   /** Reloads the catalog (after a change of role profiles). */
   async reloadCatalog() { ctx.catalog = await api.get(api.inst('/console')); return ctx.catalog; },
+  /** True when the person has done nothing for the session's idle timeout: the banner stops
+   * polling, so the server's idle timeout ends the session as if the tab were closed. */
+  isIdle() {
+    const s = ctx.session;
+    const idle = s && Number(s.IdleTimeoutSeconds) > 0 ? Number(s.IdleTimeoutSeconds) * 1000 : 30 * 60 * 1000;
+    return Date.now() - lastActivity > idle - 5000;
+  },
   /** The landing route of the signed-in user. */
   home,
   can: api.can,
@@ -235,8 +243,15 @@ function focusHeading() {
   }
 }
 
+function activity() {
+  const wasIdle = ctx.isIdle();
+  lastActivity = Date.now();
+  if (wasIdle && banner) banner.refresh(); /* a 401 here says the session ended */
+}
+
 async function start() {
   api.onSessionEnded(() => signedOut(ENDED));
+  for (const ev of ['keydown', 'pointerdown', 'wheel']) document.addEventListener(ev, activity, { passive: true, capture: true });
   document.querySelector('.skip-link').addEventListener('click', (ev) => {
     ev.preventDefault();
     focusHeading();

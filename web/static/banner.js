@@ -53,6 +53,7 @@ export function mountBanner(host, ctx) {
     clearTimeout(timer);
     if (stopped) return;
     if (inFlight) { again = true; return; }
+    if (ctx.isIdle && ctx.isIdle()) { timer = setTimeout(poll, SLOW_MS); return; }
     inFlight = true;
     let jobs = null;
     try {
