@@ -48,6 +48,7 @@ export function mountBanner(host, ctx) {
   let stopped = false;
   let inFlight = false;
   let again = false;
+  let drawn = false; /* the first answer was drawn: jobs new after it are news */
 
   async function poll() {
     clearTimeout(timer);
@@ -81,7 +82,11 @@ export function mountBanner(host, ctx) {
       if (!j || typeof j.JobId !== 'string') return;
       seen.add(j.JobId);
       let v = shown.get(j.JobId);
-      if (!v) { v = makeView(j.JobId); shown.set(j.JobId, v); }
+      if (!v) {
+        v = makeView(j.JobId);
+        shown.set(j.JobId, v);
+        if (drawn && !running(j)) finishedNow = true; /* it ran and ended between two polls */
+      }
       update(v, j);
       if (list.children[i] !== v.li) list.insertBefore(v.li, list.children[i] || null);
       if (running(j)) wasRunning.add(j.JobId);
@@ -90,6 +95,7 @@ export function mountBanner(host, ctx) {
     for (const [id, v] of shown) {
       if (!seen.has(id)) { v.li.remove(); shown.delete(id); wasRunning.delete(id); }
     }
+    drawn = true;
     section.classList.toggle('none', shown.size === 0 && problem.hidden);
     if (finishedNow) document.dispatchEvent(new CustomEvent('roster:jobs-finished'));
   }
