@@ -251,6 +251,14 @@ function activity() {
 
 async function start() {
   api.onSessionEnded(() => signedOut(ENDED));
+  api.onPasswordRequired(() => {
+    if (!ctx.session || ctx.session.PasswordChangeRequired) return;
+    ctx.session = { ...ctx.session, PasswordChangeRequired: true };
+    api.setSession(ctx.session);
+    startBanner();
+    drawHeader();
+    navigate('#/password');
+  });
   for (const ev of ['keydown', 'pointerdown', 'wheel']) document.addEventListener(ev, activity, { passive: true, capture: true });
   document.querySelector('.skip-link').addEventListener('click', (ev) => {
     ev.preventDefault();
