@@ -32,6 +32,12 @@ const PHONE = { SOFT_PHONE: 'Soft phone', DESK_PHONE: 'Desk phone' };
 const picked = new Map(); /* id -> username */
 let pickedFor = '';
 
+/** Forgets the list's selection (after a batch was submitted for it). */
+export function forgetSelection() {
+  picked.clear();
+  pickedFor = '';
+}
+
 function readState(query) {
   const size = Number(query.get('size'));
   const page = Number(query.get('page'));
