@@ -56,9 +56,11 @@ new Flow('w1_shell').run(async (flow) => {
     await flow.shot(page, 'w1-session-ended');
   });
 
-  await flow.step('signing in again works and lands on the list', async () => {
+  await flow.step('signing in again brings back the list as it was (the search "admin")', async () => {
     await signIn(page, facts.admin.username, facts.admin.password);
     await visible(page.getByLabel('Search users'), 'the list');
+    eq(await page.getByLabel('Search users').inputValue(), 'admin', 'the search box');
+    await expectUsernames(page, ['admin'], 'the list searching "admin"');
     await gone(page.getByText(ENDED, { exact: true }), 'the session-ended words');
   });
 });
