@@ -102,6 +102,9 @@ export function render(main, ctx, params) {
   const addFilter = h('button', { type: 'button', 'aria-expanded': 'false', 'aria-controls': 'filter-form' }, 'Add filter');
   const filterBox = h('div', { id: 'filter-form', class: 'filter-form', hidden: true });
   addFilter.addEventListener('click', () => toggleFilterForm(filterBox.hidden));
+  filterBox.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape') { toggleFilterForm(false); addFilter.focus(); }
+  });
   const chips = h('ul', { class: 'chips', 'aria-label': 'Filters' });
 
   const editBtn = mayEdit ? h('button', { type: 'button', onclick: onEdit }, 'Edit') : null;
@@ -193,9 +196,6 @@ export function render(main, ctx, params) {
       h('div', { class: 'field' }, h('label', { for: 'filter-kind' }, 'Filter by'), kind),
       h('div', { class: 'field' }, valueLabel, value),
       apply, cancel);
-    filterBox.addEventListener('keydown', (ev) => {
-      if (ev.key === 'Escape') { toggleFilterForm(false); addFilter.focus(); }
-    });
     kind.focus();
   }
 
