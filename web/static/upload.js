@@ -5,7 +5,7 @@
 // between the dry run and the import (it is sent again: the server keeps no dry-run file).
 
 import { get, upload, download, inst, can } from './api.js';
-import { h, heading, replace, errorBox, errorText, fmt, plural, nextId, announce } from './ui.js';
+import { h, heading, replace, errorBox, errorText, fmt, plural, nextId } from './ui.js';
 
 const BASE = '/roster/v1';
 const FINISHED = new Set(['COMPLETED', 'FAILED', 'CANCELED']);
@@ -136,13 +136,12 @@ export function render(main, ctx) {
       summary.focus();
       return;
     }
-    const counts = h('ul', { class: 'counts' },
+    const counts = h('ul', { class: 'result-counts' },
       h('li', { class: 'count-valid' }, `${plural(valid, 'row is', 'rows are')} valid`),
       h('li', { class: invalid ? 'count-invalid' : null }, `${plural(invalid, 'row has', 'rows have')} errors`));
     replace(results, summary, counts);
     if (invalid) results.append(invalidRows(job, mine));
     summary.focus();
-    announce(`${plural(valid, 'row is', 'rows are')} valid, ${plural(invalid, 'row has', 'rows have')} errors`);
     showImport(valid, invalid, mine);
   }
 
@@ -247,7 +246,7 @@ export function render(main, ctx) {
       job.State === 'COMPLETED' ? 'The import is finished'
         : job.State === 'CANCELED' ? 'The import was canceled'
           : 'The import failed');
-    const list = h('ul', { class: 'counts' },
+    const list = h('ul', { class: 'result-counts' },
       h('li', null, `${fmt(c.Created || 0)} created`),
       c.Updated ? h('li', null, `${fmt(c.Updated)} updated`) : null,
       c.Unchanged ? h('li', null, `${fmt(c.Unchanged)} unchanged`) : null,

@@ -5,7 +5,7 @@
 
 import { get, post, inst, can, session } from './api.js';
 import { h, heading, loading, replace, errorBox, errorText, fmtTime, field, nextId, openDialog,
-  setFieldError, clearErrors, announce } from './ui.js';
+  setFieldError, clearErrors } from './ui.js';
 import { userFields, catalogOf, messageInWords } from './user_form.js';
 import { render as renderHistory } from './history.js';
 
@@ -26,9 +26,9 @@ function fullName(u) {
 
 function badges(u) {
   return h('p', { class: 'badges' },
-    u.ExternallyManaged ? h('span', { class: 'badge badge-external' }, 'Managed by identity provider') : null,
-    u.Disabled ? h('span', { class: 'badge badge-disabled' }, 'Disabled') : null,
-    u.PasswordTemporary ? h('span', { class: 'badge badge-temporary' }, 'Temporary password') : null);
+    u.ExternallyManaged ? h('span', { class: 'badge managed' }, 'Managed by identity provider') : null,
+    u.Disabled ? h('span', { class: 'badge disabled' }, 'Disabled') : null,
+    u.PasswordTemporary ? h('span', { class: 'badge temporary' }, 'Temporary password') : null);
 }
 
 /* A titled <dl> of [label, value] (values: text or nodes). */
@@ -99,7 +99,7 @@ export async function render(main, ctx, params) {
   const samlInstance = catalog && catalog.Instance && catalog.Instance.IdentityManagementType === 'SAML';
 
   let historyLoaded = false;
-  const say = (text) => { problem.hidden = true; note.textContent = text; announce(text); };
+  const say = (text) => { problem.hidden = true; note.textContent = text; }; /* note is a status region */
   const fail = (what, err) => {
     note.textContent = '';
     problem.textContent = `${what}: ${messageInWords(err)}`;
@@ -254,7 +254,17 @@ export async function render(main, ctx, params) {
       fail('The user was not deleted', { name: 'ApiError', message: 'the page is out of date; reload it and try again' });
       return;
     }
-    confirmDelete(ctx, { count: 1, userIds: [userId], onDone: () => ctx.navigate('#/users') });
+    /* Deleted: back to the list (or, for someone without it, the start page). Kept and disabled:
+     * the page stays, showing the Disabled badge and Enable. */
+    confirmDelete(ctx, { count: 1, userIds: [userId], onDone: (result) => {
+      if (result && result.action === 'disabled') {
+        user = result.user || { ...user, Disabled: true };
+        draw();
+        say('The user is disabled, not deleted: they cannot sign in and their access keys are refused. Enable undoes it.');
+        return;
+      }
+      ctx.navigate(can('Users.View') ? '#/users' : ctx.home());
+    } });
   }
 
   /* ---- History ---- */
