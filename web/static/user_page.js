@@ -28,7 +28,7 @@ function badges(u) {
   return h('p', { class: 'badges' },
     u.ExternallyManaged ? h('span', { class: 'badge managed' }, 'Managed by identity provider') : null,
     u.Disabled ? h('span', { class: 'badge disabled' }, 'Disabled') : null,
-    u.PasswordTemporary ? h('span', { class: 'badge temporary' }, 'Temporary password') : null);
+    u.PasswordTemporary ? h('span', { class: 'badge temporary' }, 'Must choose a new password') : null);
 }
 
 /* A titled <dl> of [label, value] (values: text or nodes). */
@@ -51,7 +51,7 @@ function details(u) {
       ['Secondary email address', id.SecondaryEmail], ['Mobile', id.Mobile]]),
     detailList('Account', [
       ['Username', u.Username], ['Role', u.Role],
-      ['Status', u.Disabled ? 'Disabled: cannot sign in' : 'Enabled'],
+      ['Sign-in', u.Disabled ? 'Cannot sign in (their access keys are refused too)' : 'Can sign in'],
       ['Created', fmtTime(u.CreatedTime)], ['Last changed', fmtTime(u.LastModifiedTime)]]),
     detailList('Access and routing', [
       ['Security profiles', profiles],
@@ -239,8 +239,8 @@ export async function render(main, ctx, params) {
       return;
     }
     draw();
-    say(disable ? 'The user is disabled: they cannot sign in and their access keys are refused. Enable undoes it.'
-      : 'The user is enabled again.');
+    say(disable ? 'Done: this user can no longer sign in, and their access keys are refused. Enable undoes it.'
+      : 'Done: this user can sign in again.');
     const other = [...actions.querySelectorAll('button')].find((b) => b.textContent === (disable ? 'Enable' : 'Disable'));
     if (other) other.focus();
   }
@@ -260,7 +260,7 @@ export async function render(main, ctx, params) {
       if (result && result.action === 'disabled') {
         user = result.user || { ...user, Disabled: true };
         draw();
-        say('The user is disabled, not deleted: they cannot sign in and their access keys are refused. Enable undoes it.');
+        say('Kept, not deleted: this user can no longer sign in, and their access keys are refused. Enable undoes it.');
         return;
       }
       ctx.navigate(can('Users.View') ? '#/users' : ctx.home());
