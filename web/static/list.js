@@ -6,10 +6,8 @@
 // when the session may. The state (search, filters, sort, page, size) lives in the hash query, so
 // a reload keeps it.
 import * as api from './api.js';
-import { h, replace, heading, fmt, plural, debounce, errorText, announce } from './ui.js';
+import { h, replace, heading, fmt, plural, debounce, errorText, announce, BULK_KEY } from './ui.js';
 import { confirmDelete } from './delete_dialog.js';
-
-export const BULK_KEY = 'roster.bulk';
 
 const COLUMNS = [
   { key: 'Username', label: 'Username' },
@@ -146,6 +144,12 @@ export function render(main, ctx, params) {
 
   drawChips();
   load();
+  /* a batch that just finished may have changed these rows */
+  const onJobs = () => {
+    if (!table.isConnected) { document.removeEventListener('roster:jobs-finished', onJobs); return; }
+    load();
+  };
+  document.addEventListener('roster:jobs-finished', onJobs);
 
   /* ---- filters ---- */
   function toggleFilterForm(open) {
@@ -349,7 +353,7 @@ export function render(main, ctx, params) {
 
   function onEdit() {
     if (selectedCount() === 0) return;
-    sessionStorage.setItem(BULK_KEY, JSON.stringify(selection()));
+    sessionStorage.setItem(BULK_KEY, JSON.stringify({ ...selection(), Back: location.hash }));
     ctx.navigate('#/bulk-edit');
   }
 

@@ -31,7 +31,7 @@ export function render(main, ctx) {
     if (!current.value) { setFieldError(form, 'CurrentPassword', 'Enter your current password'); bad = bad || current; }
     if (!next.value) { setFieldError(form, 'NewPassword', 'Enter a new password'); bad = bad || next; }
     if (next.value && confirm.value !== next.value) {
-      setFieldError(form, 'ConfirmPassword', 'The two new passwords are not the same; type it again');
+      setFieldError(form, 'ConfirmPassword', 'The new passwords do not match; type the same password twice');
       bad = bad || confirm;
     }
     if (bad) { bad.focus(); return; }

@@ -3,6 +3,9 @@
 // error messages in words, modal dialogs (focus moves in, Esc closes, focus comes back), a polite
 // announcer for screen readers, number formatting and debounce.
 
+/* sessionStorage key of the bulk-edit selection: {"UserIds": […]} or {"Filter": {…}}, plus Total. */
+export const BULK_KEY = 'roster.bulk';
+
 let uid = 0;
 /** A fresh id for label/aria wiring: nextId('search') -> 'search-7'. */
 export function nextId(prefix = 'id') {
