@@ -1,16 +1,11 @@
 // history.js — a user's audit events (GET …/console/users/{id}/history): when, who, the
-// operation, and each field's before → after, newest first, paged with "Load more". The user
-// page mounts it in its History section; render(main, ctx, {userId}) fills main.
+// operation (its API name, as `roster audit` prints it), and each field's before → after, newest
+// first, paged with "Load more". The user page mounts it in its History section;
+// render(main, ctx, {userId}) fills main.
 
 import { get, inst } from './api.js';
 import { h, replace, errorText, fmtTime, plural } from './ui.js';
 import { labelOf } from './user_form.js';
-
-/* Operation names as words: 'UpdateUserIdentityInfo' -> 'Update user identity info'. */
-function operationWords(op) {
-  const s = String(op || '').replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2');
-  return s ? s.charAt(0) + s.slice(1).toLowerCase() : 'Change';
-}
 
 /* A before/after value as text: strings as they are, lists joined, objects as key = value. */
 export function valueText(v) {
@@ -31,7 +26,7 @@ function eventItem(ev) {
   const changes = Array.isArray(ev.Changes) ? ev.Changes : [];
   const when = h('time', { datetime: new Date((ev.Time || 0) * 1000).toISOString() }, fmtTime(ev.Time));
   return h('li', { class: 'event' },
-    h('p', { class: 'event-head' }, when, ' · ', h('strong', null, operationWords(ev.Operation)),
+    h('p', { class: 'event-head' }, when, ' · ', h('strong', { class: 'operation' }, ev.Operation || 'Change'),
       ' by ', h('span', { class: 'actor' }, ev.Actor || 'unknown')),
     changes.length
       ? h('ul', { class: 'changes' }, changes.map((c) => h('li', null,
