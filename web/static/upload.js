@@ -15,11 +15,21 @@ const PAGE = 50;
 const sleep = (ms) => new Promise((r) => { setTimeout(r, ms); });
 
 /* Follows job id until it finishes: onJob(job) after every answer; stops (resolving null) once
- * alive() is false (the page was left). Rejects with the ApiError of a failed poll. */
+ * alive() is false (the page was left). A poll that got no answer or a 5xx is tried again (up to
+ * 5 times in a row, the job runs on the server meanwhile); rejects with any other ApiError. */
 async function follow(id, onJob, alive) {
+  let misses = 0;
   for (;;) {
     if (!alive()) return null;
-    const { Job } = await get(inst(`/jobs/${encodeURIComponent(id)}`));
+    let Job;
+    try {
+      ({ Job } = await get(inst(`/jobs/${encodeURIComponent(id)}`)));
+      misses = 0;
+    } catch (err) {
+      if (!(err && (err.status === 0 || err.status >= 500)) || ++misses > 5) throw err;
+      await sleep(POLL_MS * 2 * misses);
+      continue;
+    }
     if (!alive()) return null;
     onJob(Job);
     if (FINISHED.has(Job.State)) return Job;
@@ -258,8 +268,7 @@ export function render(main, ctx) {
     if (job.Atomic && job.State === 'FAILED')
       extra.push(h('p', null, 'Nothing was imported, because a row has errors. Correct the rows in the failure report and upload it again.'));
     if (c.Failed) {
-      const name = `${(job.FileName || 'import').replace(/\.csv$/i, '')}-failures.csv`;
-      extra.push(h('p', null, h('a', { href: `${BASE}${inst(`/jobs/${encodeURIComponent(job.JobId)}/report`)}`, download: name },
+      extra.push(h('p', null, h('a', { href: `${BASE}${inst(`/jobs/${encodeURIComponent(job.JobId)}/report`)}`, download: '' },
         'Download the failure report'), ' — the failed rows with why each failed; correct them and upload the file again.'));
     }
     if (c.Created)
