@@ -317,8 +317,11 @@ export function userFields({ mode, user, catalog, canEditProfiles = true }) {
   function showError(err) {
     const key = fieldKey(err && err.field);
     if (!key) return false;
-    const message = err.name === 'ApiError' ? messageInWords(err) : err.message;
     const name = NAMES[key];
+    let message = err.name === 'ApiError' ? messageInWords(err) : err.message;
+    /* An empty choice in words about the choice (the server speaks of ids and lengths). */
+    if (name === 'RoutingProfileId' && !c.routing.value) message = 'Choose a routing profile';
+    if (name === 'SecurityProfileIds' && !c.profiles.selectedOptions.length) message = 'Choose at least one security profile (up to ten)';
     if (name === 'PhoneConfig.DeskPhoneNumber') { c.desk.checked = true; syncDesk(); }
     if (!setFieldError(node, name, message)) return false;
     const box = node.querySelector(`[data-field="${name}"]`);
