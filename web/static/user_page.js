@@ -127,11 +127,11 @@ export async function render(main, ctx, params) {
     if (writable && can('Users.Edit')) {
       list.push(h('button', { type: 'button', class: 'primary', onclick: startEdit }, 'Edit'));
       if (!samlInstance) list.push(h('button', { type: 'button', onclick: resetPassword }, 'Reset password'));
-      list.push(user.Disabled
-        ? h('button', { type: 'button', onclick: () => setDisabled(false) }, 'Enable')
-        : h('button', { type: 'button', onclick: () => setDisabled(true) }, 'Disable'));
+      /* Nobody disables or deletes themselves from here: it would end their own session. */
+      if (user.Disabled) list.push(h('button', { type: 'button', onclick: () => setDisabled(false) }, 'Enable'));
+      else if (!own) list.push(h('button', { type: 'button', onclick: () => setDisabled(true) }, 'Disable'));
     }
-    if (writable && can('Users.Delete'))
+    if (writable && !own && can('Users.Delete'))
       list.push(h('button', { type: 'button', class: 'danger', onclick: remove }, 'Delete'));
     if (can('Users.View'))
       list.push(h('button', { type: 'button', 'aria-expanded': historySection.hidden ? 'false' : 'true',
