@@ -9,6 +9,8 @@ const BASE = '/roster/v1';
 let current = null;
 /* Called once per 401 met while signed in (set by app.js). */
 let sessionEnded = null;
+/* Called when the server says the password must be changed first (set by app.js). */
+let passwordRequired = null;
 
 /** An error answer of the server, or no answer at all (status 0). */
 export class ApiError extends Error {
@@ -36,6 +38,11 @@ export function setSession(s) {
 /** Sets the function called when a call made while signed in answers 401. */
 export function onSessionEnded(fn) {
   sessionEnded = fn;
+}
+
+/** Sets the function called when a call answers 403 "Choose a new password first". */
+export function onPasswordRequired(fn) {
+  passwordRequired = fn;
 }
 
 /** path under the session's instance: inst('/jobs') -> '/instances/{InstanceId}/jobs'. */
@@ -109,6 +116,8 @@ async function request(method, path, opts = {}) {
     if (res.status === 401 && signedIn && current !== null) {
       current = null;
       if (sessionEnded) sessionEnded(err);
+    } else if (res.status === 403 && signedIn && /^Choose a new password first/.test(err.message) && passwordRequired) {
+      passwordRequired(err);
     }
     throw err;
   }

@@ -11,6 +11,7 @@ const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 const who = document.getElementById('who');
 const bannerHost = document.getElementById('banner');
+const problem = document.getElementById('problem');
 
 const AFTER_KEY = 'roster.after';
 const ENDED = 'Your session ended; sign in again';
@@ -28,6 +29,7 @@ const ROUTES = [
 ];
 
 let banner = null;
+let lastActivity = Date.now(); /* the last key or pointer press: polling alone must not keep a session alive */
 let notice = '';           // a message for the sign-in screen (the session ended, signed out)
 let renderSeq = 0;         // the current render; an older one finding itself stale stops
 
@@ -51,6 +53,13 @@ const ctx = {
   takeNotice() { const n = notice; notice = ''; return n; },
   /** Reloads the catalog (after a change of role profiles). */
   async reloadCatalog() { ctx.catalog = await api.get(api.inst('/console')); return ctx.catalog; },
+  /** True when the person has done nothing for the session's idle timeout: the banner stops
+   * polling, so the server's idle timeout ends the session as if the tab were closed. */
+  isIdle() {
+    const s = ctx.session;
+    const idle = s && Number(s.IdleTimeoutSeconds) > 0 ? Number(s.IdleTimeoutSeconds) * 1000 : 30 * 60 * 1000;
+    return Date.now() - lastActivity > idle - 5000;
+  },
   /** The landing route of the signed-in user. */
   home,
   can: api.can,
@@ -122,14 +131,16 @@ async function signedIn(s) {
   api.setSession(s);
   ctx.session = s;
   ctx.catalog = null;
+  replace(problem);
   if (!s.PasswordChangeRequired) {
     try {
       ctx.catalog = await api.get(api.inst('/console'));
     } catch (err) {
       if (!api.session()) return; /* a 401: the handler went to sign-in */
-      showFatal(`The console could not load this instance's profiles and groups: ${errorText(err)}`);
-      drawHeader();
-      return;
+      /* the screens still work, without the lists of profiles and groups */
+      ctx.catalog = { RoutingProfiles: [], SecurityProfiles: [], HierarchyGroups: [], RoleProfiles: {}, Unavailable: true };
+      replace(problem, h('p', { class: 'form-error', role: 'alert' },
+        `The instance's profiles and groups could not be loaded (${errorText(err)}): filters and forms lack them. Reload the page to try again.`));
     }
   }
   drawHeader();
@@ -147,6 +158,7 @@ function signedOut(message) {
   if (banner) banner.stop();
   banner = null;
   replace(bannerHost);
+  replace(problem);
   drawHeader();
   notice = message || '';
   navigate('#/sign-in');
@@ -231,8 +243,23 @@ function focusHeading() {
   }
 }
 
+function activity() {
+  const wasIdle = ctx.isIdle();
+  lastActivity = Date.now();
+  if (wasIdle && banner) banner.refresh(); /* a 401 here says the session ended */
+}
+
 async function start() {
   api.onSessionEnded(() => signedOut(ENDED));
+  api.onPasswordRequired(() => {
+    if (!ctx.session || ctx.session.PasswordChangeRequired) return;
+    ctx.session = { ...ctx.session, PasswordChangeRequired: true };
+    api.setSession(ctx.session);
+    startBanner();
+    drawHeader();
+    navigate('#/password');
+  });
+  for (const ev of ['keydown', 'pointerdown', 'wheel']) document.addEventListener(ev, activity, { passive: true, capture: true });
   document.querySelector('.skip-link').addEventListener('click', (ev) => {
     ev.preventDefault();
     focusHeading();

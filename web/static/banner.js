@@ -24,10 +24,11 @@ function countsOf(j) {
   const c = j.Counts || {};
   const total = Number(j.Total ?? c.Total) || 0;
   const failed = Number(c.Failed) || 0;
-  const pending = c.Pending !== undefined ? Number(c.Pending) || 0 : null;
-  const done = pending !== null ? Math.max(0, total - pending)
-    : (Number(c.Succeeded) || 0) + failed + (Number(c.Canceled) || 0);
-  return { total, failed, done: Math.min(done, total) };
+  const canceled = Number(c.Canceled) || 0;
+  const done = c.Pending !== undefined
+    ? Math.max(0, total - (Number(c.Pending) || 0) - canceled)
+    : (Number(c.Succeeded) || 0) + failed;
+  return { total, failed, canceled, done: Math.min(done, total) };
 }
 
 /**
@@ -47,11 +48,13 @@ export function mountBanner(host, ctx) {
   let stopped = false;
   let inFlight = false;
   let again = false;
+  let drawn = false; /* the first answer was drawn: jobs new after it are news */
 
   async function poll() {
     clearTimeout(timer);
     if (stopped) return;
     if (inFlight) { again = true; return; }
+    if (ctx.isIdle && ctx.isIdle()) { timer = setTimeout(poll, SLOW_MS); return; }
     inFlight = true;
     let jobs = null;
     try {
@@ -79,7 +82,11 @@ export function mountBanner(host, ctx) {
       if (!j || typeof j.JobId !== 'string') return;
       seen.add(j.JobId);
       let v = shown.get(j.JobId);
-      if (!v) { v = makeView(j.JobId); shown.set(j.JobId, v); }
+      if (!v) {
+        v = makeView(j.JobId);
+        shown.set(j.JobId, v);
+        if (drawn && !running(j)) finishedNow = true; /* it ran and ended between two polls */
+      }
       update(v, j);
       if (list.children[i] !== v.li) list.insertBefore(v.li, list.children[i] || null);
       if (running(j)) wasRunning.add(j.JobId);
@@ -88,6 +95,7 @@ export function mountBanner(host, ctx) {
     for (const [id, v] of shown) {
       if (!seen.has(id)) { v.li.remove(); shown.delete(id); wasRunning.delete(id); }
     }
+    drawn = true;
     section.classList.toggle('none', shown.size === 0 && problem.hidden);
     if (finishedNow) document.dispatchEvent(new CustomEvent('roster:jobs-finished'));
   }
@@ -121,14 +129,14 @@ export function mountBanner(host, ctx) {
 
   function update(v, j) {
     v.job = j;
-    const { total, failed, done } = countsOf(j);
+    const { total, failed, canceled, done } = countsOf(j);
     const desc = j.Description || `${KIND_WORDS[j.Kind] || 'Batch'}${j.FileName ? ` of ${j.FileName}` : ''}`;
     setText(v.desc, j.DryRun ? `${desc} (check only)` : desc);
     setText(v.state, STATE_WORDS[j.State] || j.State || '');
     v.state.className = `job-state state-${j.State || ''}`;
     v.bar.max = Math.max(total, 1);
     v.bar.value = total ? done : (running(j) ? 0 : 1);
-    setText(v.counter, `${fmt(done)} of ${fmt(total)}`);
+    setText(v.counter, `${fmt(done)} of ${fmt(total)}${canceled ? `, ${fmt(canceled)} canceled` : ''}`);
     const failText = failed > 0 ? `${plural(failed, 'user')} failed` : '';
     setText(v.failed, j.State === 'FAILED' && j.FailureReason ? `${failText}${failText ? '; ' : ''}${j.FailureReason}` : failText);
     v.failed.hidden = !v.failed.textContent;

@@ -48,7 +48,8 @@ export function render(main, ctx) {
   /* ---- one section: its apply box and its fields ---- */
   function part(title, name, body, read, applyLabel) {
     const apply = h('input', { type: 'checkbox', id: nextId('apply') });
-    const sec = h('section', { class: 'part', 'aria-label': title },
+    /* no accessible name of its own: it would compete with its field's label */
+    const sec = h('div', { class: 'part' },
       h('div', { class: 'apply field field-check' }, apply, h('label', { for: apply.id }, applyLabel || `Change ${title.toLowerCase()}`)),
       h('div', { class: 'part-body', dataset: { field: name } }, body,
         h('p', { class: 'field-error', hidden: true })));

@@ -17,7 +17,7 @@ export function confirmDelete(ctx, { count, userIds, filter, onDone } = {}) {
   const n = ids ? ids.length : Number(count) || 0;
   const one = ids !== null && ids.length === 1;
   const users = plural(n, 'user');
-  return openDialog(one ? 'Delete this user?' : `Delete ${users}?`, (dlg, close) => {
+  return openDialog(`Delete ${users}?`, (dlg, close) => {
     const keep = h('input', { type: 'checkbox', id: 'delete-keep' });
     const hint = h('p', { class: 'hint', id: 'delete-keep-hint' },
       'They are disabled instead: they cannot sign in and their access keys are refused; everything else is kept. ' +
@@ -26,12 +26,10 @@ export function confirmDelete(ctx, { count, userIds, filter, onDone } = {}) {
     const box = errorBox();
     const del = h('button', { type: 'button', class: 'danger' }, 'Delete');
     const cancel = h('button', { type: 'button', onclick: () => close(null) }, 'Cancel');
-    const text = h('p', { id: 'delete-text' },
-      `You are about to delete ${one ? 'this user' : users}. Deletion cannot be undone.`);
+    const warning = `You are about to delete ${users}. Deletion cannot be undone.`;
+    const text = h('p', { id: 'delete-text' }, warning);
     keep.addEventListener('change', () => {
-      text.textContent = keep.checked
-        ? `${one ? 'This user' : users[0].toUpperCase() + users.slice(1)} will be disabled, not deleted.`
-        : `You are about to delete ${one ? 'this user' : users}. Deletion cannot be undone.`;
+      text.textContent = keep.checked ? `${users} will be disabled, not deleted: they can be enabled again.` : warning;
     });
     del.addEventListener('click', async () => {
       del.disabled = true;

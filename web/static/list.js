@@ -143,6 +143,7 @@ export function render(main, ctx, params) {
     filterBox, chips, counts, selectBar, errorLine, wrap, pager);
 
   drawChips();
+  drawCounts();
   load();
   /* a batch that just finished may have changed these rows */
   const onJobs = () => {

@@ -181,7 +181,7 @@ export function showError(root, box, err) {
   if (err && err.field && setFieldError(root, err.field, text)) {
     const input = findField(root, err.field).querySelector('input, select, textarea');
     if (input) input.focus();
-    if (box) { box.textContent = 'Correct the field marked below and try again.'; box.hidden = false; }
+    if (box) { box.textContent = 'Correct the marked field and try again.'; box.hidden = false; }
     return text;
   }
   if (box) { box.textContent = text; box.hidden = false; }
