@@ -78,10 +78,10 @@ export function messageInWords(err) {
   return text.split(err.field).join(label);
 }
 
-/** The instance's catalog (ctx.catalog when the shell loaded it; else fetched once and kept
- * there). Rejects with the ApiError. */
+/** The instance's catalog (ctx.catalog when the shell loaded it; else, or when the shell's load
+ * failed (Unavailable), fetched now and kept there). Rejects with the ApiError. */
 export async function catalogOf(ctx) {
-  if (!ctx.catalog) ctx.catalog = await get(inst('/console'));
+  if (!ctx.catalog || ctx.catalog.Unavailable) ctx.catalog = await get(inst('/console'));
   return ctx.catalog;
 }
 
