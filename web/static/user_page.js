@@ -94,7 +94,7 @@ export async function render(main, ctx, params) {
   const problem = errorBox();
   const body = h('div', { class: 'user-body' });
   const actions = h('div', { class: 'actions user-actions', role: 'group', 'aria-label': 'User actions' });
-  const historySection = h('section', { class: 'history-section', 'aria-labelledby': 'history-title', hidden: true },
+  const historySection = h('section', { class: 'history-section', id: 'user-history', 'aria-labelledby': 'history-title', hidden: true },
     h('h2', { id: 'history-title', tabindex: '-1' }, 'History'), h('div', { class: 'history-body' }));
   const samlInstance = catalog && catalog.Instance && catalog.Instance.IdentityManagementType === 'SAML';
 
@@ -135,7 +135,7 @@ export async function render(main, ctx, params) {
       list.push(h('button', { type: 'button', class: 'danger', onclick: remove }, 'Delete'));
     if (can('Users.View'))
       list.push(h('button', { type: 'button', 'aria-expanded': historySection.hidden ? 'false' : 'true',
-        'aria-controls': 'history-title', onclick: toggleHistory }, 'History'));
+        'aria-controls': 'user-history', onclick: toggleHistory }, 'History'));
     if (own && !samlInstance) list.push(h('a', { href: '#/password', class: 'button' }, 'Change your password'));
     replace(actions, list);
     actions.hidden = list.length === 0;
