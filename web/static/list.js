@@ -114,11 +114,14 @@ export function render(main, ctx, params) {
   const headRow = h('tr', null,
     selectable ? h('th', { class: 'check', scope: 'col' }, pageBox) : null,
     COLUMNS.map((c) => {
-      const th = h('th', { scope: 'col', 'aria-sort': st.sort === c.key ? (st.order === 'asc' ? 'ascending' : 'descending') : 'none' },
-        h('button', { type: 'button', class: 'sort', onclick: () => sortBy(c.key) }, c.label));
+      /* the arrow is text hidden from the accessible name (CSS content would join it): aria-sort says it */
+      const th = h('th', { scope: 'col' },
+        h('button', { type: 'button', class: 'sort', onclick: () => sortBy(c.key) }, c.label,
+          h('span', { class: 'sort-icon', 'aria-hidden': 'true' })));
       th.dataset.key = c.key;
       return th;
     }));
+  markSort();
   const tbody = h('tbody');
   const table = h('table', { class: 'users' }, h('caption', { class: 'visually-hidden' }, 'Users'), h('thead', null, headRow), tbody);
   const wrap = h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Users table' }, table);
@@ -219,10 +222,16 @@ export function render(main, ctx, params) {
     if (st.sort === key) st.order = st.order === 'asc' ? 'desc' : 'asc';
     else { st.sort = key; st.order = 'asc'; }
     st.page = 1;
-    headRow.querySelectorAll('th[data-key]').forEach((th) => {
-      th.setAttribute('aria-sort', th.dataset.key === st.sort ? (st.order === 'asc' ? 'ascending' : 'descending') : 'none');
-    });
+    markSort();
     load();
+  }
+
+  function markSort() {
+    headRow.querySelectorAll('th[data-key]').forEach((th) => {
+      const sort = th.dataset.key === st.sort ? (st.order === 'asc' ? 'ascending' : 'descending') : 'none';
+      th.setAttribute('aria-sort', sort);
+      th.querySelector('.sort-icon').textContent = sort === 'ascending' ? ' ▲' : sort === 'descending' ? ' ▼' : ' ↕';
+    });
   }
 
   /* ---- loading a page ---- */
