@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 
 export const facts = JSON.parse(fs.readFileSync(process.env.ROSTER_UI_FACTS, 'utf8'));
@@ -279,9 +280,9 @@ export async function openList(page) {
   await visible(page.getByLabel('Search users'), 'the Search users box');
 }
 
-/** The data rows of the user table (those with a row checkbox "Select USERNAME", or any non-header row). */
+/** The data rows of the user table: the rows with a cell holding a link (the username). */
 export function dataRows(page) {
-  return page.getByRole('table').getByRole('row').filter({ has: page.getByRole('cell') });
+  return page.getByRole('table').getByRole('row').filter({ has: page.getByRole('cell').getByRole('link') });
 }
 
 /** The usernames shown in the table, in order (each row's first link). */
@@ -322,6 +323,15 @@ export async function openUser(page, login) {
   await until(() => page.url().includes(`#/users/${user(login).id}`), `the page of ${login}`);
 }
 
+/** Adds a filter of the list: `Add filter`, then its kind (Routing profile, Security profile, Agent
+ * hierarchy) and value, then the form's apply button. */
+export async function addFilter(page, kind, value) {
+  await page.getByRole('button', { name: 'Add filter', exact: true }).click();
+  await page.getByLabel('Filter by').selectOption({ label: kind });
+  await page.getByLabel(kind, { exact: true }).selectOption({ label: value });
+  await page.getByRole('button', { name: /^Apply/ }).click();
+}
+
 /** The banner, and one batch in it (an element of the banner holding `text`). */
 export function banner(page) {
   return page.getByRole('region', { name: 'Batches' });
@@ -352,4 +362,12 @@ export async function download(page, locator) {
   const [dl] = await Promise.all([page.waitForEvent('download', { timeout: WAIT }), locator.click()]);
   const file = await dl.path();
   return { name: dl.suggestedFilename(), text: fs.readFileSync(file, 'utf8') };
+}
+
+/** Runs one SQL statement on the store (the tests' way to set a flag no API sets), with python3's sqlite3. */
+export function sql(statement, ...params) {
+  execFileSync('python3', ['-c', `import sqlite3, sys, json
+con = sqlite3.connect(sys.argv[1], timeout=30)
+con.execute(sys.argv[2], json.loads(sys.argv[3]))
+con.commit()`, facts.db, statement, JSON.stringify(params)], { stdio: 'inherit', timeout: 60000 });
 }
