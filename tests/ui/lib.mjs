@@ -285,13 +285,15 @@ export function dataRows(page) {
   return page.getByRole('table').getByRole('row').filter({ has: page.getByRole('cell').getByRole('link') });
 }
 
-/** The usernames shown in the table, in order (each row's first link). */
+/** The usernames shown in the table, in order (each row's link), read in one go (the table may be
+ * redrawn at any time). */
 export async function shownUsernames(page) {
-  const rows = dataRows(page);
-  const n = await rows.count();
-  const out = [];
-  for (let i = 0; i < n; i++) out.push((await rows.nth(i).getByRole('link').first().textContent()).trim());
-  return out;
+  return (await dataRows(page).getByRole('link').allTextContents()).map((t) => t.trim());
+}
+
+/** The text of every data row, read in one go. */
+export async function rowTexts(page) {
+  return dataRows(page).allTextContents();
 }
 
 /** Types into the search box and waits until the table shows `expect` rows (when given). */

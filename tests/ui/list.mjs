@@ -2,7 +2,7 @@
 // page, the search box (case ignored), Add filter (routing profile; a hierarchy group with its
 // children), sorting by a column header both ways, the state kept over a reload, Select all on
 // this page then Select all N users that match.
-import { Flow, facts, ok, eq, visible, until, signIn, dataRows, shownUsernames, expectUsernames, search, addFilter } from './lib.mjs';
+import { Flow, facts, ok, eq, visible, until, signIn, dataRows, shownUsernames, rowTexts, expectUsernames, search, addFilter } from './lib.mjs';
 
 new Flow('list').run(async (flow) => {
   const page = await flow.page();
@@ -13,6 +13,7 @@ new Flow('list').run(async (flow) => {
     return m && (Number(m[1]) - 1000) % 4 === 0 ? 'Sales Routing' : 'Basic Routing Profile';
   };
   const total = facts.total;
+  const checks = () => dataRows(page).getByRole('checkbox').evaluateAll((bs) => bs.map((b) => b.checked));
   const count = (n) => page.getByText(`${n.toLocaleString('en-US')} ${n === 1 ? 'user' : 'users'}`, { exact: true });
 
   await flow.step(`admin sees the first 25 of ${total} users, by username`, async () => {
@@ -66,8 +67,7 @@ new Flow('list').run(async (flow) => {
     await addFilter(page, 'Routing profile', 'Sales Routing');
     await visible(count(sales.length), `the count "${sales.length} users"`);
     await expectUsernames(page, sales.map((u) => u.login).sort().slice(0, 25), 'the first page of Sales Routing users');
-    const rows = dataRows(page);
-    for (let i = 0; i < 25; i++) ok((await rows.nth(i).textContent()).includes('Sales Routing'), `row ${i} shows Sales Routing`);
+    (await rowTexts(page)).forEach((t, i) => ok(t.includes('Sales Routing'), `row ${i} shows Sales Routing`));
     await visible(page.getByRole('button', { name: /^Remove filter Routing profile: Sales Routing/ }), 'the chip\'s remove button');
     await flow.shot(page, 'list-filtered');
   });
@@ -96,15 +96,13 @@ new Flow('list').run(async (flow) => {
   await flow.step(`Select all on this page (25 selected), then Select all ${sales.length} users that match`, async () => {
     await page.getByRole('checkbox', { name: 'Select all on this page' }).check();
     await visible(page.getByText('25 selected', { exact: true }), '"25 selected"');
-    const rows = dataRows(page);
-    for (let i = 0; i < 25; i++) ok(await rows.nth(i).getByRole('checkbox').isChecked(), `row ${i} checked`);
+    eq(await checks(), Array(25).fill(true), 'the rows\' checkboxes');
     const all = page.getByRole('button', { name: `Select all ${sales.length} users that match`, exact: true });
     await all.click();
     await visible(page.getByText(`${sales.length} selected`, { exact: true }), `"${sales.length} selected"`);
     await page.getByRole('button', { name: 'Next page', exact: true }).click();
     await until(async () => (await shownUsernames(page)).length === sales.length - 25, 'the second page');
-    const more = dataRows(page);
-    for (let i = 0; i < sales.length - 25; i++) ok(await more.nth(i).getByRole('checkbox').isChecked(), `row ${i} of page 2 checked`);
+    eq(await checks(), Array(sales.length - 25).fill(true), 'the rows\' checkboxes on page 2');
     await flow.shot(page, 'list-all-selected');
   });
 
@@ -117,7 +115,6 @@ new Flow('list').run(async (flow) => {
     await visible(count(americas.length), `the count "${americas.length} users"`);
     await page.getByRole('columnheader', { name: 'Username', exact: true }).getByRole('button').click();
     await expectUsernames(page, americas.slice(0, 25), 'Americas users by username');
-    const rows = dataRows(page);
-    ok((await rows.nth(1).textContent()).includes('Americas / Sales'), 'a child group\'s user shows the path "Americas / Sales"');
+    ok((await rowTexts(page))[1].includes('Americas / Sales'), 'a child group\'s user shows the path "Americas / Sales"');
   });
 });

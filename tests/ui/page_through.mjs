@@ -1,7 +1,7 @@
 // page_through.mjs — bulk edit of 3 selected users: Next user / Previous user page through them
 // to change each one's contact details; what was typed is kept when coming back; Save submits
 // the changes as one batch.
-import { Flow, facts, ok, eq, visible, until, signIn, search, expectUsernames, banner, dataRows } from './lib.mjs';
+import { Flow, facts, ok, eq, visible, until, signIn, search, expectUsernames, banner, rowTexts } from './lib.mjs';
 
 new Flow('page_through').run(async (flow) => {
   const page = await flow.page();
@@ -52,9 +52,8 @@ new Flow('page_through').run(async (flow) => {
     eq(await item.getByText(/failed/).count(), 0, 'failures in the batch');
     await search(page, 'pt');
     await until(async () => {
-      const rows = dataRows(page);
-      const t = [await rows.nth(0).textContent(), await rows.nth(1).textContent(), await rows.nth(2).textContent()];
-      return t[0].includes('Paulina') && t[1].includes('Thru') && t[2].includes('Pia') && t[2].includes('Through');
+      const t = await rowTexts(page);
+      return t.length === 3 && t[0].includes('Paulina') && t[1].includes('Thru') && t[2].includes('Pia') && t[2].includes('Through');
     }, 'the new names in the list');
     eq(await banner(page).getByRole('listitem').count(), before + 1, 'batches: one for the whole edit');
   });
