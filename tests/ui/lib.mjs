@@ -276,7 +276,7 @@ export async function finished(page, jobId, timeout = 60000) {
 
 /** The list screen: navigates with the `User management` link and waits for the search box. */
 export async function openList(page) {
-  await page.getByRole('link', { name: 'User management' }).click();
+  await page.getByRole('link', { name: 'User management', exact: true }).click();
   await visible(page.getByLabel('Search users'), 'the Search users box');
 }
 
@@ -343,12 +343,12 @@ export function batch(page, text) {
   return banner(page).getByRole('listitem').filter({ hasText: text });
 }
 
-/** The text of an element whose id is in the input's aria-describedby, or its nearest container's. */
+/** The text of the elements the input's aria-describedby names (its hint and error), or else of its
+ * nearest container. */
 export async function fieldMessage(locator) {
   return locator.evaluate((el) => {
     const ids = (el.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
-    const described = ids.map((i) => document.getElementById(i)?.textContent || '').join(' ').trim();
-    if (described) return described;
+    if (ids.length) return ids.map((i) => document.getElementById(i)?.textContent || '').join(' ').trim();
     let c = el.parentElement;
     for (let i = 0; i < 3 && c; i++, c = c.parentElement) {
       const label = el.labels && el.labels[0] ? el.labels[0].textContent : '';

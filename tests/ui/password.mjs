@@ -31,7 +31,7 @@ new Flow('password').run(async (flow) => {
     await visible(page.getByLabel('New password', { exact: true }), 'New password');
     await visible(page.getByLabel('Confirm new password', { exact: true }), 'Confirm new password');
     await visible(page.getByRole('button', { name: 'Change password', exact: true }), 'the Change password button');
-    await absent(page.getByRole('link', { name: 'User management' }), 'the User management link before the change');
+    await absent(page.getByRole('link', { name: 'User management', exact: true }), 'the User management link before the change');
     await flow.shot(page, 'forced-password-change');
     // Nothing else answers until the password is changed, whatever the route.
     await page.goto(base + `/#/users/${id}`);

@@ -68,7 +68,7 @@ new Flow('signin').run(async (flow) => {
   await flow.step('admin signs in and sees User management', async () => {
     await signIn(page, facts.admin.username, facts.admin.password);
     await visible(page.getByLabel('Search users'), 'the user list (Search users)');
-    await visible(page.getByRole('link', { name: 'User management' }), 'the User management link');
+    await visible(page.getByRole('link', { name: 'User management', exact: true }), 'the User management link');
     await visible(page.getByText(facts.admin.username, { exact: true }), 'the signed-in username in the header');
     await absent_locked(page);
   });
