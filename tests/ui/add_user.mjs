@@ -1,7 +1,7 @@
 // add_user.mjs — Add new users > Create and set up a new user: the password policy shown, Role
 // pre-selecting its security profiles, a field error from the server shown beside its field (focus
 // on it), then the review step and Save; the new user's password is temporary by default.
-import { Flow, facts, ok, eq, visible, until, signIn, api, inst, fieldMessage } from './lib.mjs';
+import { main, Flow, facts, ok, eq, visible, until, signIn, api, inst, fieldMessage } from './lib.mjs';
 
 const selected = (loc) => loc.evaluate((s) => [...s.selectedOptions].map((o) => o.textContent.trim()));
 
@@ -10,7 +10,7 @@ new Flow('add_user').run(async (flow) => {
 
   await flow.step('Add new users > Create and set up a new user > Next opens the form', async () => {
     await signIn(page, facts.admin.username, facts.admin.password);
-    await page.getByRole('button', { name: 'Add new users', exact: true }).click();
+    await main(page).getByRole('button', { name: 'Add new users', exact: true }).click();
     await page.getByLabel('Create and set up a new user').check();
     await page.getByRole('button', { name: 'Next', exact: true }).click();
     await visible(page.getByLabel('First name', { exact: true }), 'the First name field');
@@ -50,7 +50,7 @@ new Flow('add_user').run(async (flow) => {
   await flow.step('with the field corrected, Next shows the review of every value', async () => {
     await page.getByLabel('Mobile', { exact: true }).fill('+15550100123');
     await page.getByRole('button', { name: 'Next', exact: true }).click();
-    await visible(page.getByRole('button', { name: 'Save', exact: true }), 'the review\'s Save');
+    await visible(main(page).getByRole('button', { name: 'Save', exact: true }), 'the review\'s Save');
     for (const v of ['nina.new', 'Nina', 'Newcomer', 'nina@example.com', '+15550100123', 'Sales Routing', 'Americas / Sales', 'Agent'])
       await visible(page.getByRole('definition').filter({ hasText: v }), `"${v}" in the review`);
     eq((await api(page, 'GET', inst('/console/users?Search=nina.new'))).json?.Total, 0, 'users created before Save');
@@ -59,7 +59,7 @@ new Flow('add_user').run(async (flow) => {
 
   let id;
   await flow.step('Save creates the user and opens their page; their password is temporary', async () => {
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await main(page).getByRole('button', { name: 'Save', exact: true }).click();
     await until(() => /#\/users\/[0-9a-f-]{36}/.test(page.url()), 'the new user\'s page');
     id = /#\/users\/([0-9a-f-]{36})/.exec(page.url())[1];
     await visible(page.getByText('nina.new', { exact: true }), 'the username on their page');

@@ -4,7 +4,7 @@
 // no longer managed) finishes the job; Dismiss removes it; Cancel stops a batch waiting behind a
 // long import.
 import fs from 'node:fs';
-import { Flow, facts, ok, eq, visible, gone, until, signIn, search, expectUsernames, dataRows, banner, batch, download,
+import { main, Flow, facts, ok, eq, visible, gone, until, signIn, search, expectUsernames, dataRows, banner, batch, download,
   api, inst, sql, user, openList } from './lib.mjs';
 
 new Flow('bulk_edit').run(async (flow) => {
@@ -19,7 +19,7 @@ new Flow('bulk_edit').run(async (flow) => {
     await visible(rowOf('bulkext').getByText('Managed by identity provider'), 'the badge of bulkext');
     await page.getByRole('checkbox', { name: 'Select all on this page' }).check();
     await visible(page.getByText('6 selected', { exact: true }), '"6 selected"');
-    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    await main(page).getByRole('button', { name: 'Edit', exact: true }).click();
     await visible(page.getByText('Editing 6 users'), '"Editing 6 users"');
   });
 
@@ -27,7 +27,7 @@ new Flow('bulk_edit').run(async (flow) => {
     await page.getByLabel('Routing profile', { exact: true }).selectOption({ label: 'Sales Routing' });
     ok(await page.getByLabel('Change routing profile').isChecked(), 'choosing a routing profile ticks its Change box');
     await flow.shot(page, 'bulk-edit');
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await main(page).getByRole('button', { name: 'Save', exact: true }).click();
     await visible(page.getByLabel('Search users'), 'the list after Save');
   });
 
@@ -91,9 +91,9 @@ new Flow('bulk_edit').run(async (flow) => {
     await search(page, 'cancel');
     await expectUsernames(page, ['cancel1', 'cancel2', 'cancel3'], 'the cancel users');
     await page.getByRole('checkbox', { name: 'Select all on this page' }).check();
-    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    await main(page).getByRole('button', { name: 'Edit', exact: true }).click();
     await page.getByLabel('After contact work (ACW) timeout', { exact: true }).fill('99');
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await main(page).getByRole('button', { name: 'Save', exact: true }).click();
     const waiting = batch(page, 'Bulk edit of 3 users');
     await visible(waiting.getByRole('button', { name: 'Cancel', exact: true }), 'Cancel on the waiting batch');
     await waiting.getByRole('button', { name: 'Cancel', exact: true }).click();

@@ -1,7 +1,7 @@
 // delete.mjs — Delete from a user's page with Keep their account (the user is disabled: the badge,
 // they cannot sign in; Enable undoes it), Delete without it (the user is gone), and Delete of a
 // selection from the list (a batch in the banner).
-import { Flow, facts, ok, eq, visible, gone, until, signIn, submitSignIn, search, expectUsernames, openUser, openList,
+import { main, Flow, facts, ok, eq, visible, gone, until, signIn, submitSignIn, search, expectUsernames, openUser, openList,
   batch, dataRows, api, inst, user } from './lib.mjs';
 
 new Flow('delete').run(async (flow) => {
@@ -11,7 +11,7 @@ new Flow('delete').run(async (flow) => {
   await flow.step('Delete on delkeep\'s page opens a confirmation that says 1 user and that it cannot be undone', async () => {
     await signIn(page, facts.admin.username, facts.admin.password);
     await openUser(page, 'delkeep');
-    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await main(page).getByRole('button', { name: 'Delete', exact: true }).click();
     await visible(dialog, 'the delete dialog');
     await visible(dialog.getByText(/\b1 user\b/), 'the count in the dialog');
     await visible(dialog.getByText(/cannot be undone/), '"cannot be undone"');
@@ -39,15 +39,15 @@ new Flow('delete').run(async (flow) => {
     await page.getByRole('link', { name: 'delkeep', exact: true }).click();
     await visible(page.getByText('Disabled', { exact: true }), 'the Disabled badge on the page');
     await flow.shot(page, 'user-page-disabled');
-    await page.getByRole('button', { name: 'Enable', exact: true }).click();
-    await visible(page.getByRole('button', { name: 'Disable', exact: true }), 'Disable instead of Enable');
+    await main(page).getByRole('button', { name: 'Enable', exact: true }).click();
+    await visible(main(page).getByRole('button', { name: 'Disable', exact: true }), 'Disable instead of Enable');
     await gone(page.getByText('Disabled', { exact: true }), 'the Disabled badge');
     eq((await api(page, 'GET', inst(`/console/users/${user('delkeep').id}`))).json.User.Disabled, false, 'delkeep enabled');
   });
 
   await flow.step('Delete without Keep their account: the user is gone', async () => {
     await openUser(page, 'delgone');
-    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await main(page).getByRole('button', { name: 'Delete', exact: true }).click();
     await visible(dialog, 'the delete dialog');
     await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
     await gone(dialog, 'the dialog');
@@ -60,7 +60,7 @@ new Flow('delete').run(async (flow) => {
     await search(page, 'delsel');
     await expectUsernames(page, ['delsel1', 'delsel2'], 'the delsel users');
     await page.getByRole('checkbox', { name: 'Select all on this page' }).check();
-    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await main(page).getByRole('button', { name: 'Delete', exact: true }).click();
     await visible(dialog.getByText(/\b2 users\b/), 'the count in the dialog');
     await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
     await gone(dialog, 'the dialog');

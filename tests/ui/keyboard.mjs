@@ -1,7 +1,7 @@
 // keyboard.mjs — adding a user with the keyboard alone (Tab, Shift+Tab, Enter, Space, arrows and
 // typing; no mouse): sign in, Add new users, Create and set up a new user, Next, the form, Next,
 // the review, Save.
-import { Flow, facts, ok, eq, visible, until, tabTo, focusedName, api, inst } from './lib.mjs';
+import { main, Flow, facts, ok, eq, visible, until, tabTo, focusedName, api, inst } from './lib.mjs';
 
 new Flow('keyboard').run(async (flow) => {
   const page = await flow.page();
@@ -51,7 +51,7 @@ new Flow('keyboard').run(async (flow) => {
       'Basic Routing Profile', 'Routing profile');
     await tabTo(page, /^Next$/, 'Next');
     await page.keyboard.press('Enter');
-    await visible(page.getByRole('button', { name: 'Save', exact: true }), 'the review');
+    await visible(main(page).getByRole('button', { name: 'Save', exact: true }), 'the review');
   });
 
   await flow.step('Tab to Save, Enter: the user is created and their page opens', async () => {

@@ -203,6 +203,9 @@ export function user(name) {
   return u;
 }
 
+/** The screen's own content (not the header or the Batches banner, which has an Edit of its own). */
+export const main = (page) => page.getByRole('main');
+
 /** The sign-in form's controls. */
 export function signInForm(page) {
   return {

@@ -1,7 +1,7 @@
 // page_through.mjs — bulk edit of 3 selected users: Next user / Previous user page through them
 // to change each one's contact details; what was typed is kept when coming back; Save submits
 // the changes as one batch.
-import { Flow, facts, ok, eq, visible, until, signIn, search, expectUsernames, banner, rowTexts } from './lib.mjs';
+import { main, Flow, facts, ok, eq, visible, until, signIn, search, expectUsernames, banner, rowTexts } from './lib.mjs';
 
 new Flow('page_through').run(async (flow) => {
   const page = await flow.page();
@@ -15,7 +15,7 @@ new Flow('page_through').run(async (flow) => {
     await expectUsernames(page, ['pt1', 'pt2', 'pt3'], 'the pt users');
     for (const u of ['pt1', 'pt2', 'pt3']) await page.getByRole('checkbox', { name: `Select ${u}`, exact: true }).check();
     await visible(page.getByText('3 selected', { exact: true }), '"3 selected"');
-    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    await main(page).getByRole('button', { name: 'Edit', exact: true }).click();
     await visible(page.getByText('Editing 3 users'), '"Editing 3 users"');
   });
 
@@ -44,7 +44,7 @@ new Flow('page_through').run(async (flow) => {
 
   await flow.step('Save submits one batch; when it finishes the list shows the new details', async () => {
     const before = await banner(page).getByRole('listitem').count();
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await main(page).getByRole('button', { name: 'Save', exact: true }).click();
     await visible(page.getByLabel('Search users'), 'the list after Save');
     await until(async () => (await banner(page).getByRole('listitem').count()) === before + 1, 'one new batch in the banner');
     const item = banner(page).getByRole('listitem').first();

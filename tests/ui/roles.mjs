@@ -2,13 +2,13 @@
 // their own page (no list, no admin action); a Supervisor sees the list, users' pages and history,
 // read-only, and the banner without its actions; a user managed by the identity provider shows its
 // badge and no Edit / Delete / Reset password.
-import { Flow, facts, ok, eq, visible, absent, until, signIn, search, expectUsernames, openUser, banner, batch, dataRows,
+import { main, Flow, facts, ok, eq, visible, absent, until, signIn, search, expectUsernames, openUser, banner, batch, dataRows,
   api, inst, user, base } from './lib.mjs';
 
 const ADMIN_ACTIONS = ['Add new users', 'Edit', 'Delete', 'Reset password', 'Disable', 'Enable'];
 
 async function noAdminActions(page, where) {
-  for (const b of ADMIN_ACTIONS) await absent(page.getByRole('button', { name: b, exact: true }), `${b} (${where})`);
+  for (const b of ADMIN_ACTIONS) await absent(main(page).getByRole('button', { name: b, exact: true }), `${b} (${where})`);
 }
 
 new Flow('roles').run(async (flow) => {
@@ -19,7 +19,7 @@ new Flow('roles').run(async (flow) => {
     await visible(page.getByText('Agnes', { exact: true }), 'their first name');
     await absent(page.getByRole('link', { name: 'User management', exact: true }), 'the User management link');
     await noAdminActions(page, 'the agent\'s page');
-    await absent(page.getByRole('button', { name: 'History', exact: true }), 'History (an Agent has no Users.View)');
+    await absent(main(page).getByRole('button', { name: 'History', exact: true }), 'History (an Agent has no Users.View)');
     await flow.shot(page, 'agent-own-page');
     await page.goto(base + '/#/users');
     await until(async () => !page.url().endsWith('#/users') || (await page.getByRole('heading').count()) > 0, 'the route to settle');
@@ -45,9 +45,9 @@ new Flow('roles').run(async (flow) => {
     eq(await banner(page).getByRole('button').count(), 0, 'buttons in the banner for a Supervisor');
     await flow.shot(page, 'supervisor-list');
     await page.getByRole('link', { name: 'plain1', exact: true }).click();
-    await visible(page.getByRole('button', { name: 'History', exact: true }), 'History on a user page');
+    await visible(main(page).getByRole('button', { name: 'History', exact: true }), 'History on a user page');
     await noAdminActions(page, 'plain1\'s page');
-    await page.getByRole('button', { name: 'History', exact: true }).click();
+    await main(page).getByRole('button', { name: 'History', exact: true }).click();
     await visible(page.getByRole('region', { name: 'History' }).getByText(/CreateUser|UpdateUser/).first(), 'the history events');
     eq((await api(page, 'POST', inst(`/console/users/${user('plain1').id}`), { IdentityInfo: { FirstName: 'Nope' } })).status, 403,
       'a Supervisor editing a user');
@@ -62,9 +62,9 @@ new Flow('roles').run(async (flow) => {
     await visible(dataRows(page).getByText('Managed by identity provider'), 'the badge in the list');
     await page.getByRole('link', { name: 'extuser', exact: true }).click();
     await visible(page.getByText('Managed by identity provider'), 'the badge on the page');
-    await visible(page.getByRole('button', { name: 'History', exact: true }), 'History');
+    await visible(main(page).getByRole('button', { name: 'History', exact: true }), 'History');
     for (const b of ['Edit', 'Delete', 'Reset password', 'Disable'])
-      await absent(page.getByRole('button', { name: b, exact: true }), `${b} on extuser's page`);
+      await absent(main(page).getByRole('button', { name: b, exact: true }), `${b} on extuser's page`);
     await flow.shot(page, 'external-user-page');
     const r = await api(page, 'POST', inst(`/console/users/${user('extuser').id}`), { IdentityInfo: { FirstName: 'Changed' } });
     eq(r.status, 400, 'the server refusing a change of extuser');

@@ -2,7 +2,7 @@
 // instance's template; a file with bad rows: Upload file and verify shows the count of valid rows
 // and every invalid row with its bad cell marked; Import valid users; the counts and the failure
 // report link (its CSV holds exactly the bad rows).
-import { Flow, facts, ok, eq, visible, until, signIn, download, base, search, expectUsernames, openList } from './lib.mjs';
+import { main, Flow, facts, ok, eq, visible, until, signIn, download, base, search, expectUsernames, openList } from './lib.mjs';
 
 new Flow('upload').run(async (flow) => {
   const page = await flow.page();
@@ -10,7 +10,7 @@ new Flow('upload').run(async (flow) => {
 
   await flow.step('Add new users > Upload my users from a template (.csv) > Next', async () => {
     await signIn(page, facts.admin.username, facts.admin.password);
-    await page.getByRole('button', { name: 'Add new users', exact: true }).click();
+    await main(page).getByRole('button', { name: 'Add new users', exact: true }).click();
     await page.getByLabel('Upload my users from a template (.csv)').check();
     await page.getByRole('button', { name: 'Next', exact: true }).click();
     await visible(page.getByRole('button', { name: 'Upload file and verify', exact: true }), 'Upload file and verify');

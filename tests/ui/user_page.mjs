@@ -1,6 +1,6 @@
 // user_page.mjs — a user's page: their details, Edit in place and Save, and History (who changed
 // what, when, before and after).
-import { Flow, facts, ok, eq, visible, gone, until, signIn, openUser, api, inst, user } from './lib.mjs';
+import { main, Flow, facts, ok, eq, visible, gone, until, signIn, openUser, api, inst, user } from './lib.mjs';
 
 new Flow('user_page').run(async (flow) => {
   const page = await flow.page();
@@ -11,25 +11,25 @@ new Flow('user_page').run(async (flow) => {
     await visible(page.getByText('Historic', { exact: true }), 'the first name');
     await visible(page.getByText('histuser@example.com', { exact: true }), 'the email address');
     for (const b of ['Edit', 'Reset password', 'Disable', 'Delete', 'History'])
-      await visible(page.getByRole('button', { name: b, exact: true }), `the ${b} button`);
+      await visible(main(page).getByRole('button', { name: b, exact: true }), `the ${b} button`);
     await flow.shot(page, 'user-page');
   });
 
   await flow.step('Edit the last name, Save: the page shows the new one', async () => {
-    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    await main(page).getByRole('button', { name: 'Edit', exact: true }).click();
     const last = page.getByLabel('Last name', { exact: true });
     await visible(last, 'the Last name field');
     eq(await last.inputValue(), 'Before', 'the Last name field holds the current value');
     await last.fill('After');
     await flow.shot(page, 'user-page-edit');
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await main(page).getByRole('button', { name: 'Save', exact: true }).click();
     await gone(page.getByLabel('Last name', { exact: true }), 'the edit form');
     await visible(page.getByText('After', { exact: true }), 'the new last name');
     eq((await api(page, 'GET', inst(`/console/users/${user('histuser').id}`))).json.User.IdentityInfo.LastName, 'After', 'stored');
   });
 
   await flow.step('History lists the changes, newest first, with who, before and after', async () => {
-    await page.getByRole('button', { name: 'History', exact: true }).click();
+    await main(page).getByRole('button', { name: 'History', exact: true }).click();
     const hist = page.getByRole('region', { name: 'History' });
     await visible(hist.getByText('Before').first(), '"Before" in the history');
     await visible(hist.getByText('After').first(), '"After" in the history');
