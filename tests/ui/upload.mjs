@@ -1,8 +1,9 @@
 // upload.mjs — Add new users > Upload my users from a template (.csv): Download template gives the
 // instance's template; a file with bad rows: Upload file and verify shows the count of valid rows
-// and every invalid row with its bad cell marked; Import valid users; the counts and the failure
-// report link (its CSV holds exactly the bad rows).
-import { main, Flow, facts, ok, eq, visible, until, signIn, download, base, search, expectUsernames, openList } from './lib.mjs';
+// and every invalid row with its bad cell marked; with Import only if every row is valid nothing is
+// imported; then Import valid users; the counts and the failure report link (its CSV holds exactly
+// the bad rows).
+import { main, Flow, facts, ok, eq, visible, gone, until, signIn, download, base, search, expectUsernames, openList, api, inst } from './lib.mjs';
 
 new Flow('upload').run(async (flow) => {
   const page = await flow.page();
@@ -42,6 +43,21 @@ new Flow('upload').run(async (flow) => {
     for (const good of up.valid) eq(await rows.filter({ hasText: good }).count(), 0, `no row of ${good} among the errors`);
     ok(!(await page.getByLabel('Import only if every row is valid').isChecked()), 'Import only if every row is valid is off');
     await flow.shot(page, 'upload-preview-errors');
+  });
+
+  await flow.step('Import only if every row is valid: with rows in error nothing is imported (all or none)', async () => {
+    await page.getByLabel('Import only if every row is valid').check();
+    await main(page).getByRole('button', { name: 'Import valid users', exact: true }).click();
+    await visible(page.getByText('0 created', { exact: true }), '"0 created"', 60000);
+    await visible(page.getByText(/Nothing was imported/), 'that nothing was imported');
+    eq((await api(page, 'GET', inst('/console/users?Search=upgood'))).json?.Total, 0, 'users imported by the atomic import');
+  });
+
+  await flow.step('Upload file and verify again shows the same preview, the all-or-none box off', async () => {
+    await main(page).getByRole('button', { name: 'Upload file and verify', exact: true }).click();
+    await gone(page.getByText('0 created', { exact: true }), 'the atomic import\'s outcome');
+    await visible(page.getByText(`${up.valid.length} rows are valid`), `"${up.valid.length} rows are valid"`, 60000);
+    ok(!(await page.getByLabel('Import only if every row is valid').isChecked()), 'Import only if every row is valid is off');
   });
 
   let report;
