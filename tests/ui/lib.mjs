@@ -5,7 +5,6 @@
 // Controls are found only by their labels and roles (the issue's words), never by class or id.
 import fs from 'node:fs';
 import path from 'node:path';
-import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 
@@ -104,8 +103,8 @@ export class Flow {
   }
 
   async start() {
-    this.userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-ui-chromium-'));
-    // launch() gives Chromium a fresh profile of its own; the flags keep it off the network.
+    // launch() starts Chromium on a new, empty user-data-dir of its own (removed at close); each
+    // page() is a new context (its own cookies); the flags keep Chromium off the network.
     this.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS, timeout: 120000 });
     return this;
   }
@@ -184,7 +183,6 @@ export class Flow {
       if (!(e instanceof Failure) && this.failed === 0) console.log(`FAIL ${this.name}: ${e.stack}`);
     } finally {
       if (this.browser) await this.browser.close().catch(() => {});
-      fs.rmSync(this.userDir || '/nonexistent', { recursive: true, force: true });
     }
     if (this.shots.length) console.log(`screenshots (${this.shots.length}) in ${facts.artifacts}`);
     console.log(`${this.passed} passed, ${this.failed} failed`);

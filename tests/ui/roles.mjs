@@ -2,7 +2,7 @@
 // their own page (no list, no admin action); a Supervisor sees the list, users' pages and history,
 // read-only, and the banner without its actions; a user managed by the identity provider shows its
 // badge and no Edit / Delete / Reset password.
-import { main, Flow, facts, ok, eq, visible, absent, until, signIn, search, expectUsernames, openUser, banner, batch, dataRows,
+import { main, Flow, facts, ok, eq, visible, absent, until, signIn, search, expectUsernames, banner, batch, dataRows,
   api, inst, user, base } from './lib.mjs';
 
 const ADMIN_ACTIONS = ['Add new users', 'Edit', 'Delete', 'Reset password', 'Disable', 'Enable'];

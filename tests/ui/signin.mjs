@@ -70,7 +70,7 @@ new Flow('signin').run(async (flow) => {
     await visible(page.getByLabel('Search users'), 'the user list (Search users)');
     await visible(page.getByRole('link', { name: 'User management', exact: true }), 'the User management link');
     await visible(page.getByText(facts.admin.username, { exact: true }), 'the signed-in username in the header');
-    await absent_locked(page);
+    await gone(page.getByText(LOCKED), 'the lock message once signed in');
   });
 
   await flow.step('a reload keeps the session', async () => {
@@ -86,7 +86,3 @@ new Flow('signin').run(async (flow) => {
     await gone(page.getByLabel('Search users'), 'the user list');
   });
 });
-
-async function absent_locked(page) {
-  await gone(page.getByText(LOCKED), 'the lock message once signed in');
-}

@@ -1,6 +1,6 @@
 // user_page.mjs — a user's page: their details, Edit in place and Save, and History (who changed
 // what, when, before and after).
-import { main, Flow, facts, ok, eq, visible, gone, until, signIn, openUser, api, inst, user } from './lib.mjs';
+import { main, Flow, facts, ok, eq, visible, gone, signIn, openUser, api, inst, user } from './lib.mjs';
 
 new Flow('user_page').run(async (flow) => {
   const page = await flow.page();
