@@ -311,6 +311,8 @@ int audit_signin_event(core_ctx *cx, const char *operation, const char *instance
     if (rc != STORE_OK)
         return core_store_error(cx, rc, "record the sign-in event", e);
     return 0;
+}
+
 /* Sets path to "prefix.key" (or "key" at the top). */
 static void put_path(buf *path, const char *prefix, const char *key)
 {
