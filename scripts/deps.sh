@@ -2,7 +2,8 @@
 # deps.sh — install the Debian packages roster needs, and only those that are missing.
 # usage: scripts/deps.sh run|test|bench|fuzz
 #   run   what building and running roster needs
-#   test  that plus what the test suite needs (cmocka, the aws CLI, boto3)
+#   test  that plus what the test suite needs (cmocka, the aws CLI, boto3; for the browser tests
+#         Debian's chromium, Node.js with npm, and playwright-core in tests/ui/node_modules)
 #   bench that plus wrk and nginx for the benchmarks
 #   fuzz  what building runs with plus clang and its fuzzing runtime (make fuzz)
 set -euo pipefail
@@ -26,6 +27,12 @@ if [ "${1:-run}" = test ] || [ "${1:-run}" = bench ]; then
   command -v aws >/dev/null 2>&1 || missing+=(awscli)
   python3 -c 'import boto3' >/dev/null 2>&1 || missing+=(python3-boto3)
 fi
+# The browser tests (tests/ui) drive Debian's Chromium with playwright-core, which never downloads a
+# browser of its own; npm installs playwright-core at the version package-lock.json pins.
+if [ "${1:-run}" = test ]; then
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "deps: installing ${missing[*]}"
@@ -34,4 +41,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "${1:-run}" = test ]; then
+  ui="$(cd "$(dirname "$0")/.." && pwd)/tests/ui"
+  # npm ci only when node_modules is missing or the lock changed since the last install.
+  if ! cmp -s "$ui/package-lock.json" "$ui/node_modules/.roster-package-lock.json" 2>/dev/null; then
+    echo "deps: npm ci in tests/ui (playwright-core)"
+    (cd "$ui" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    cp "$ui/package-lock.json" "$ui/node_modules/.roster-package-lock.json"
+  fi
 fi

@@ -20,7 +20,7 @@ fi
 cat <<MSG
 
 ================================ roster ================================
-Console:      http://$host:$port/
+Console:      http://$host:$port/  (sign in as shown below: instance default, user admin)
 Admin sign-in and the account access key (from the first 'roster init'):
 $(sed 's/^/  /' "$creds" 2>/dev/null || echo "  (not found: $creds — create a key with: $bin keys create --db $db)")
 

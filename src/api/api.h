@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "auth/keys.h"
+#include "auth/session_config.h"
 #include "core/authorize.h"
 #include "core/context.h"
 #include "core/error.h"
@@ -68,6 +69,7 @@ typedef struct api_env {
     const settings *cfg;
     jobs_runner *runner;                 /* woken when a job is queued or cancelled; may be NULL */
     import_limits import_lim;            /* rows per uploaded file */
+    const session_config *sessions;      /* the console's sessions; NULL: the defaults */
 } api_env;
 
 /* The http_dispatch_fn of the server: cls is an api_env. */
@@ -94,5 +96,8 @@ const api_op *connect_user_search_ops(size_t *n);
 const api_op *roster_job_ops(size_t *n);
 const api_op *roster_document_ops(size_t *n);
 const api_op *roster_bulk_ops(size_t *n);
+const api_op *roster_console_list_ops(size_t *n);
+const api_op *roster_console_catalog_ops(size_t *n);
+const api_op *roster_console_user_ops(size_t *n);
 
 #endif

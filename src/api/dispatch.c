@@ -8,7 +8,9 @@
 #include <time.h>
 
 #include "api/jsonio.h"
+#include "api/roster_session.h"
 #include "api/roster_upload.h"
+#include "api/session_door.h"
 #include "auth/authenticate.h"
 #include "core/instances.h"
 #include "core/tags.h"
@@ -21,7 +23,8 @@
 static const char content_json[] = "application/json";
 
 /* Sends e as an AWS error: status (the code's, or status when not 0), X-Amzn-ErrorType and
- * {"Message": …}. The message may quote the request, so bytes that are not UTF-8 become U+FFFD:
+ * {"Message": …}; on the roster API's doors also "Field" when e names one (the console shows the
+ * message beside that field; the Connect door keeps the captured shape of the real service). The message may quote the request, so bytes that are not UTF-8 become U+FFFD:
  * jansson takes only valid UTF-8, and an error must never lose its Message. */
 static void respond_error_status(request *r, const rerr *e, int status)
 {
@@ -37,6 +40,13 @@ static void respond_error_status(request *r, const rerr *e, int status)
         json_object_set_new(doc, "ResourceType", json_string(e->resource_type));
     if (e->resource_id[0])
         json_object_set_new(doc, "ResourceId", json_string(e->resource_id));
+    const http_door *door = r->door ? r->door : http_door_for(NULL);
+    if (e->field[0] && (door->id == DOOR_ROSTER || door->id == DOOR_ROSTER_UPLOAD)) {
+        buf_init(&msg); /* a field may quote a member's name, cut to fit */
+        utf8_repair(&msg, e->field, strlen(e->field));
+        json_object_set_new(doc, "Field", json_stringn(msg.data, msg.len));
+        buf_free(&msg);
+    }
     size_t len;
     char *body = jdump(doc, &len);
     json_decref(doc);
@@ -111,7 +121,9 @@ static const api_op *route(request *r, const http_door *door, const char **label
     const api_op *(*const connect[])(size_t *) = {connect_instance_ops, connect_security_ops, connect_routing_ops,
                                                    connect_queue_ops,    connect_hierarchy_ops, connect_tag_ops,
                                                    connect_user_ops,     connect_user_search_ops, NULL};
-    const api_op *(*const roster[])(size_t *) = {roster_job_ops, roster_document_ops, roster_bulk_ops, NULL};
+    const api_op *(*const roster[])(size_t *) = {roster_job_ops,           roster_document_ops,
+                                                  roster_bulk_ops,          roster_console_list_ops,
+                                                  roster_console_catalog_ops, roster_console_user_ops, NULL};
     const api_op *(*const *tables)(size_t *) = NULL;
     if (door->id == DOOR_CONNECT)
         tables = connect;
@@ -190,10 +202,15 @@ static int run(api_call *c, const api_env *env, const api_op *op)
      * transaction start instead of one per statement. A writing operation reads its
      * credentials in a short read transaction and opens its own write transaction in the core. */
     int reading = (strcmp(op->method, "GET") == 0 || (op->flags & OP_BODY_INSTANCE)) && !(op->flags & OP_OWN_TX);
+    /* The roster door also takes a console session (its cookie, when there is no signature). */
+    int by_session = r->door && r->door->auth == DOOR_AUTH_SIGV4_OR_SESSION && session_door_wants(env, r);
+    if (by_session && session_door_authenticate(env, &c->cx, r, &c->who, &c->err))
+        return -1;
     if (store_begin(c->cx.conn, 0) != STORE_OK)
         return rerr_set(&c->err, ERR_UNAVAILABLE, NULL, "The store is busy; retry");
-    int rc = authenticate_sigv4(&c->cx, env->kr, &sr, time(NULL), &c->who, &c->err);
-    memcpy(r->log_key, c->who.key_id, sizeof r->log_key);
+    int rc = by_session ? 0 : authenticate_sigv4(&c->cx, env->kr, &sr, time(NULL), &c->who, &c->err);
+    if (!by_session)
+        memcpy(r->log_key, c->who.key_id, sizeof r->log_key);
     if (!reading || rc)
         store_rollback(c->cx.conn);
     if (rc)
@@ -285,6 +302,8 @@ void api_dispatch(void *cls, request *r)
         return;
     }
     if (door->id == DOOR_CONSOLE && strcmp(r->method, "GET") == 0 && console_file(r))
+        return;
+    if (door->id == DOOR_ROSTER && roster_session_route(env, r))
         return;
     char *greedy = NULL;
     size_t n_labels = 0;

@@ -25,6 +25,7 @@ typedef struct selection {
     strlist ids;
     search_node criteria, filter;
     int has_filter;
+    user_list_filter list;        /* Filter's strings borrow from the body */
     bulk_selection sel;
 } selection;
 
@@ -35,9 +36,25 @@ static void selection_clear(selection *s)
     search_clear(&s->filter);
 }
 
+/* Selection.Filter: the console list's filter (core/user_list.h), strings borrowed from doc. */
+static int read_list_filter(rerr *e, json_t *doc, user_list_filter *f)
+{
+    static const char *const members[] = {"Search", "RoutingProfileId", "SecurityProfileId", "HierarchyGroupId",
+                                          NULL};
+    const char *p = "Selection.Filter";
+    if (!json_is_object(doc))
+        return rerr_set(e, ERR_INVALID_PARAMETER, p, "Selection.Filter must be an object");
+    if (mj_only(e, doc, p, members) || mj_str(e, doc, p, "Search", 0, &f->search) ||
+        mj_str(e, doc, p, "RoutingProfileId", 0, &f->routing_profile_id) ||
+        mj_str(e, doc, p, "SecurityProfileId", 0, &f->security_profile_id) ||
+        mj_str(e, doc, p, "HierarchyGroupId", 0, &f->hierarchy_group_id))
+        return -1;
+    return user_list_filter_check(f, e);
+}
+
 static int read_selection(api_call *c, selection *s)
 {
-    static const char *const members[] = {"UserIds", "SearchCriteria", "SearchFilter", NULL};
+    static const char *const members[] = {"UserIds", "SearchCriteria", "SearchFilter", "Filter", NULL};
     rerr *e = &c->err;
     json_t *doc, *ids;
     memset(s, 0, sizeof *s);
@@ -46,9 +63,16 @@ static int read_selection(api_call *c, selection *s)
         mj_list(e, doc, "Selection", "UserIds", 0, &ids))
         return -1;
     int has_search = mj_present(doc, "SearchCriteria") || mj_present(doc, "SearchFilter");
-    if (ids && has_search)
+    json_t *list = json_object_get(doc, "Filter");
+    if ((ids != NULL) + has_search + (list != NULL) > 1)
         return rerr_set(e, ERR_INVALID_PARAMETER, "Selection",
-                        "Selection holds UserIds, or SearchCriteria and SearchFilter, not both");
+                        "Selection holds one of UserIds, Filter, or SearchCriteria and SearchFilter");
+    if (list) {
+        if (read_list_filter(e, list, &s->list))
+            return -1;
+        s->sel.list_filter = &s->list;
+        return 0;
+    }
     if (ids) {
         if (validate_max_entries(e, "Selection.UserIds", json_array_size(ids), BULK_MAX_USERS))
             return -1;
@@ -64,7 +88,7 @@ static int read_selection(api_call *c, selection *s)
     }
     if (!has_search)
         return rerr_set(e, ERR_INVALID_PARAMETER, "Selection",
-                        "Selection must hold UserIds, or SearchCriteria and/or SearchFilter");
+                        "Selection must hold UserIds, Filter, or SearchCriteria and/or SearchFilter");
     json_t *criteria = json_object_get(doc, "SearchCriteria");
     if (criteria && !json_is_null(criteria) && !json_is_object(criteria))
         return rerr_set(e, ERR_INVALID_PARAMETER, "SearchCriteria", "SearchCriteria must be an object");
@@ -80,7 +104,7 @@ static int read_selection(api_call *c, selection *s)
 static void accepted(api_call *c, const job_record *j)
 {
     jobs_runner_wake(c->env->runner);
-    c->out_body = roster_job_doc(j, c->cx.now_ms, &c->out_len);
+    c->out_body = roster_job_doc_as(j, c->cx.now_ms, c->cx.who, &c->out_len);
     c->status = 202;
 }
 

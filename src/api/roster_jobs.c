@@ -1,4 +1,5 @@
-/* roster_jobs.c — the roster API's jobs: list, describe, items, cancel and retry
+/* roster_jobs.c — the roster API's jobs: list (and the console's banner), describe, items,
+ * cancel, retry and dismiss
  * (/roster/v1/instances/{InstanceId}/jobs…). Wire shapes in roster_wire.c; the rules are
  * src/jobs' (jobs.h), which also resolves {InstanceId} (an id or an alias). */
 #include <stdlib.h>
@@ -16,17 +17,40 @@
 /* Answers {"Job": j} with status (0: 200). */
 static void job_answer(api_call *c, const job_record *j, int status)
 {
-    c->out_body = roster_job_doc(j, c->cx.now_ms, &c->out_len);
+    c->out_body = roster_job_doc_as(j, c->cx.now_ms, c->cx.who, &c->out_len);
     c->status = status;
+}
+
+/* The console's banner (ListJobs with Banner=true): its jobs, no paging. */
+static int list_banner(api_call *c, size_t limit)
+{
+    if (request_param(c->r, "State") || request_param(c->r, "NextToken"))
+        return rerr_set(&c->err, ERR_INVALID_PARAMETER, "Banner", "Banner=true takes no State or NextToken");
+    job_list l = {0};
+    if (jobs_banner(&c->cx, c->labels[0], limit, &l, &c->err)) {
+        job_list_clear(&l);
+        return -1;
+    }
+    json_t *jobs = json_array();
+    for (size_t i = 0; i < l.n; i++)
+        json_array_append_new(jobs, roster_job_json_as(&l.items[i], c->cx.now_ms, c->cx.who));
+    c->out = json_object();
+    json_object_set_new(c->out, "Jobs", jobs);
+    job_list_clear(&l);
+    return 0;
 }
 
 static int list_jobs(api_call *c)
 {
-    static const char *const params[] = {"State", "MaxResults", "NextToken", NULL};
+    static const char *const params[] = {"State", "MaxResults", "NextToken", "Banner", NULL};
     size_t limit;
+    int banner;
     if (roster_check_params(c->r, params, &c->err) ||
-        roster_max_results(c->r, JOBS_PAGE_MAX, JOBS_PAGE_DEFAULT, &limit, &c->err))
+        roster_max_results(c->r, JOBS_PAGE_MAX, JOBS_PAGE_DEFAULT, &limit, &c->err) ||
+        roster_bool_param(c->r, "Banner", &banner, &c->err))
         return -1;
+    if (banner)
+        return list_banner(c, limit);
     job_list l = {0};
     char *next = NULL;
     if (jobs_list(&c->cx, c->labels[0], request_param(c->r, "State"), request_param(c->r, "NextToken"), limit, &l,
@@ -37,7 +61,7 @@ static int list_jobs(api_call *c)
     }
     json_t *jobs = json_array();
     for (size_t i = 0; i < l.n; i++)
-        json_array_append_new(jobs, roster_job_json(&l.items[i], c->cx.now_ms));
+        json_array_append_new(jobs, roster_job_json_as(&l.items[i], c->cx.now_ms, c->cx.who));
     c->out = json_object();
     json_object_set_new(c->out, "Jobs", jobs);
     jset_str(c->out, "NextToken", next, 1);
@@ -68,15 +92,24 @@ static int list_items(api_call *c)
         return -1;
     job_item_list l = {0};
     char *next = NULL;
+    job_record j = {0};
     if (jobs_items(&c->cx, c->labels[0], c->labels[1], request_param(c->r, "State"),
-                   request_param(c->r, "NextToken"), limit, &l, &next, &c->err)) {
+                   request_param(c->r, "NextToken"), limit, &l, &next, &c->err) ||
+        (l.n > 0 && jobs_get(&c->cx, c->labels[0], c->labels[1], &j, &c->err))) {
         job_item_list_clear(&l); /* the caller's to clear, also on failure */
+        job_clear(&j);
         free(next);
         return -1;
     }
+    int import = strcmp(j.kind, "IMPORT") == 0; /* its items carry their cells */
+    job_clear(&j);
     json_t *items = json_array();
-    for (size_t i = 0; i < l.n; i++)
-        json_array_append_new(items, roster_item_json(&l.items[i]));
+    for (size_t i = 0; i < l.n; i++) {
+        json_t *o = roster_item_json(&l.items[i]);
+        if (import)
+            roster_item_cells(o, &l.items[i]);
+        json_array_append_new(items, o);
+    }
     c->out = json_object();
     json_object_set_new(c->out, "Items", items);
     jset_str(c->out, "NextToken", next, 1);
@@ -117,6 +150,20 @@ static int retry_job(api_call *c)
     return rc;
 }
 
+static int dismiss_job(api_call *c)
+{
+    static const char *const params[] = {NULL};
+    job_record j = {0};
+    int rc = roster_check_params(c->r, params, &c->err) ||
+                     jobs_dismiss(&c->cx, c->labels[0], c->labels[1], &j, &c->err)
+                 ? -1
+                 : 0;
+    if (rc == 0)
+        job_answer(c, &j, 0);
+    job_clear(&j); /* the caller's to clear, also on failure */
+    return rc;
+}
+
 #define JOBS "/roster/v1/instances/{InstanceId}/jobs"
 #define OWN (OP_NO_INSTANCE | OP_OWN_TX)
 
@@ -127,6 +174,8 @@ static const api_op ops[] = {
     /* cancel and retry need Users.Create or Users.Edit by the job's mode: jobs.h checks it */
     {"CancelJob", "POST", JOBS "/{JobId}/cancel", CORE_JOBS_CANCEL, OWN, cancel_job},
     {"RetryJob", "POST", JOBS "/{JobId}/retry", CORE_JOBS_RETRY, OWN, retry_job},
+    /* the console's banner: the submitter only, a finished job only (jobs.h) */
+    {"DismissJob", "POST", JOBS "/{JobId}/dismiss", CORE_JOBS_DISMISS, OWN, dismiss_job},
 };
 
 const api_op *roster_job_ops(size_t *n)

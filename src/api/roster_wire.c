@@ -40,16 +40,87 @@ json_t *roster_job_json(const job_record *j, int64_t now_ms)
         json_object_set_new(o, "FinishedTime", jtime(j->finished_ms));
     jset_str(o, "SubmittedBy", j->submitted_by, 1);
     jset_str(o, "RetryOf", j->retry_of, 1);
+    json_object_set_new(o, "Total", json_integer(j->counts.total));
+    char *what = roster_job_description(j);
+    json_object_set_new(o, "Description", json_string(what));
+    free(what);
+    if (strcmp(j->kind, "IMPORT") == 0 && j->params_json) {
+        json_t *params = json_loads(j->params_json, 0, NULL); /* written by the import: {"Header": [...]} */
+        json_t *header = json_object_get(params, "Header");
+        if (json_is_array(header))
+            json_object_set(o, "Header", header);
+        json_decref(params);
+    }
     return o;
 }
 
-char *roster_job_doc(const job_record *j, int64_t now_ms, size_t *len)
+/* n with thousands separators ("1,204") appended to b. */
+static void put_count(buf *b, int64_t n)
+{
+    char digits[24];
+    int len = snprintf(digits, sizeof digits, "%lld", (long long)(n < 0 ? 0 : n));
+    for (int i = 0; i < len; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            buf_putc(b, ',');
+        buf_putc(b, digits[i]);
+    }
+}
+
+char *roster_job_description(const job_record *j)
+{
+    buf b;
+    buf_init(&b);
+    int64_t n = j->counts.total;
+    const char *users = n == 1 ? " user" : " users";
+    if (strcmp(j->kind, "IMPORT") == 0) {
+        buf_puts(&b, j->dry_run ? "Check of " : "Import of ");
+        buf_puts(&b, j->file_name && *j->file_name ? j->file_name : "a CSV file");
+        buf_puts(&b, " (");
+        put_count(&b, n);
+        buf_puts(&b, n == 1 ? " row)" : " rows)");
+    } else if (strcmp(j->kind, "BULK_DELETE") == 0) {
+        buf_puts(&b, "Delete ");
+        put_count(&b, n);
+        buf_puts(&b, users);
+    } else if (strcmp(j->kind, "BULK_EDIT") == 0) {
+        buf_puts(&b, "Bulk edit of ");
+        put_count(&b, n);
+        buf_puts(&b, users);
+    } else if (strcmp(j->kind, "USER_EDITS") == 0) {
+        buf_puts(&b, "Edits of ");
+        put_count(&b, n);
+        buf_puts(&b, users);
+    } else {
+        buf_printf(&b, "Job of %s", j->kind);
+    }
+    return buf_detach(&b);
+}
+
+json_t *roster_job_json_as(const job_record *j, int64_t now_ms, const principal *who)
+{
+    json_t *o = roster_job_json(j, now_ms);
+    json_object_set_new(o, "CanDismiss", json_boolean(jobs_can_dismiss(who, j)));
+    return o;
+}
+
+char *roster_job_doc_as(const job_record *j, int64_t now_ms, const principal *who, size_t *len)
 {
     json_t *doc = json_object();
-    json_object_set_new(doc, "Job", roster_job_json(j, now_ms));
+    json_object_set_new(doc, "Job", roster_job_json_as(j, now_ms, who));
     char *body = jdump(doc, len);
     json_decref(doc);
     return body;
+}
+
+void roster_item_cells(json_t *o, const job_item_record *it)
+{
+    if (!it->data_json)
+        return;
+    json_t *cells = json_loads(it->data_json, 0, NULL); /* the row as uploaded, the password cell "" */
+    if (json_is_array(cells))
+        json_object_set_new(o, "Cells", cells);
+    else
+        json_decref(cells);
 }
 
 json_t *roster_item_json(const job_item_record *it)

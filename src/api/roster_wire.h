@@ -10,10 +10,17 @@
 
 /* {JobId, Kind, State, …} of j (new reference); RowsPerSecond as of now_ms. */
 json_t *roster_job_json(const job_record *j, int64_t now_ms);
-/* {"Job": {…}} serialised (malloc'd, caller frees; its length in *len). */
-char *roster_job_doc(const job_record *j, int64_t now_ms, size_t *len);
+/* The same with "CanDismiss": whether who (NULL: the command line) submitted it (jobs_can_dismiss). */
+json_t *roster_job_json_as(const job_record *j, int64_t now_ms, const principal *who);
+/* What the job does, for people: "Bulk edit of 1,204 users", "Import of users.csv (1,000 rows)",
+ * "Delete 3 users" (malloc'd; the caller frees). */
+char *roster_job_description(const job_record *j);
+/* {"Job": {…}} serialised, with CanDismiss for who (malloc'd, caller frees; length in *len). */
+char *roster_job_doc_as(const job_record *j, int64_t now_ms, const principal *who, size_t *len);
 /* {Row, State, UserId, Username, Action, Errors} of it, members absent when empty (new reference). */
 json_t *roster_item_json(const job_item_record *it);
+/* Adds "Cells" to an import's item document o: its row as uploaded (the password cell ""). */
+void roster_item_cells(json_t *o, const job_item_record *it);
 
 /* Refuses query parameters r's operation does not take (allowed: NULL-terminated) and any given
  * twice. Returns 0, or -1 with ERR_INVALID_PARAMETER naming them in *e. */

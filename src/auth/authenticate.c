@@ -54,6 +54,18 @@ static int load_user(core_ctx *cx, const access_key *k, principal *out, rerr *e)
         return rerr_set(e, ERR_UNRECOGNIZED_CLIENT, NULL, "The user of access key %s no longer exists", k->id);
     if (rc != STORE_OK)
         return core_store_error(cx, rc, "load the key's user", e);
+    int disabled = 0;
+    rc = store_user_disabled(cx->conn, k->user_id, &disabled);
+    if (rc == STORE_OK && disabled) {
+        user_ref_clear(&u);
+        return rerr_set(e, ERR_UNRECOGNIZED_CLIENT, NULL,
+                        "The security token included in the request is invalid: the user of access key %s is disabled",
+                        k->id);
+    }
+    if (rc != STORE_OK) {
+        user_ref_clear(&u);
+        return core_store_error(cx, rc, "load the key's user", e);
+    }
     out->username = u.username;
     u.username = NULL;
     user_ref_clear(&u);

@@ -13,7 +13,7 @@
  * principal (caller clears): PRINCIPAL_ACCOUNT_KEY (every instance) or PRINCIPAL_USER_KEY (the
  * key's user, confined to the user's instance, with its permissions). Returns 0, or -1 with *e set: ERR_MISSING_AUTH (no
  * Authorization), ERR_INCOMPLETE_SIGNATURE (malformed), ERR_UNRECOGNIZED_CLIENT (unknown or
- * revoked key), ERR_INVALID_SIGNATURE (mismatch, wrong day, expired, wrong service). */
+ * revoked key, or the key of a disabled user), ERR_INVALID_SIGNATURE (mismatch, wrong day, expired, wrong service). */
 int authenticate_sigv4(core_ctx *cx, const keyring *kr, const sigv4_request *req, time_t now, principal *out,
                        rerr *e);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/audit.h"
 #include "core/instances.h"
 #include "util/buf.h"
 #include "util/ids.h"
@@ -157,21 +158,10 @@ static const char *doc_username(json_t *doc)
     return json_is_string(u) ? json_string_value(u) : NULL;
 }
 
-/* The username of user_id as of event up_to_id: from the trail (the latest create, rename or
- * delete at or before it), else the live user's, else NULL. Malloc'd; caller frees. */
+/* The username of user_id as of event up_to_id (core/audit.h), or NULL. Malloc'd; caller frees. */
 static char *lookup_name(cli_env *env, const char *user_id, int64_t up_to_id)
 {
-    char *name = NULL;
-    if (store_audit_username(env->conn, user_id, up_to_id, &name) == STORE_OK)
-        return name;
-    free(name);
-    user_ref u;
-    if (store_user_get_ref(env->conn, user_id, &u) != STORE_OK)
-        return NULL;
-    name = u.username;
-    u.username = NULL;
-    user_ref_clear(&u);
-    return name;
+    return audit_user_name(env->conn, user_id, up_to_id);
 }
 
 /* The username of the event's user: the one its own JSON names, else the cached or looked-up
@@ -201,53 +191,35 @@ static void put_value(buf *out, json_t *v)
     free(s);
 }
 
-/* Sets path to "prefix.key" (or "key" at the top). */
-static void put_path(buf *path, const char *prefix, const char *key)
+typedef struct changes_out {
+    buf *out;
+    int *count;
+} changes_out;
+
+/* Appends "path: before -> after" for a leaf of an update, or "path=value" for a leaf of one side
+ * (audit_diff's callback). */
+static void put_leaf(const char *path, json_t *b, json_t *a, void *ctx)
 {
-    buf_reset(path);
-    if (*prefix)
-        buf_printf(path, "%s.", prefix);
-    buf_puts(path, key);
+    changes_out *co = ctx;
+    int both = b && a;
+    buf_puts(co->out, (*co->count)++ ? (both ? "; " : ", ") : "");
+    if (both) {
+        buf_printf(co->out, "%s: ", path);
+        put_value(co->out, b);
+        buf_puts(co->out, " -> ");
+        put_value(co->out, a);
+    } else {
+        buf_printf(co->out, "%s=", path);
+        put_value(co->out, b ? b : a);
+    }
 }
 
-/* Appends "path: before -> after" for each leaf of an update's before/after objects (which hold
- * the same keys), or "path=value" for each leaf of one side (b NULL: a create; a NULL: a
- * delete). *count counts the items written. */
-static void put_changes(buf *out, const char *prefix, json_t *b, json_t *a, int *count)
+/* Appends the event's changed fields (audit_diff, the trail's one field-level diff); *count
+ * counts the items written. */
+static void put_changes(buf *out, json_t *b, json_t *a, int *count)
 {
-    json_t *obj = b && json_is_object(b) ? b : a;
-    int both = b && a;
-    if (json_is_object(obj) && (!both || (json_is_object(a) && json_is_object(b)))) {
-        buf path;
-        buf_init(&path);
-        const char *key;
-        json_t *v;
-        json_object_foreach(obj, key, v) {
-            put_path(&path, prefix, key);
-            put_changes(out, path.data, both ? json_object_get(b, key) : (b ? v : NULL),
-                        both ? json_object_get(a, key) : (a ? v : NULL), count);
-        }
-        if (both) {
-            json_object_foreach(a, key, v) {
-                if (json_object_get(b, key))
-                    continue;
-                put_path(&path, prefix, key);
-                put_changes(out, path.data, NULL, v, count);
-            }
-        }
-        buf_free(&path);
-        return;
-    }
-    buf_puts(out, (*count)++ ? (both ? "; " : ", ") : "");
-    if (both) {
-        buf_printf(out, "%s: ", prefix);
-        put_value(out, b);
-        buf_puts(out, " -> ");
-        put_value(out, a);
-    } else {
-        buf_printf(out, "%s=", prefix);
-        put_value(out, b ? b : a);
-    }
+    changes_out co = {out, count};
+    audit_diff(b, a, put_leaf, &co);
 }
 
 /* Parses an event's JSON text; NULL for none (or unreadable text, which roster never writes). */
@@ -274,7 +246,7 @@ static void print_line(cli_env *env, const char *name, const audit_event *ev, js
     }
     buf_puts(&out, " ");
     int count = 0;
-    put_changes(&out, "", b, a, &count);
+    put_changes(&out, b, a, &count);
     if (count == 0)
         buf_puts(&out, "(no field changed)");
     puts(out.data);

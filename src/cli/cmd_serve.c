@@ -8,6 +8,7 @@
 
 #include "api/api.h"
 #include "api/user_cache.h"
+#include "auth/session_config.h"
 #include "cli/cli.h"
 #include "http/doors.h"
 #include "http/server.h"
@@ -46,7 +47,7 @@ static void announce(const char *listen, int port, const char *db, const setting
     char host[256];
     url_host(listen, host, sizeof host);
     printf("roster is serving %s on http://%s:%d/\n"
-           "  console:  http://%s:%d/ (the web console is not built yet)\n"
+           "  console:  http://%s:%d/\n"
            "  health:   http://%s:%d/healthz\n"
            "  aws CLI:  aws connect list-instances --endpoint-url http://%s:%d --region %s\n",
            db, host, port, host, port, host, port, host, port, cfg->region);
@@ -111,6 +112,12 @@ int cmd_serve(int argc, char **argv)
         env_number("ROSTER_UPLOAD_MAX_BYTES", 1, (int64_t)UPLOAD_BODY_LIMIT_MAX, &upload_max) ||
         env_number("ROSTER_IMPORT_MAX_ROWS", 1, 100000000, &max_rows))
         return EXIT_USAGE;
+    session_config sessions;
+    char cfg_err[256];
+    if (session_config_from_env(&sessions, cfg_err, sizeof cfg_err) != 0) {
+        cli_error("%s", cfg_err);
+        return EXIT_USAGE;
+    }
     http_doors_set_upload_limit((size_t)upload_max);
     const char *db = cli_db_path(db_opt);
     cli_env env;
@@ -138,7 +145,8 @@ int cmd_serve(int argc, char **argv)
                    .kr = env.kr,
                    .cfg = &env.cfg,
                    .runner = runner,
-                   .import_lim = {.max_rows = (size_t)max_rows}};
+                   .import_lim = {.max_rows = (size_t)max_rows},
+                   .sessions = &sessions};
     http_server *srv = http_start(listen, api_prepare, api_dispatch, &api, err, sizeof err);
     if (!srv) {
         cli_error("%s", err);

@@ -20,7 +20,10 @@
  */
 #include "core/audit.h"
 
+#include <ctype.h>
 #include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -256,4 +259,115 @@ int audit_user_change(core_ctx *cx, const char *operation, const user_record *be
 {
     audit_user b = {before, NULL}, a = {after, NULL};
     return audit_user_event(cx, operation, before ? &b : NULL, after ? &a : NULL, e);
+}
+
+/* The id of the name folded to ASCII lowercase within instance_id, for the events of a name no
+ * user has: the first 16 bytes of their BLAKE2b hash, written as a UUID (version nibble 8). */
+static void name_id(const char *instance_id, const char *username, char out[ID_LEN])
+{
+    crypto_generichash_state st;
+    unsigned char h[16];
+    crypto_generichash_init(&st, NULL, 0, sizeof h);
+    crypto_generichash_update(&st, (const unsigned char *)instance_id, strlen(instance_id) + 1);
+    for (const char *p = username; *p; p++) {
+        unsigned char ch = (unsigned char)tolower((unsigned char)*p);
+        crypto_generichash_update(&st, &ch, 1);
+    }
+    crypto_generichash_final(&st, h, sizeof h);
+    h[6] = (unsigned char)((h[6] & 0x0f) | 0x80);
+    h[8] = (unsigned char)((h[8] & 0x3f) | 0x80);
+    snprintf(out, ID_LEN, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", h[0], h[1], h[2],
+             h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12], h[13], h[14], h[15]);
+}
+
+int audit_signin_event(core_ctx *cx, const char *operation, const char *instance_id, const char *user_id,
+                       const char *username, const char *address, const char *reason, rerr *e)
+{
+    audit_event ev;
+    memset(&ev, 0, sizeof ev);
+    snprintf(ev.instance_id, sizeof ev.instance_id, "%s", instance_id);
+    ev.at_ms = cx->now_ms;
+    if (user_id && strcmp(operation, "SignIn") == 0) {
+        snprintf(ev.key_id, sizeof ev.key_id, "console");
+        snprintf(ev.actor_user_id, sizeof ev.actor_user_id, "%s", user_id);
+    }
+    char id[ID_LEN];
+    if (user_id)
+        snprintf(id, sizeof id, "%s", user_id);
+    else
+        name_id(instance_id, username, id);
+    json_t *after = json_object();
+    json_object_set_new(after, "Username", json_string(username));
+    if (address && *address)
+        json_object_set_new(after, "Address", json_string(address));
+    if (reason && *reason)
+        json_object_set_new(after, "Reason", json_string(reason));
+    ev.operation = xstrdup(operation);
+    ev.resource_id = xstrdup(id);
+    ev.after_json = audit_json_text(after);
+    json_decref(after);
+    int rc = store_audit_insert(cx->conn, &ev);
+    audit_event_clear(&ev);
+    if (rc != STORE_OK)
+        return core_store_error(cx, rc, "record the sign-in event", e);
+    return 0;
+}
+
+/* Sets path to "prefix.key" (or "key" at the top). */
+static void put_path(buf *path, const char *prefix, const char *key)
+{
+    buf_reset(path);
+    if (*prefix)
+        buf_printf(path, "%s.", prefix);
+    buf_puts(path, key);
+}
+
+/* The leaves under prefix of an update's before/after objects (which hold the same keys), or of
+ * one side (b NULL: a create; a NULL: a delete). */
+static void diff_walk(const char *prefix, json_t *b, json_t *a, audit_leaf_fn fn, void *ctx)
+{
+    json_t *obj = b && json_is_object(b) ? b : a;
+    int both = b && a;
+    if (json_is_object(obj) && (!both || (json_is_object(a) && json_is_object(b)))) {
+        buf path;
+        buf_init(&path);
+        const char *key;
+        json_t *v;
+        json_object_foreach(obj, key, v) {
+            put_path(&path, prefix, key);
+            diff_walk(path.data, both ? json_object_get(b, key) : (b ? v : NULL),
+                      both ? json_object_get(a, key) : (a ? v : NULL), fn, ctx);
+        }
+        if (both) {
+            json_object_foreach(a, key, v) {
+                if (json_object_get(b, key))
+                    continue;
+                put_path(&path, prefix, key);
+                diff_walk(path.data, NULL, v, fn, ctx);
+            }
+        }
+        buf_free(&path);
+        return;
+    }
+    fn(prefix, b, a, ctx);
+}
+
+void audit_diff(json_t *before, json_t *after, audit_leaf_fn fn, void *ctx)
+{
+    diff_walk("", before, after, fn, ctx);
+}
+
+char *audit_user_name(store_conn *c, const char *user_id, int64_t up_to_id)
+{
+    char *name = NULL;
+    if (store_audit_username(c, user_id, up_to_id, &name) == STORE_OK)
+        return name;
+    free(name);
+    user_ref u;
+    if (store_user_get_ref(c, user_id, &u) != STORE_OK)
+        return NULL;
+    name = u.username;
+    u.username = NULL;
+    user_ref_clear(&u);
+    return name;
 }

@@ -11,6 +11,7 @@
 #define A(op, fns) {op, fns, NEED_ACCOUNT, NULL}
 #define I(op, fns) {op, fns, NEED_INSTANCE, NULL}
 #define T(op, fns) {op, fns, NEED_BY_INPUT, NULL}
+#define S(op, fns, perm) {op, fns, NEED_PERMISSION_OR_SELF, perm}
 /* clang-format on */
 
 static const core_rule rules[CORE_ACTION__COUNT] = {
@@ -30,16 +31,22 @@ static const core_rule rules[CORE_ACTION__COUNT] = {
         P("UpdateUserSecurityProfiles", "users_update users_update_tx", "Users.EditPermission"),
     [CORE_USERS_DELETE] = P("DeleteUser", "users_delete users_delete_tx", "Users.Delete"),
     [CORE_USERS_SEARCH] = P("SearchUsers", "user_search user_search_keys_get", "Users.View"),
+    [CORE_USERS_CHANGE_OWN_PASSWORD] = I("ChangeOwnPassword", "users_update(own_password)"),
+    [CORE_USERS_CONSOLE_LIST] = P("ListConsoleUsers", "user_list_get user_list_ids", "Users.View"),
     [CORE_IMPORT_CREATE] = P("ImportUsers", "import_upload_begin", "Users.Create"),
     [CORE_IMPORT_UPSERT] = P("ImportUsers", "import_upload_begin", "Users.Edit"),
     [CORE_BULK_EDIT] = P("BulkEditUsers", "bulk_submit_edit bulk_submit_user_edits", "Users.Edit"),
     [CORE_BULK_DELETE] = P("BulkDeleteUsers", "bulk_submit_delete", "Users.Delete"),
     [CORE_JOBS_CANCEL] = T("CancelJob", "jobs_cancel"),
     [CORE_JOBS_RETRY] = T("RetryJob", "jobs_retry"),
-    [CORE_JOBS_VIEW] = P("DescribeJob", "jobs_get jobs_list jobs_items jobs_report_open jobs_template", "Users.View"),
+    [CORE_JOBS_VIEW] = P("DescribeJob", "jobs_get jobs_list jobs_banner jobs_items jobs_report_open jobs_template", "Users.View"),
     [CORE_USERS_EXPORT] = P("ExportUsers", "export_open", "Users.View"),
-    [CORE_CATALOG_READ] = I("ReadNames", "catalog_load"),
+    [CORE_CATALOG_READ] = I("ReadNames", "catalog_load console_profiles_load console_role_profiles_get"),
     [CORE_USERS_FIND] = I("FindUser", "users_find"),
+    [CORE_USERS_CONSOLE_DESCRIBE] = S("DescribeUser", "users_get_console", "Users.View"),
+    [CORE_USERS_CONSOLE_HISTORY] = P("DescribeUserHistory", "users_history", "Users.View"),
+    [CORE_ROLE_PROFILES_UPDATE] = P("UpdateRoleProfiles", "console_role_profiles_set", "SecurityProfiles.Edit"),
+    [CORE_JOBS_DISMISS] = T("DismissJob", "jobs_dismiss"),
 
     [CORE_SECURITY_PROFILES_CREATE] = P("CreateSecurityProfile", "security_profiles_create", "SecurityProfiles.Create"),
     [CORE_SECURITY_PROFILES_UPDATE] = P("UpdateSecurityProfile", "security_profiles_update", "SecurityProfiles.Edit"),
@@ -161,6 +168,10 @@ int core_allow_op(core_ctx *cx, core_action a, const char *instance_id, const ch
         return rerr_set(e, ERR_ACCESS_DENIED, NULL,
                         "%s needs an account access key; key %s acts as user %s of one instance", op,
                         who->key_id[0] ? who->key_id : "?", who->username ? who->username : "?");
+    case NEED_PERMISSION_OR_SELF:
+        if (who->user_id[0]) /* core_allow_user decides with the user */
+            return 0;
+        /* fall through */
     case NEED_PERMISSION:
         if (principal_has(who, r->permission))
             return 0;
@@ -175,6 +186,24 @@ int core_allow_op(core_ctx *cx, core_action a, const char *instance_id, const ch
 int core_allow(core_ctx *cx, core_action a, const char *instance_id, rerr *e)
 {
     return core_allow_op(cx, a, instance_id, NULL, e);
+}
+
+int core_allow_user(core_ctx *cx, core_action a, const char *instance_id, const char *user_id, rerr *e)
+{
+    const core_rule *r = core_rule_of(a);
+    const principal *who = cx->who ? cx->who : principal_cli();
+    if (r && r->need == NEED_PERMISSION_OR_SELF) {
+        if (check_principal(who, r->operation, instance_id, e))
+            return -1;
+        if (principal_has(who, r->permission) || (who->user_id[0] && user_id && strcmp(who->user_id, user_id) == 0))
+            return 0;
+        char name[160];
+        return rerr_set(e, ERR_ACCESS_DENIED, NULL,
+                        "%s is not authorized to perform %s on another user: it needs the permission %s, which "
+                        "none of its security profiles grants",
+                        describe(who, name, sizeof name), r->operation, r->permission);
+    }
+    return core_allow(cx, a, instance_id, e);
 }
 
 int core_allow_permission(core_ctx *cx, core_action a, const char *perm, const char *why, const char *field, rerr *e)

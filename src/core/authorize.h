@@ -44,6 +44,8 @@ typedef enum core_action {
     CORE_USERS_UPDATE_SECURITY_PROFILES,
     CORE_USERS_DELETE,
     CORE_USERS_SEARCH,
+    CORE_USERS_CHANGE_OWN_PASSWORD, /* a signed-in user changes their own password (the console) */
+    CORE_USERS_CONSOLE_LIST,     /* the console's user list and its filter in bulk selections */
     /* security profiles */
     CORE_SECURITY_PROFILES_CREATE,
     CORE_SECURITY_PROFILES_UPDATE,
@@ -91,6 +93,11 @@ typedef enum core_action {
     CORE_JOBS_VIEW,              /* jobs, their items and reports; the template; exports */
     CORE_USERS_EXPORT,
     CORE_CATALOG_READ,
+    /* the web console (issue 11) */
+    CORE_USERS_CONSOLE_DESCRIBE, /* a user's page: Users.View, or the user themselves (core_allow_user) */
+    CORE_USERS_CONSOLE_HISTORY,  /* a user's audit events */
+    CORE_ROLE_PROFILES_UPDATE,   /* the role -> security profiles mapping of the add-user form */
+    CORE_JOBS_DISMISS,           /* a finished job off the banner: its submitter only (jobs.h) */
     CORE_USERS_FIND,             /* an importer's look-up of a username (create or update?) */           /* the names of an instance's profiles and groups, for CSV files */
     /* tags */
     CORE_TAGS_ADD,
@@ -105,6 +112,9 @@ typedef enum core_need {
     NEED_ACCOUNT,      /* the command line or an account key */
     NEED_PERMISSION,   /* the rule's permission */
     NEED_BY_INPUT,     /* a principal of the instance; the permission follows the input (tags) */
+    NEED_PERMISSION_OR_SELF, /* the rule's permission, or a principal acting as the user the action
+                              * concerns (core_allow_user); core_allow alone lets a principal acting
+                              * as some user through, for the entry point to check with the user */
 } core_need;
 
 typedef struct core_rule {
@@ -125,6 +135,11 @@ int core_allow(core_ctx *cx, core_action a, const char *instance_id, rerr *e);
 /* The same, naming the operation op_name in the message instead of the rule's (a door's
  * operation name, e.g. "UpdateUserIdentityInfo"); op_name NULL: the rule's. */
 int core_allow_op(core_ctx *cx, core_action a, const char *instance_id, const char *op_name, rerr *e);
+
+/* core_allow for an action on one user, user_id: a NEED_PERMISSION_OR_SELF action is allowed to a
+ * principal acting as that very user (in that instance) without the permission. Returns 0, or -1
+ * with *e set as core_allow. */
+int core_allow_user(core_ctx *cx, core_action a, const char *instance_id, const char *user_id, rerr *e);
 
 /* For input-dependent rules: checks that cx->who holds perm (PERM_ACCOUNT: is account-wide) to
  * perform a for the reason given (e.g. "changing the tags of a Queue"). Returns 0 or -1 with

@@ -31,6 +31,8 @@ static const struct {
     [ERR_INCOMPLETE_SIGNATURE] = {"IncompleteSignatureException", 400, "", "access denied"},
     [ERR_UNKNOWN_OPERATION] = {"UnknownOperationException", 404, "", "invalid request"},
     [ERR_TOO_LARGE] = {"RequestEntityTooLargeException", 413, "tooLarge", "too large"},
+    [ERR_UNAUTHORIZED] = {"UnauthorizedException", 401, "", "access denied"},
+    [ERR_TOO_MANY_REQUESTS] = {"TooManyRequestsException", 429, "tooMany", "limit exceeded"},
 };
 
 static err_code norm(err_code c)

@@ -26,6 +26,8 @@ typedef enum err_code {
     ERR_INCOMPLETE_SIGNATURE,/* Authorization header malformed */
     ERR_UNKNOWN_OPERATION,   /* no operation at this method + path */
     ERR_TOO_LARGE,           /* request body over the limit */
+    ERR_UNAUTHORIZED,        /* not signed in, or a sign-in refused (the console's session door) */
+    ERR_TOO_MANY_REQUESTS,   /* slowed down: too many failed sign-ins */
     ERR__COUNT
 } err_code;
 

@@ -119,6 +119,19 @@ int user_check_username(const char *idm_type, const char *username, rerr *e)
     return 0;
 }
 
+/* The password policy in words: the one sentence user_check_password's refusal and the console's
+ * form both show. */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define PASSWORD_POLICY                                                                                    \
+    STR(USER_PASSWORD_MIN) " to " STR(USER_PASSWORD_MAX) " characters with at least one upper-case letter, " \
+                           "one lower-case letter and one digit, and no spaces"
+
+const char *user_password_policy(void)
+{
+    return "Passwords must be " PASSWORD_POLICY ".";
+}
+
 int user_check_password(const char *password, rerr *e)
 {
     const char *f = "Password";
@@ -133,10 +146,7 @@ int user_check_password(const char *password, rerr *e)
         bad |= *p <= 0x20 || *p == 0x7f;
     }
     if (n < USER_PASSWORD_MIN || n > USER_PASSWORD_MAX || !lower || !upper || !digit || bad)
-        return rerr_set(e, ERR_INVALID_PARAMETER, f,
-                        "Password does not meet the policy: %d to %d characters with at least one upper-case "
-                        "letter, one lower-case letter and one digit, and no spaces",
-                        USER_PASSWORD_MIN, USER_PASSWORD_MAX);
+        return rerr_set(e, ERR_INVALID_PARAMETER, f, "Password does not meet the policy: %s", PASSWORD_POLICY);
     return 0;
 }
 

@@ -49,6 +49,9 @@ extern const char *const user_channel_names[];
 
 int user_check_username(const char *idm_type, const char *username, rerr *e);
 int user_check_password(const char *password, rerr *e);
+/* The CONNECT_MANAGED password rule user_check_password applies, as one sentence for a form
+ * ("Passwords must be 8 to 64 characters with …"). Static. */
+const char *user_password_policy(void);
 /* field names the member for messages ("IdentityInfo.Email"). */
 int user_check_email(const char *field, const char *email, rerr *e);
 int user_check_phone(const char *field, const char *number, rerr *e);

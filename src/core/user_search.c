@@ -417,6 +417,9 @@ static int fact_leaf(const void *item, const search_node *n, void *cls)
         return group_within(ev, f->hierarchy_group_id, n->value, n->with_children);
     if (strcmp(n->field, "Username") == 0)
         return search_text(n->cmp, f->username, n->value);
+    if (strcmp(n->field, USER_SEARCH_ANY_NAME) == 0)
+        return search_text(n->cmp, f->username, n->value) || search_text(n->cmp, f->first_name, n->value) ||
+               search_text(n->cmp, f->last_name, n->value);
     if (strcmp(n->field, "FirstName") == 0)
         return search_text(n->cmp, f->first_name, n->value);
     if (strcmp(n->field, "LastName") == 0)
@@ -500,6 +503,8 @@ static int string_leaf(evaluator *ev, const search_node *n, user_handles *out)
     store_match m = store_match_of(n->cmp);
     if (strcmp(n->field, "Username") == 0)
         return store_user_match_text(c, ev->instance_id, STORE_USER_USERNAME, m, n->value, out);
+    if (strcmp(n->field, USER_SEARCH_ANY_NAME) == 0)
+        return store_user_match_text(c, ev->instance_id, STORE_USER_ANY_NAME, STORE_MATCH_CONTAINS, n->value, out);
     if (strcmp(n->field, "FirstName") == 0)
         return store_user_match_text(c, ev->instance_id, STORE_USER_FIRST_NAME, m, n->value, out);
     if (strcmp(n->field, "LastName") == 0)
@@ -817,6 +822,28 @@ int user_search_keys_get(core_ctx *cx, const char *instance_id, const user_searc
         rc = core_store_error(cx, ev.rc, "search users", e);
     else
         rc = page_of(&ev, &res, rq, out, e);
+    uset_clear(&res);
+    free(ev.groups);
+    return rc;
+}
+
+int user_search_resolve(core_ctx *cx, core_action action, const char *instance_id, const search_node *root,
+                        user_handles *out, int *all, rerr *e)
+{
+    memset(out, 0, sizeof *out);
+    *all = 0;
+    if (core_allow(cx, action, instance_id, e))
+        return -1;
+    evaluator ev = {.cx = cx, .instance_id = instance_id, .rc = STORE_OK, .rows = -1};
+    uset res = {0};
+    int rc = eval_set(&ev, root, &res);
+    if (rc) {
+        rc = core_store_error(cx, ev.rc, "search users", e);
+    } else {
+        *all = res.all;
+        *out = res.s;
+        memset(&res.s, 0, sizeof res.s);
+    }
     uset_clear(&res);
     free(ev.groups);
     return rc;

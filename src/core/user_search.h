@@ -20,7 +20,9 @@
 
 #include "core/context.h"
 #include "core/error.h"
+#include "core/authorize.h"
 #include "core/search.h"
+#include "store/store.h"
 
 /* What SearchCriteria may hold for users. */
 extern const search_rules user_search_rules;
@@ -45,6 +47,19 @@ void user_search_keys_clear(user_search_keys *k);
  * ERR_INTERNAL / ERR_UNAVAILABLE (the store). *out is the caller's to clear, also on error. */
 int user_search_keys_get(core_ctx *cx, const char *instance_id, const user_search_req *rq, user_search_keys *out,
                          rerr *e);
+
+/* A field only core callers put in a tree (the wire's rules do not list it, so no request can):
+ * CONTAINS on the username, the first name or the last name, ignoring ASCII case, any length
+ * (the console's search box, core/user_list.h). */
+#define USER_SEARCH_ANY_NAME "AnyName"
+
+/* The users matching the tree root, NOT validated (the caller builds or validates it), after
+ * core_allow(action): sorted distinct handles into *out, or *all = 1 (out empty) when root
+ * matches every user of the instance. Returns 0, or -1 with *e set (access, store). *out is the
+ * caller's to clear with user_handles_clear, also on error. Run inside one read transaction:
+ * handles are valid only there (store_user_search.h). */
+int user_search_resolve(core_ctx *cx, core_action action, const char *instance_id, const search_node *root,
+                        user_handles *out, int *all, rerr *e);
 
 /* Tuning, for tests and benchmarks (not thread-safe: call before serving): inside an AND, once
  * the running result holds at most filter_max users the remaining conditions are checked user

@@ -428,10 +428,21 @@ int users_create(core_ctx *cx, const char *instance_id, const user_new *in, char
 
 /* The actions a change is: Users.Edit for any facet but the security profiles (and for a
  * change of nothing), Users.EditPermission for the security profiles. */
-static int allow_change(core_ctx *cx, const char *instance_id, const user_change *ch, rerr *e)
+static int allow_change(core_ctx *cx, const char *instance_id, const user_change *ch, const char *id, rerr *e)
 {
     int edits = ch->identity || ch->phone || ch->config || ch->routing_profile_id || ch->set_hierarchy ||
                 ch->password || ch->set_tags || ch->set_disabled;
+    if (ch->own_password) { /* a user's own password: nothing else, and only their own */
+        const principal *who = cx->who ? cx->who : principal_cli();
+        if (!ch->password || ch->identity || ch->phone || ch->config || ch->routing_profile_id || ch->set_hierarchy ||
+            ch->set_tags || ch->set_disabled || ch->security_profile_ids)
+            return rerr_set(e, ERR_INTERNAL, NULL, "internal error: a change of one's own password changes more");
+        if (core_allow(cx, CORE_USERS_CHANGE_OWN_PASSWORD, instance_id, e))
+            return -1;
+        if (strcmp(who->user_id, id) != 0)
+            return rerr_set(e, ERR_ACCESS_DENIED, "UserId", "ChangeOwnPassword changes only the signed-in user's password");
+        return 0;
+    }
     if ((edits || !ch->security_profile_ids) && core_allow(cx, CORE_USERS_UPDATE, instance_id, e))
         return -1;
     return ch->security_profile_ids ? core_allow(cx, CORE_USERS_UPDATE_SECURITY_PROFILES, instance_id, e) : 0;
@@ -573,7 +584,7 @@ static int apply_change(core_ctx *cx, const char *instance_id, const user_change
 int users_update_tx(core_ctx *cx, const char *instance_id, const char *id, const user_change *ch, rerr *e)
 {
     instance inst;
-    if (allow_change(cx, instance_id, ch, e) || load_instance(cx, instance_id, &inst, e))
+    if (allow_change(cx, instance_id, ch, id, e) || load_instance(cx, instance_id, &inst, e))
         return -1;
     int bad = check_change(inst.idm_type, ch, e);
     instance_clear(&inst);
@@ -637,7 +648,7 @@ static int update_change(core_ctx *cx, void *arg, rerr *e)
 
 int users_update(core_ctx *cx, const char *instance_id, const char *id, const user_change *ch, rerr *e)
 {
-    if (allow_change(cx, instance_id, ch, e))
+    if (allow_change(cx, instance_id, ch, id, e))
         return -1;
     struct write_args a = {.instance_id = instance_id, .id = id, .ch = ch};
     return core_write(cx, update_change, &a, e);
@@ -685,6 +696,16 @@ int users_get(core_ctx *cx, const char *instance_id, const char *id, user_record
 {
     memset(out, 0, sizeof *out);
     if (core_allow(cx, CORE_USERS_DESCRIBE, instance_id, e) || load_user(cx, instance_id, id, out, e))
+        return -1;
+    free_secret(out->password_hash);
+    out->password_hash = NULL;
+    return 0;
+}
+
+int users_get_console(core_ctx *cx, const char *instance_id, const char *id, user_record *out, rerr *e)
+{
+    memset(out, 0, sizeof *out);
+    if (core_allow_user(cx, CORE_USERS_CONSOLE_DESCRIBE, instance_id, id, e) || load_user(cx, instance_id, id, out, e))
         return -1;
     free_secret(out->password_hash);
     out->password_hash = NULL;

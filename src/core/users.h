@@ -92,6 +92,9 @@ typedef struct user_change {
     const char *password_hash;
     int password_temporary;              /* with password: it is temporary (see user_new); 0 otherwise, so a
                                           * password set by any other door, or by its user, is not */
+    int own_password;                    /* the user changes their own password (the console): only password
+                                          * may be set, id must be the principal's own user, and the action
+                                          * is CORE_USERS_CHANGE_OWN_PASSWORD instead of Users.Edit */
     int set_disabled;                    /* disabled applies: 1 disables the user (no sign-in, keys and
                                           * sessions refused), 0 enables it; Users.Edit */
     int disabled;
@@ -112,6 +115,10 @@ int users_delete_tx(core_ctx *cx, const char *instance_id, const char *id, rerr 
 
 /* The whole user (password hash removed). *out is the caller's to clear. */
 int users_get(core_ctx *cx, const char *instance_id, const char *id, user_record *out, rerr *e);
+
+/* users_get for the console's user page: Users.View, or the principal acting as that very user
+ * (an Agent reads their own page). */
+int users_get_console(core_ctx *cx, const char *instance_id, const char *id, user_record *out, rerr *e);
 
 /* The user of the instance named username, or one whose name differs from it only in ASCII
  * case (*exact says which: 1 same bytes, 0 a look-alike), for importers deciding between a create

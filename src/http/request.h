@@ -52,6 +52,7 @@ typedef struct request {
     sigv4_header cookies[REQUEST_MAX_COOKIES]; /* name/value, parsed by libmicrohttpd; the same */
     size_t n_cookies;
     const http_door *door;       /* set by the server once the headers are in; NULL: Connect's */
+    char peer[48];               /* the client's address (the TCP peer), as inet_ntop writes it, or "" */
     size_t n_header_fields;      /* every header field, also those past REQUEST_MAX_HEADERS */
     size_t header_bytes;         /* their names and values */
     buf body;                    /* the body, except for a streamed door (always empty there) */

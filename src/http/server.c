@@ -321,8 +321,11 @@ static struct MHD_Response *make_response(request *r)
     return resp;
 }
 
+static void add_security_headers(request *r);
+
 static enum MHD_Result send_response(struct MHD_Connection *con, request *r)
 {
+    add_security_headers(r);
     struct MHD_Response *resp = make_response(r);
     if (!resp)
         return MHD_NO;
@@ -355,6 +358,7 @@ static void write_answer_mid_body(struct MHD_Connection *con, request *r)
     if (!w)
         return;
     w->linger = 1;
+    add_security_headers(r);
     const char *reason = MHD_get_reason_phrase_for((unsigned)r->status);
     buf out;
     buf_init(&out);
@@ -440,6 +444,40 @@ static int check_framing(request *r, const char *version)
     return 0;
 }
 
+/* Writes the connection's peer address (no port) into out, "" when unknown. */
+static void peer_address(struct MHD_Connection *con, char *out, size_t cap)
+{
+    out[0] = '\0';
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, (socklen_t)cap);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, (socklen_t)cap);
+}
+
+/* The security headers of every answer (README, "Security headers"): nosniff everywhere; the
+ * console's pages and files also a strict Content-Security-Policy, no framing and no referrer
+ * to other sites; the roster API's answers (sessions, user data) are never cached. */
+static void add_security_headers(request *r)
+{
+    request_add_header(r, "X-Content-Type-Options", "nosniff");
+    http_door_id door = r->door ? r->door->id : DOOR_CONNECT;
+    if (door == DOOR_CONSOLE) {
+        request_add_header(r, "Content-Security-Policy",
+                           "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                           "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+                           "frame-ancestors 'none'");
+        request_add_header(r, "Referrer-Policy", "same-origin");
+        request_add_header(r, "X-Frame-Options", "DENY");
+    } else if (door == DOOR_ROSTER || door == DOOR_ROSTER_UPLOAD) {
+        request_add_header(r, "Cache-Control", "no-store");
+        request_add_header(r, "Referrer-Policy", "same-origin");
+    }
+}
+
 /* First call for a request: the headers are in. Records method and headers; answers at once a
  * request refused for its framing or a body too large to drain; else the body comes next. */
 static enum MHD_Result begin(http_server *s, struct MHD_Connection *con, request *r, const char *method,
@@ -448,6 +486,7 @@ static enum MHD_Result begin(http_server *s, struct MHD_Connection *con, request
     r->started = 1;
     watch_set(con, s->lim.body_timeout_s, 0);
     snprintf(r->method, sizeof r->method, "%s", method);
+    peer_address(con, r->peer, sizeof r->peer);
     MHD_get_connection_values(con, MHD_HEADER_KIND, collect_header, r);
     MHD_get_connection_values(con, MHD_COOKIE_KIND, collect_cookie, r);
     const char *q = strchr(r->raw_uri, '?');

@@ -27,6 +27,7 @@
 #include "core/context.h"
 #include "core/error.h"
 #include "core/search.h"
+#include "core/user_list.h"
 #include "core/user_rules.h"
 #include "model/model.h"
 #include "store/store.h"
@@ -52,6 +53,8 @@ typedef struct bulk_changes {
     const char *hierarchy_group_id;      /* NULL with set_hierarchy: none */
     kvlist tags_add;                     /* added or overwritten */
     strlist tags_remove;                 /* keys removed */
+    int set_disabled;                    /* Disabled given: */
+    int disabled;                        /* 1 disables the users, 0 enables them */
 } bulk_changes;
 
 /* Reads and checks doc (the Changes object): unknown members, types, Set with Add or Remove, an
@@ -97,10 +100,12 @@ int bulk_user_edit_read(rerr *e, json_t *doc, const char *path, int with_id, bul
 
 /* ---- submission ------------------------------------------------------------------------------------ */
 
-/* Explicit user ids, or criteria and filter (search trees as SearchUsers takes them; either may
- * be NULL) when user_ids is NULL. */
+/* Explicit user ids; or the console list's filter (list_filter: exactly the users the list shows
+ * for it, core/user_list.h); or, when both are NULL, criteria and filter (search trees as
+ * SearchUsers takes them; either may be NULL). */
 typedef struct bulk_selection {
     const strlist *user_ids;
+    const user_list_filter *list_filter;
     const search_node *criteria;
     const search_node *filter;
 } bulk_selection;

@@ -105,7 +105,7 @@ int bulk_changes_read(rerr *e, json_t *doc, bulk_changes *c)
 {
     static const char *const members[] = {"RoutingProfileId", "SecurityProfiles", "PhoneType", "DeskPhoneNumber",
                                           "AutoAccept", "AfterContactWorkTimeLimit", "HierarchyGroupId", "Tags",
-                                          NULL};
+                                          "Disabled", NULL};
     memset(c, 0, sizeof *c);
     if (!json_is_object(doc))
         return rerr_set(e, ERR_INVALID_PARAMETER, P, "Changes must be an object");
@@ -118,7 +118,7 @@ int bulk_changes_read(rerr *e, json_t *doc, bulk_changes *c)
         mj_str(e, doc, P, "DeskPhoneNumber", 0, &ph->desk_phone_number) ||
         mj_bool(e, doc, P, "AutoAccept", 0, &ph->has_auto_accept, &ph->auto_accept) ||
         mj_int(e, doc, P, "AfterContactWorkTimeLimit", 0, &ph->acw_seconds) || mj_obj(e, doc, P, "Tags", 0, &tags) ||
-        (tags && read_tags(e, tags, c)))
+        (tags && read_tags(e, tags, c)) || mj_bool(e, doc, P, "Disabled", 0, &c->set_disabled, &c->disabled))
         return -1;
     ph->has_acw = mj_present(doc, "AfterContactWorkTimeLimit");
     c->has_phone = ph->phone_type || ph->desk_phone_number || ph->has_auto_accept || ph->has_acw;
@@ -137,7 +137,8 @@ int bulk_changes_read(rerr *e, json_t *doc, bulk_changes *c)
         if (c->hierarchy_group_id && validate_id(e, P ".HierarchyGroupId", c->hierarchy_group_id, 256))
             return -1;
     }
-    if (!c->routing_profile_id && c->sp_mode == BULK_SP_NONE && !c->has_phone && !c->set_hierarchy && !tags)
+    if (!c->routing_profile_id && c->sp_mode == BULK_SP_NONE && !c->has_phone && !c->set_hierarchy && !tags &&
+        !c->set_disabled)
         return rerr_set(e, ERR_INVALID_PARAMETER, P, "Changes must name at least one change");
     return 0;
 }
@@ -281,6 +282,10 @@ void bulk_changes_describe(const bulk_changes *c, json_t *names, buf *out)
     for (size_t i = 0; i < c->tags_remove.n; i++) {
         SEP();
         buf_printf(out, "untag %s", c->tags_remove.items[i]);
+    }
+    if (c->set_disabled) {
+        SEP();
+        buf_puts(out, c->disabled ? "disabled" : "enabled");
     }
 #undef SEP
 }

@@ -78,6 +78,8 @@ static int apply_edit(run *R, core_ctx *cx, const job_item_record *it, item_out 
                           .hierarchy_group_id = R->ch.hierarchy_group_id,
                           .set_tags = uc.set_tags,
                           .tags = uc.set_tags ? &uc.tags : NULL,
+                          .set_disabled = R->ch.set_disabled,
+                          .disabled = R->ch.disabled,
                           .changed = &changed};
         rc = users_update_tx(cx, R->job->instance_id, it->user_id, &ch, e);
     }

@@ -157,9 +157,27 @@ static int select_search(submit *s, const bulk_selection *sel, rerr *e)
     return rc;
 }
 
+/* The console list's filter: exactly the users the list shows for it (core/user_list.h), in
+ * creation order like select_search. */
+static int select_list(submit *s, const user_list_filter *f, rerr *e)
+{
+    strlist ids = {0};
+    int rc = user_list_ids(s->cx, s->inst.id, f, BULK_MAX_USERS, "Selection", &ids, e);
+    for (size_t i = 0; rc == 0 && i < ids.n; i++) {
+        char *login = NULL;
+        rc = user_of(s, "Selection", ids.items[i], &login, e);
+        if (rc == 0)
+            push(s, ids.items[i], login);
+    }
+    strlist_clear(&ids);
+    return rc;
+}
+
 static int select_users(submit *s, const bulk_selection *sel, rerr *e)
 {
-    int rc = sel->user_ids ? select_ids(s, sel->user_ids, e) : select_search(s, sel, e);
+    int rc = sel->user_ids      ? select_ids(s, sel->user_ids, e)
+             : sel->list_filter ? select_list(s, sel->list_filter, e)
+                                : select_search(s, sel, e);
     if (rc == 0 && s->n == 0)
         rc = rerr_set(e, ERR_INVALID_PARAMETER, "Selection", "Selection matches no user");
     return rc;

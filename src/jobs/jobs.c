@@ -312,3 +312,54 @@ done:
     job_clear(&from);
     return result;
 }
+
+/* ---- the console's banner -------------------------------------------------------------------- */
+
+int jobs_can_dismiss(const principal *who, const job_record *j)
+{
+    const principal *p = who ? who : principal_cli();
+    if (j->submitter_user_id[0] || p->user_id[0]) /* people: the same user, by any door */
+        return strcmp(j->submitter_user_id, p->user_id) == 0;
+    if (p->kind == PRINCIPAL_CLI)
+        return strcmp(j->submitter_kind, "CLI") == 0;
+    return j->submitter_key_id[0] && strcmp(j->submitter_key_id, p->key_id) == 0; /* an account key */
+}
+
+int jobs_banner(core_ctx *cx, const char *instance_ref, size_t limit, job_list *out, rerr *e)
+{
+    memset(out, 0, sizeof *out);
+    char inst[ID_LEN];
+    if (instance_for(cx, CORE_JOBS_VIEW, instance_ref, inst, e) || validate_range(e, "MaxResults", (int64_t)limit, 1, 100))
+        return -1;
+    int rc = store_job_banner(cx->conn, inst, cx->now_ms - JOBS_BANNER_KEEP_MS, limit, out);
+    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "list the jobs", e);
+}
+
+static int dismiss(core_ctx *cx, void *arg, rerr *e)
+{
+    job_record *j = arg;
+    int rc = store_job_dismiss(cx->conn, j->id, cx->now_ms);
+    if (rc == STORE_OK && !j->dismissed_ms)
+        j->dismissed_ms = cx->now_ms;
+    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "dismiss the job", e);
+}
+
+int jobs_dismiss(core_ctx *cx, const char *instance_ref, const char *job_id, job_record *out, rerr *e)
+{
+    memset(out, 0, sizeof *out);
+    char inst[ID_LEN];
+    if (instance_for(cx, CORE_JOBS_DISMISS, instance_ref, inst, e) || load_job(cx, inst, job_id, out, e))
+        return -1;
+    if (!jobs_can_dismiss(cx->who, out)) {
+        const principal *who = cx->who ? cx->who : principal_cli();
+        return rerr_set(e, ERR_ACCESS_DENIED, "JobId",
+                        "%s %s (key %s) is not authorized to perform DismissJob: only who submitted job %s (%s) may "
+                        "dismiss it",
+                        who->username ? "User" : "Key", who->username ? who->username : who->key_id, who->key_id,
+                        out->id, out->submitted_by ? out->submitted_by : "someone else");
+    }
+    if (!finished(out))
+        return rerr_set(e, ERR_INVALID_REQUEST, "JobId", "Job %s is %s: only a finished job can be dismissed", out->id,
+                        out->state);
+    return core_write(cx, dismiss, out, e);
+}

@@ -55,6 +55,24 @@ int jobs_cancel_rows(core_ctx *cx, const char *job_id, rerr *e);
  * and the secrets no retry can use dropped. Returns 0 or -1 with *e. */
 int jobs_end(core_ctx *cx, const char *job_id, const char *state, const char *reason, rerr *e);
 
+/* ---- the console's banner -------------------------------------------------------------------- */
+
+/* How long a finished job stays on the banner unless its submitter dismisses it: 7 days. */
+#define JOBS_BANNER_KEEP_MS (7LL * 24 * 3600 * 1000)
+
+/* The instance's jobs the banner shows, newest first, at most limit (1..100): not dismissed, and
+ * unfinished or finished less than JOBS_BANNER_KEEP_MS before cx->now_ms (Users.View). */
+int jobs_banner(core_ctx *cx, const char *instance_ref, size_t limit, job_list *out, rerr *e);
+
+/* 1 if who (NULL: the command line) submitted j: the same user (whatever door or key they used),
+ * else the same account key, or the command line. */
+int jobs_can_dismiss(const principal *who, const job_record *j);
+
+/* Takes a finished job off the banner (it stays in ListJobs): its submitter only
+ * (ERR_ACCESS_DENIED for anyone else), ERR_INVALID_REQUEST before it has finished. *out: the job
+ * after it (the caller clears it, also on failure). Dismissing twice keeps the first time. */
+int jobs_dismiss(core_ctx *cx, const char *instance_ref, const char *job_id, job_record *out, rerr *e);
+
 /* The pending count of a job (total minus the finished). */
 int64_t jobs_pending(const job_record *j);
 /* Rows a second over the job's run so far (0 before it starts). now_ms for a running job. */

@@ -78,6 +78,32 @@ int store_audit_each(store_conn *c, const audit_filter *f, int (*fn)(const audit
     return sq_status(c, rc);
 }
 
+int store_audit_user_recent(store_conn *c, const char *instance_id, const char *resource_id, int64_t before_at_ms,
+                            int64_t before_id, size_t limit, int (*fn)(const audit_event *ev, void *ctx), void *ctx)
+{
+    static const char sql[] = "SELECT " AUDIT_COLS " FROM audit_events WHERE resource_id = ? AND instance_id = ? "
+                              "AND (at_ms < ? OR (at_ms = ? AND id < ?)) ORDER BY at_ms DESC, id DESC LIMIT ?";
+    sqlite3_stmt *st = sq_prepare(c, sql,
+                                  SQ_ARGS(SQ_TEXT(resource_id), SQ_TEXT(instance_id), SQ_INT(before_at_ms),
+                                          SQ_INT(before_at_ms), SQ_INT(before_id), SQ_INT(limit)));
+    if (!st)
+        return STORE_ERROR;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        audit_event ev;
+        memset(&ev, 0, sizeof ev);
+        read_event(st, &ev);
+        int stop = fn(&ev, ctx);
+        audit_event_clear(&ev);
+        if (stop) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return sq_status(c, rc);
+}
+
 typedef struct collect_ctx {
     audit_event *arr;
     size_t n, cap;

@@ -34,7 +34,7 @@ enum { SECRET_MAX = 65536 };
     "id, seq, instance_id, kind, state, failure_reason, mode, dry_run, atomic, file_name, params_json, "   \
     "retry_of, n_total, n_succeeded, n_failed, n_canceled, n_created, n_updated, n_unchanged, n_deleted, " \
     "submitted_ms, started_ms, finished_ms, cancel_requested, submitter_kind, submitter_key_id, "          \
-    "submitter_user_id, submitted_by"
+    "submitter_user_id, submitted_by, dismissed_ms"
 
 /* States of jobs that have finished, for SQL. */
 #define FINISHED "('COMPLETED','CANCELED','FAILED')"
@@ -67,6 +67,7 @@ static void read_job(sqlite3_stmt *st, void *out)
     sq_col_copy(st, 25, j->submitter_key_id, sizeof j->submitter_key_id);
     sq_col_copy(st, 26, j->submitter_user_id, sizeof j->submitter_user_id);
     j->submitted_by = sq_col_dup(st, 27);
+    j->dismissed_ms = sqlite3_column_int64(st, 28);
 }
 
 int store_job_insert(store_conn *c, job_record *j)
@@ -214,6 +215,21 @@ int store_job_runnable(store_conn *c, job_list *out)
                               "AND seq = (SELECT min(seq) FROM jobs WHERE state IN ('QUEUED','RUNNING') "
                               "AND instance_id = j.instance_id) ORDER BY seq";
     return sq_collect(c, sql, (void **)&out->items, &out->n, sizeof *out->items, read_job, SQ_NO_ARGS);
+}
+
+int store_job_banner(store_conn *c, const char *instance_id, int64_t finished_since_ms, size_t limit, job_list *out)
+{
+    static const char sql[] = "SELECT " JOB_COLS " FROM jobs WHERE instance_id = ? AND state <> 'RECEIVING' "
+                              "AND dismissed_ms = 0 AND (finished_ms = 0 OR finished_ms >= ?) "
+                              "ORDER BY seq DESC LIMIT ?";
+    return sq_collect(c, sql, (void **)&out->items, &out->n, sizeof *out->items, read_job,
+                      SQ_ARGS(SQ_TEXT(instance_id), SQ_INT(finished_since_ms), SQ_INT(sql_limit(limit))));
+}
+
+int store_job_dismiss(store_conn *c, const char *id, int64_t at_ms)
+{
+    static const char sql[] = "UPDATE jobs SET dismissed_ms = ? WHERE id = ? AND dismissed_ms = 0";
+    return sq_exec(c, sql, SQ_ARGS(SQ_INT(at_ms), SQ_TEXT(id)));
 }
 
 int store_job_delete(store_conn *c, const char *id)

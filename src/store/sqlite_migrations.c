@@ -406,6 +406,59 @@ static int check_no_lookalikes(sqlite3 *db, char *err, size_t errlen)
 static const char *const m010_password_temporary =
     "ALTER TABLE users ADD COLUMN password_temporary INTEGER NOT NULL DEFAULT 0 CHECK (password_temporary IN (0, 1));\n";
 
+/* Version 11: console sessions and the sign-in lock-out (issue 11). A session is found by the
+ * SHA-256 of its cookie (the cookie itself is never stored); it ends with its user (ON DELETE
+ * CASCADE), and sessions_user lets a user's sessions end together. signin_failures counts the
+ * failed sign-ins in a row of one username (folded to ASCII lowercase) of one instance, whether
+ * or not a user has that name. IF NOT EXISTS: a test store taken back to an older version keeps
+ * these tables. */
+static const char *const m011_sessions =
+    "CREATE TABLE IF NOT EXISTS console_sessions(\n"
+    "  token_hash BLOB PRIMARY KEY,\n"
+    "  instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,\n"
+    "  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,\n"
+    "  csrf_token TEXT NOT NULL,\n"
+    "  created_ms INTEGER NOT NULL,\n"
+    "  last_seen_ms INTEGER NOT NULL,\n"
+    "  expires_ms INTEGER NOT NULL) WITHOUT ROWID;\n"
+    "CREATE INDEX IF NOT EXISTS console_sessions_user ON console_sessions(user_id);\n"
+    "CREATE INDEX IF NOT EXISTS console_sessions_expiry ON console_sessions(expires_ms);\n"
+    "CREATE TABLE IF NOT EXISTS signin_failures(\n"
+    "  instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,\n"
+    "  username_fold TEXT NOT NULL,\n"
+    "  failures INTEGER NOT NULL,\n"
+    "  locked_until_ms INTEGER NOT NULL DEFAULT 0,\n"
+    "  last_ms INTEGER NOT NULL,\n"
+    "  PRIMARY KEY(instance_id, username_fold)) WITHOUT ROWID;\n";
+/* Version 12: the console's user list sorts by first and last name (ignoring ASCII case, then
+ * by login) by walking an index, finds the desk phones without reading every channel, and its
+ * search box (any of the three names containing a text) reads users_names, an index of the
+ * three names alone, rather than every row of the table. */
+static const char *const m012_user_list =
+    "CREATE INDEX users_first_name ON users(instance_id, first_name COLLATE NOCASE, username_fold);\n"
+    "CREATE INDEX users_last_name ON users(instance_id, last_name COLLATE NOCASE, username_fold);\n"
+    "CREATE INDEX user_channel_phone ON user_channel_configs(channel, phone_type);\n"
+    "CREATE INDEX users_names ON users(instance_id, username_fold, first_name, last_name);\n";
+/* Version 13 (the console, issue 11): the security profiles each console role pre-selects in the
+ * add-user form, per instance. role_profile_sets marks a role whose list an admin stored (an
+ * empty one too); a role not marked takes the defaults by name. A deleted profile drops out of
+ * every list (ON DELETE CASCADE). Jobs gain the time their submitter dismissed them from the
+ * console's banner (0: not dismissed). */
+static const char *const m013_console =
+    "CREATE TABLE role_profile_sets(\n"
+    "  instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,\n"
+    "  role TEXT NOT NULL CHECK (role = 'Agent' OR role = 'Supervisor' OR role = 'Manager'),\n"
+    "  PRIMARY KEY(instance_id, role)) WITHOUT ROWID;\n"
+    "CREATE TABLE role_profiles(\n"
+    "  instance_id TEXT NOT NULL,\n"
+    "  role TEXT NOT NULL,\n"
+    "  profile_id TEXT NOT NULL REFERENCES security_profiles(id) ON DELETE CASCADE,\n"
+    "  PRIMARY KEY(instance_id, role, profile_id),\n"
+    "  FOREIGN KEY(instance_id, role) REFERENCES role_profile_sets(instance_id, role) ON DELETE CASCADE)\n"
+    "  WITHOUT ROWID;\n"
+    "CREATE INDEX role_profiles_profile ON role_profiles(profile_id);\n"
+    "ALTER TABLE jobs ADD COLUMN dismissed_ms INTEGER NOT NULL DEFAULT 0;\n";
+
 static const migration all[] = {
     {1, "foundation: instances, resources, users, keys, audit", m001_foundation, NULL, 0},
     {2, "resources: queue outbound caller, security profile access controls", m002_resources, NULL, 0},
@@ -420,6 +473,9 @@ static const migration all[] = {
     {9, "jobs: items' state checked without a temporary table, the index by state without succeeded items",
      m009_items, NULL, 0},
     {10, "users: temporary passwords", m010_password_temporary, NULL, 0},
+    {11, "console sessions and the sign-in lock-out", m011_sessions, NULL, 0},
+    {12, "users: indexes for the console's list (names in order, desk phones)", m012_user_list, NULL, 0},
+    {13, "console: the role -> security profiles mapping; jobs dismissed from the banner", m013_console, NULL, 0},
 };
 
 const migration *migrations_all(size_t *n)

@@ -152,10 +152,13 @@ int store_key_revoke(store_conn *c, const char *id, int64_t now_ms);
 
 /* Each area's writes and searches, in headers of their own. */
 #include "store/store_hierarchy.h"
+#include "store/store_console.h"
 #include "store/store_jobs.h"
 #include "store/store_routing.h"
 #include "store/store_security.h"
+#include "store/store_sessions.h"
 #include "store/store_users.h"
 #include "store/store_user_search.h"
+#include "store/store_user_list.h"
 
 #endif

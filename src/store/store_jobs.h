@@ -45,6 +45,7 @@ typedef struct job_record {
     char submitter_key_id[24];   /* the access key id, or "" */
     char submitter_user_id[ID_LEN]; /* the user it acted as, or "" */
     char *submitted_by;          /* for people: the username, else the key id, or "cli" */
+    int64_t dismissed_ms;        /* when its submitter dismissed it from the console's banner; 0: not */
 } job_record;
 
 /* Frees j's strings and zeroes it; NULL is a no-op. */
@@ -93,6 +94,11 @@ int store_job_get(store_conn *c, const char *instance_id, const char *id, job_re
  * only that one; before_seq 0: from the newest, else only seq < before_seq; at most limit. */
 int store_job_list(store_conn *c, const char *instance_id, const char *state, int64_t before_seq, size_t limit,
                    job_list *out);
+/* The console banner's jobs of an instance, newest first (by seq), at most limit: not RECEIVING,
+ * not dismissed, and unfinished or finished at or after finished_since_ms. */
+int store_job_banner(store_conn *c, const char *instance_id, int64_t finished_since_ms, size_t limit, job_list *out);
+/* Marks job id dismissed at at_ms (a job already dismissed keeps its first time). */
+int store_job_dismiss(store_conn *c, const char *id, int64_t at_ms);
 /* Sets the state, and failure_reason (NULL keeps it), started_ms / finished_ms (0 keeps them).
  * A job going from RECEIVING to QUEUED or RUNNING gets the look-up of store_job_login_first
  * built here, from all its items at once (about a second per 1,000,000 items). */

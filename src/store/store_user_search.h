@@ -30,6 +30,8 @@ typedef enum store_user_field {
     STORE_USER_FIRST_NAME,
     STORE_USER_LAST_NAME,
     STORE_USER_ID,                /* the user id (ids are lowercase UUIDs) */
+    STORE_USER_ANY_NAME,          /* username, first name or last name (CONTAINS only): the
+                                   * console's search box */
 } store_user_field;
 
 typedef enum store_match { STORE_MATCH_EXACT, STORE_MATCH_PREFIX, STORE_MATCH_CONTAINS } store_match;

@@ -95,6 +95,12 @@ typedef struct audit_filter {
  * stop. fn may run other store look-ups on c, but no audit listing. Returns a STORE_* value. */
 int store_audit_each(store_conn *c, const audit_filter *f, int (*fn)(const audit_event *ev, void *ctx), void *ctx);
 
+/* The events of user resource_id in instance_id, newest first (by at_ms, then id), strictly
+ * before the keyset position (before_at_ms, before_id) — (INT64_MAX, INT64_MAX) from the newest —
+ * at most limit, each given to fn as store_audit_each does. Returns a STORE_* value. */
+int store_audit_user_recent(store_conn *c, const char *instance_id, const char *resource_id, int64_t before_at_ms,
+                            int64_t before_id, size_t limit, int (*fn)(const audit_event *ev, void *ctx), void *ctx);
+
 /* The username of user resource_id as the trail last recorded it in an event with id <= up_to_id
  * (the Username of a create, a rename or a delete): *out is malloc'd (caller frees).
  * STORE_NOTFOUND when no such event names one. */

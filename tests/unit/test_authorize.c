@@ -39,9 +39,12 @@
 #include "core/routing_profiles.h"
 #include "core/security_profiles.h"
 #include "core/tags.h"
+#include "core/user_list.h"
 #include "core/user_search.h"
 #include "core/users.h"
 #include "core/catalog.h"
+#include "core/console.h"
+#include "core/user_history.h"
 #include "jobs/bulk.h"
 #include "jobs/jobs.h"
 #include "util/buf.h"
@@ -72,6 +75,7 @@ struct fixture {
     char key_id[24];
     /* jobs of A: one QUEUED and one finished with a failed row, in each mode */
     char queued_job[2][ID_LEN], failed_job[2][ID_LEN];
+    char admins_job[ID_LEN]; /* finished, submitted by the admin's key: for DismissJob */
     char *user_arn;
     strlist agent; /* {the Agent profile of A} */
     principal nobody, stranger, admin, account;
@@ -252,6 +256,36 @@ static int e_users_update_profiles_tx(fixture *f, core_ctx *cx, rerr *e)
     return end_tx(cx, users_update_tx(cx, f->a.id, f->user_id, &ch, e), e);
 }
 
+/* A signed-in user's change of their own password: the principal acts as the target user, on
+ * instance A made CONNECT_MANAGED for the call (and SAML again after it, so a refusal leaves the
+ * store as it was). */
+static void set_idm_type(fixture *f, const char *type)
+{
+    sqlite3 *db = NULL;
+    char sql[160];
+    snprintf(sql, sizeof sql, "UPDATE instances SET idm_type = '%s' WHERE id = '%s'", type, f->a.id);
+    assert_int_equal(sqlite3_open(f->ts.path, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 10000);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+static int e_users_update_own_password(fixture *f, core_ctx *cx, rerr *e)
+{
+    principal me = *(cx->who ? cx->who : principal_cli());
+    memcpy(me.user_id, f->user_id, ID_LEN);
+    core_ctx own = *cx;
+    own.who = &me;
+    user_change ch = {.operation = "ChangeOwnPassword",
+                      .password = "Own-Passw0rd",
+                      .password_hash = "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo",
+                      .own_password = 1};
+    set_idm_type(f, "CONNECT_MANAGED");
+    int rc = users_update(&own, f->a.id, f->user_id, &ch, e);
+    set_idm_type(f, "SAML");
+    return rc;
+}
+
 static int e_users_delete(fixture *f, core_ctx *cx, rerr *e)
 {
     return users_delete(cx, f->a.id, f->user_id, e);
@@ -279,6 +313,24 @@ static int e_user_search_keys_get(fixture *f, core_ctx *cx, rerr *e)
     user_search_keys k;
     int rc = user_search_keys_get(cx, f->a.id, &rq, &k, e);
     user_search_keys_clear(&k);
+    return rc;
+}
+
+static int e_user_list_get(fixture *f, core_ctx *cx, rerr *e)
+{
+    user_list_req rq = {.limit = 25};
+    user_list_page p;
+    int rc = user_list_get(cx, f->a.id, &rq, &p, e);
+    user_list_page_clear(&p);
+    return rc;
+}
+
+static int e_user_list_ids(fixture *f, core_ctx *cx, rerr *e)
+{
+    user_list_filter flt = {0};
+    strlist ids = {0};
+    int rc = user_list_ids(cx, f->a.id, &flt, 1000, "Selection", &ids, e);
+    strlist_clear(&ids);
     return rc;
 }
 
@@ -684,6 +736,14 @@ static int e_jobs_list(fixture *f, core_ctx *cx, rerr *e)
     return rc;
 }
 
+static int e_jobs_banner(fixture *f, core_ctx *cx, rerr *e)
+{
+    job_list l;
+    int rc = jobs_banner(cx, f->a.id, 10, &l, e);
+    job_list_clear(&l);
+    return rc;
+}
+
 static int e_jobs_items(fixture *f, core_ctx *cx, rerr *e)
 {
     job_item_list l;
@@ -744,6 +804,55 @@ static int e_users_find(fixture *f, core_ctx *cx, rerr *e)
     return rc;
 }
 
+static int e_users_get_console(fixture *f, core_ctx *cx, rerr *e)
+{
+    user_record u;
+    int rc = users_get_console(cx, f->a.id, f->user_id, &u, e);
+    user_clear(&u);
+    return rc;
+}
+
+static int e_users_history(fixture *f, core_ctx *cx, rerr *e)
+{
+    history_page p;
+    char *next = NULL;
+    int rc = users_history(cx, f->a.id, f->user_id, NULL, 10, &p, &next, e);
+    history_page_clear(&p);
+    free(next);
+    return rc;
+}
+
+static int e_console_profiles_load(fixture *f, core_ctx *cx, rerr *e)
+{
+    console_profiles l;
+    int rc = console_profiles_load(cx, f->a.id, &l, e);
+    console_profiles_clear(&l);
+    return rc;
+}
+
+static int e_role_profiles_get(fixture *f, core_ctx *cx, rerr *e)
+{
+    strlist m[CONSOLE_ROLES] = {{0}};
+    int rc = console_role_profiles_get(cx, f->a.id, m, e);
+    for (int k = 0; k < CONSOLE_ROLES; k++)
+        strlist_clear(&m[k]);
+    return rc;
+}
+
+static int e_role_profiles_set(fixture *f, core_ctx *cx, rerr *e)
+{
+    const strlist *in[CONSOLE_ROLES] = {&f->agent, NULL, NULL};
+    return console_role_profiles_set(cx, f->a.id, in, e);
+}
+
+static int e_jobs_dismiss(fixture *f, core_ctx *cx, rerr *e)
+{
+    job_record j;
+    int rc = jobs_dismiss(cx, f->a.id, f->admins_job, &j, e);
+    job_clear(&j);
+    return rc;
+}
+
 /* Stores a job of A in mode, QUEUED or finished with one failed row; its id into id. */
 static int make_job(fixture *f, const char *mode, int finished, char id[ID_LEN])
 {
@@ -788,15 +897,25 @@ static const entry entries[] = {
     {"users_create_tx", CORE_USERS_CREATE, e_users_create_tx},
     {"users_create_basic", CORE_USERS_CREATE, e_users_create_basic},
     {"users_get", CORE_USERS_DESCRIBE, e_users_get},
+    {"users_get_console", CORE_USERS_CONSOLE_DESCRIBE, e_users_get_console},
+    {"users_history", CORE_USERS_CONSOLE_HISTORY, e_users_history},
+    {"console_profiles_load", CORE_CATALOG_READ, e_console_profiles_load},
+    {"console_role_profiles_get", CORE_CATALOG_READ, e_role_profiles_get},
+    {"console_role_profiles_set", CORE_ROLE_PROFILES_UPDATE, e_role_profiles_set},
+    {"jobs_dismiss", CORE_JOBS_DISMISS, e_jobs_dismiss},
+    {"jobs_banner", CORE_JOBS_VIEW, e_jobs_banner},
     {"users_list", CORE_USERS_LIST, e_users_list},
     {"users_update", CORE_USERS_UPDATE, e_users_update},
     {"users_update_tx", CORE_USERS_UPDATE, e_users_update_tx},
     {"users_update", CORE_USERS_UPDATE_SECURITY_PROFILES, e_users_update_profiles},
     {"users_update_tx", CORE_USERS_UPDATE_SECURITY_PROFILES, e_users_update_profiles_tx},
+    {"users_update(own_password)", CORE_USERS_CHANGE_OWN_PASSWORD, e_users_update_own_password},
     {"users_delete", CORE_USERS_DELETE, e_users_delete},
     {"users_delete_tx", CORE_USERS_DELETE, e_users_delete_tx},
     {"user_search", CORE_USERS_SEARCH, e_user_search},
     {"user_search_keys_get", CORE_USERS_SEARCH, e_user_search_keys_get},
+    {"user_list_get", CORE_USERS_CONSOLE_LIST, e_user_list_get},
+    {"user_list_ids", CORE_USERS_CONSOLE_LIST, e_user_list_ids},
     {"security_profiles_create", CORE_SECURITY_PROFILES_CREATE, e_sp_create},
     {"security_profiles_update", CORE_SECURITY_PROFILES_UPDATE, e_sp_update},
     {"security_profiles_delete", CORE_SECURITY_PROFILES_DELETE, e_sp_delete},
@@ -976,6 +1095,21 @@ static int setup(void **state)
     for (int m = 0; m < 2; m++)
         if (make_job(f, m ? "UPSERT" : "CREATE", 0, f->queued_job[m]) || make_job(f, m ? "UPSERT" : "CREATE", 1, f->failed_job[m]))
             return -1;
+    if (make_job(f, "CREATE", 1, f->admins_job))
+        return -1;
+    {
+        static const char sql[] = "UPDATE jobs SET submitter_kind = 'USER_KEY', submitter_key_id = 'AKRSADMIN' "
+                                  "WHERE id = ?";
+        sqlite3 *db = NULL;
+        sqlite3_stmt *st = NULL;
+        int ok = sqlite3_open(f->ts.path, &db) == SQLITE_OK && sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+                 sqlite3_bind_text(st, 1, f->admins_job, -1, SQLITE_STATIC) == SQLITE_OK &&
+                 sqlite3_step(st) == SQLITE_DONE;
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+        if (!ok)
+            return -1;
+    }
     user_principal(&f->nobody, "AKRSNOBODY", "nobody", f->a.id, 0);
     user_principal(&f->stranger, "AKRSSTRANGER", "stranger", f->b.id, 1);
     user_principal(&f->admin, "AKRSADMIN", "admin", f->a.id, 1);
@@ -1076,7 +1210,7 @@ static void table_covers_every_action(void **state)
         if (!r)
             fail_msg("action %d has no rule in core's table", a);
         assert_non_null(r->operation);
-        if ((r->need == NEED_PERMISSION) != (r->permission != NULL))
+        if ((r->need == NEED_PERMISSION || r->need == NEED_PERMISSION_OR_SELF) != (r->permission != NULL))
             fail_msg("%s: a permission goes with NEED_PERMISSION only", r->operation);
         if (r->permission && !permission_is_known(r->permission))
             fail_msg("%s: %s is not in the catalogue", r->operation, r->permission);

@@ -32,6 +32,8 @@ static void aws_names_and_statuses(void **state)
         {ERR_INCOMPLETE_SIGNATURE, "IncompleteSignatureException", 400},
         {ERR_UNKNOWN_OPERATION, "UnknownOperationException", 404},
         {ERR_TOO_LARGE, "RequestEntityTooLargeException", 413},
+        {ERR_UNAUTHORIZED, "UnauthorizedException", 401},
+        {ERR_TOO_MANY_REQUESTS, "TooManyRequestsException", 429},
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         assert_string_equal(err_aws_name(want[i].code), want[i].name);

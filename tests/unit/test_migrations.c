@@ -118,7 +118,17 @@ static void exec_sql(const char *path, const char *sql)
 /* What turns the store back into one at version 7 (migration 8 undone and forgotten), 6
  * (migration 7's tables dropped too) and 5 (6 forgotten). */
 /* Version 8's job_items: the state checked with IN, the index by state over every item. */
-#define BACK_TO_9 "ALTER TABLE users DROP COLUMN password_temporary; DELETE FROM schema_migrations WHERE version >= 10; "
+/* Migration 13 undone and forgotten (the console's role mapping, jobs dismissed from the banner). */
+#define BACK_TO_12                                                                                      \
+    "DROP TABLE role_profiles; DROP TABLE role_profile_sets; ALTER TABLE jobs DROP COLUMN dismissed_ms; " \
+    "DELETE FROM schema_migrations WHERE version >= 13; "
+/* Migration 12 undone; 11 (sessions) is forgotten too: it creates its tables only if missing. */
+#define BACK_TO_11                                                                                                 \
+    BACK_TO_12 "DROP INDEX users_first_name; DROP INDEX users_last_name; DROP INDEX user_channel_phone; "         \
+    "DROP INDEX users_names; "                                                                                     \
+    "DELETE FROM schema_migrations WHERE version >= 11; "
+#define BACK_TO_9                                                                                                  \
+    BACK_TO_11 "ALTER TABLE users DROP COLUMN password_temporary; DELETE FROM schema_migrations WHERE version >= 10; "
 #define BACK_TO_8                                                                                          \
     BACK_TO_9 "CREATE TABLE job_items_v8(job_seq INTEGER NOT NULL REFERENCES jobs(seq) ON DELETE CASCADE, "          \
     "seq INTEGER NOT NULL, row INTEGER NOT NULL, "                                                         \
@@ -342,6 +352,79 @@ static void password_temporary_migration_on_a_v9_store(void **state)
     sqlite3_close(db);
 }
 
+/* Migration 12 on a store without it: the list's indexes are made, and the list's name order
+ * walks them (INDEXED BY fails without them). */
+static void user_list_indexes_migration(void **state)
+{
+    fixture *f = *state;
+    make_users(f);
+    exec_sql(f->ts.path, BACK_TO_11);
+    assert_int_equal(store_schema_version(f->cx.conn), 10);
+    char err[512];
+    store *again = store_open(f->ts.path, 0, err, sizeof err);
+    if (!again)
+        fail_msg("%s", err);
+    store_conn *c = store_conn_get(again);
+    assert_int_equal(store_schema_version(c), latest_version());
+    int64_t n = 0;
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->ts.path, &db), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
+                                            "('users_first_name', 'users_last_name', 'user_channel_phone', 'users_names')",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    assert_int_equal(n, 4);
+    store_conn_put(c);
+    store_close(again);
+}
+
+/* Migration 13 on a store without it: the mapping tables come back empty (every role takes the
+ * defaults), a deleted profile leaves a stored mapping, and jobs are not dismissed. */
+static void console_migration_on_an_older_store(void **state)
+{
+    fixture *f = *state;
+    make_users(f);
+    exec_sql(f->ts.path, BACK_TO_12);
+    assert_true(store_schema_version(f->cx.conn) < 13);
+    char err[512];
+    store *again = store_open(f->ts.path, 0, err, sizeof err);
+    if (!again)
+        fail_msg("%s", err);
+    store_conn *c = store_conn_get(again);
+    assert_int_equal(store_schema_version(c), latest_version());
+    strlist ids = {0};
+    int stored = 1;
+    assert_int_equal(store_role_profiles_get(c, f->in.id, "Agent", &ids, &stored), STORE_OK);
+    assert_int_equal(stored, 0);
+    security_profile p;
+    assert_int_equal(store_security_profile_by_name(c, f->in.id, "QualityAnalyst", &p), STORE_OK);
+    strlist one = {0};
+    strlist_push(&one, p.id);
+    assert_int_equal(store_begin(c, 1), STORE_OK);
+    assert_int_equal(store_role_profiles_set(c, f->in.id, "Supervisor", &one), STORE_OK);
+    assert_int_equal(store_commit(c), STORE_OK);
+    assert_int_equal(store_role_profiles_get(c, f->in.id, "Supervisor", &ids, &stored), STORE_OK);
+    assert_int_equal(stored, 1);
+    assert_int_equal((int)ids.n, 1);
+    strlist_clear(&ids);
+    assert_int_equal(store_begin(c, 1), STORE_OK);
+    assert_int_equal(store_security_profile_delete(c, f->in.id, p.id), STORE_OK);
+    assert_int_equal(store_commit(c), STORE_OK);
+    assert_int_equal(store_role_profiles_get(c, f->in.id, "Supervisor", &ids, &stored), STORE_OK);
+    assert_int_equal(stored, 1); /* still the admin's choice: now an empty list */
+    assert_int_equal((int)ids.n, 0);
+    security_profile_clear(&p);
+    strlist_clear(&one);
+    strlist_clear(&ids);
+    store_conn_put(c);
+    store_close(again);
+}
+
 /* The seqs of the items of job_id in state (NULL: any), after after_seq, at most limit, as a
  * string "0,2,…" in out. */
 static void item_seqs(store_conn *c, const char *job_id, const char *state, int64_t after_seq, size_t limit,
@@ -455,6 +538,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(job_logins_migration_on_a_v7_store, setup, teardown),
         cmocka_unit_test_setup_teardown(unsettled_index_migration_on_a_v8_store, setup, teardown),
         cmocka_unit_test_setup_teardown(password_temporary_migration_on_a_v9_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(user_list_indexes_migration, setup, teardown),
+        cmocka_unit_test_setup_teardown(console_migration_on_an_older_store, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

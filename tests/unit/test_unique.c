@@ -205,8 +205,12 @@ static void old_store_with_lookalikes_is_refused(void **state)
     exec_sql(db, "DROP INDEX users_fold; CREATE INDEX users_fold ON users(instance_id, username_fold)");
     assert_int_equal(insert(f, &f->a, &f->a_defs, "Cy.Dee"), STORE_OK);
     assert_int_equal(insert(f, &f->a, &f->a_defs, "cy.dee"), STORE_OK);
-    /* (The jobs' tables of migrations 7 and 8 dropped too, or they would be made again.) */
-    exec_sql(db, "DROP TABLE job_logins; DROP TABLE job_items; DROP TABLE jobs; "
+    /* (The jobs' tables of migrations 7 and 8, migration 12's indexes and the console's tables of
+     * 13 dropped too, or they would be made again.) */
+    exec_sql(db, "DROP TABLE role_profiles; DROP TABLE role_profile_sets; "
+                 "DROP TABLE job_logins; DROP TABLE job_items; DROP TABLE jobs; "
+                 "DROP INDEX users_first_name; DROP INDEX users_last_name; DROP INDEX user_channel_phone; "
+                 "DROP INDEX users_names; "
                  "DELETE FROM schema_migrations WHERE version >= 5");
     char err[1024];
     store *again = store_open(f->ts.path, 0, err, sizeof err);
