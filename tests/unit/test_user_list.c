@@ -353,7 +353,7 @@ static void bad_requests(void **state)
     /* 100 characters (not bytes) are allowed */
     char accents[201] = "";
     for (int i = 0; i < 100; i++)
-        strcat(accents, "é");
+        memcpy(accents + 2 * i, "\xc3\xa9", 2); /* é, two bytes each; the last byte stays NUL */
     user_list_req ok = {.filter = {.search = accents}, .limit = 25};
     user_list_page pg;
     rerr e;
