@@ -221,7 +221,7 @@ static int change_password(const api_env *env, core_ctx *cx, request *r, rerr *e
     cx->who = &who;
     if (session_door_check_csrf(r, &si.s, e) || body_object(r, &in, e) ||
         jget_str(e, in, "CurrentPassword", 1, &cur) || jget_str(e, in, "NewPassword", 1, &next) ||
-        session_change_password(cx, &si.s, cur, next, e))
+        session_change_password(cx, session_door_config(env), &si.s, cur, next, r->peer, e))
         rc = -1;
     json_t *doc = rc == 0 ? session_doc(env, cx, &si.s, e) : NULL;
     if (doc)
@@ -259,8 +259,11 @@ int roster_session_route(const api_env *env, request *r)
     core_ctx cx = {.conn = store_conn_get(env->st), .cfg = env->cfg, .now_ms = now_ms()};
     if (!cx.conn)
         rerr_set(&e, ERR_UNAVAILABLE, NULL, "The store is not available");
-    if (!cx.conn || fn(env, &cx, r, &e) != 0)
+    if (!cx.conn || fn(env, &cx, r, &e) != 0) {
         api_respond_error(r, &e, 0);
+        if (e.code == ERR_UNAUTHORIZED && request_cookie(r, SESSION_COOKIE))
+            set_cookie(env, r, "", 0); /* a session that ended: the browser forgets its cookie */
+    }
     store_conn_put(cx.conn);
     return 1;
 }

@@ -160,6 +160,20 @@ static int read_attempt(core_ctx *cx, const session_config *cfg, const char *ali
 
 static atomic_llong last_purge_ms;
 
+/* Deletes ended sessions and forgotten failure counts, at most once a minute (in the caller's
+ * write transaction). Returns a STORE_* value. */
+static int purge(core_ctx *cx, const session_config *cfg)
+{
+    long long last = atomic_load(&last_purge_ms);
+    if (cx->now_ms - last < PURGE_EVERY_MS ||
+        !atomic_compare_exchange_strong(&last_purge_ms, &last, (long long)cx->now_ms))
+        return STORE_OK;
+    int rc = store_sessions_purge(cx->conn, cx->now_ms, cx->now_ms - cfg->idle_ms);
+    if (rc == STORE_OK)
+        rc = store_signin_failures_purge(cx->conn, cx->now_ms - cfg->lock_ms, cx->now_ms);
+    return rc;
+}
+
 /* A sign-in's outcome, written in one transaction. */
 typedef struct outcome {
     const session_config *cfg;
@@ -189,13 +203,8 @@ static int write_success(core_ctx *cx, void *arg, rerr *e)
     int rc = store_session_insert(cx->conn, &si->s);
     if (rc == STORE_OK)
         rc = store_signin_failures_clear(cx->conn, u->instance_id, o->username);
-    long long last = atomic_load(&last_purge_ms);
-    if (rc == STORE_OK && cx->now_ms - last >= PURGE_EVERY_MS &&
-        atomic_compare_exchange_strong(&last_purge_ms, &last, (long long)cx->now_ms)) {
-        rc = store_sessions_purge(cx->conn, cx->now_ms, cx->now_ms - o->cfg->idle_ms);
-        if (rc == STORE_OK)
-            rc = store_signin_failures_purge(cx->conn, cx->now_ms - o->cfg->lock_ms, cx->now_ms);
-    }
+    if (rc == STORE_OK)
+        rc = purge(cx, o->cfg);
     if (rc != STORE_OK)
         return core_store_error(cx, rc, "record the session", e);
     return audit_signin_event(cx, "SignIn", u->instance_id, u->id, u->username, o->address, o->reason, e);
@@ -218,6 +227,8 @@ static int write_failure(core_ctx *cx, void *arg, rerr *e)
         o->locked_now = 1;
     }
     rc = store_signin_failures_set(cx->conn, a->inst.id, o->username, failures, until, cx->now_ms);
+    if (rc == STORE_OK)
+        rc = purge(cx, o->cfg);
     if (rc != STORE_OK)
         return core_store_error(cx, rc, "record the failed sign-in", e);
     const char *uid = a->have_user ? a->user.id : NULL;
@@ -398,23 +409,45 @@ static int end_others_change(core_ctx *cx, void *arg, rerr *e)
     return rc == STORE_OK ? 0 : core_store_error(cx, rc, "end the user's other sessions", e);
 }
 
-int session_change_password(core_ctx *cx, const console_session *s, const char *current, const char *next, rerr *e)
+int session_change_password(core_ctx *cx, const session_config *cfg, const console_session *s, const char *current,
+                            const char *next, const char *address, rerr *e)
 {
     if (!current || strlen(current) > PASSWORD_MAX)
         return rerr_set(e, ERR_INVALID_PARAMETER, "CurrentPassword", "The current password is not right");
+    attempt a = {0};
     if (store_begin(cx->conn, 0) != STORE_OK)
         return rerr_set(e, ERR_UNAVAILABLE, NULL, "The store is busy; retry");
-    user_record u;
-    int rc = store_user_get(cx->conn, s->instance_id, s->user_id, &u);
+    int rc = store_instance_get(cx->conn, s->instance_id, &a.inst);
+    a.have_inst = rc == STORE_OK;
+    if (rc == STORE_OK) {
+        rc = store_user_get(cx->conn, s->instance_id, s->user_id, &a.user);
+        a.have_user = rc == STORE_OK;
+    }
+    int64_t failures = 0, until = 0;
+    if (rc == STORE_OK)
+        rc = store_signin_failures_get(cx->conn, s->instance_id, a.user.username, &failures, &until);
     store_rollback(cx->conn);
-    if (rc == STORE_NOTFOUND)
-        return rerr_set(e, ERR_UNAUTHORIZED, NULL, SESSION_MSG_SIGNED_OUT);
-    if (rc != STORE_OK)
-        return core_store_error(cx, rc, "read the user", e);
-    int right = passwords_verify(u.password_hash ? u.password_hash : dummy_hash(), current) && u.password_hash;
-    user_clear(&u);
-    if (!right)
-        return rerr_set(e, ERR_INVALID_PARAMETER, "CurrentPassword", "The current password is not right");
+    if (rc != STORE_OK) {
+        attempt_clear(&a);
+        return rc == STORE_NOTFOUND ? rerr_set(e, ERR_UNAUTHORIZED, NULL, SESSION_MSG_SIGNED_OUT)
+                                    : core_store_error(cx, rc, "read the user", e);
+    }
+    if (until > cx->now_ms) { /* guessing the current password counts as failed sign-ins */
+        attempt_clear(&a);
+        return locked_error(cfg, e);
+    }
+    int right = passwords_verify(a.user.password_hash ? a.user.password_hash : dummy_hash(), current) &&
+                a.user.password_hash;
+    if (!right) {
+        session_info none = {0};
+        outcome o = {.cfg = cfg, .a = &a, .username = a.user.username, .address = address,
+                     .reason = "wrong current password (password change)", .out = &none};
+        rc = core_write(cx, write_failure, &o, e);
+        throttle_failure(&cfg->address, address, cx->now_ms);
+        attempt_clear(&a);
+        return rc ? -1 : rerr_set(e, ERR_INVALID_PARAMETER, "CurrentPassword", "The current password is not right");
+    }
+    attempt_clear(&a);
     if (!next || user_check_password(next, e)) {
         if (!next)
             rerr_set(e, ERR_INVALID_PARAMETER, NULL, "NewPassword is required");

@@ -63,9 +63,12 @@ int session_lookup(core_ctx *cx, const session_config *cfg, const char *token, s
 int session_end(core_ctx *cx, const char *token, rerr *e);
 
 /* The signed-in user (cx->who, a session principal of s) changes their own password: current is
- * checked (ERR_INVALID_PARAMETER, field CurrentPassword), next must meet the password policy
- * (field NewPassword). The password is no longer temporary and the user's other sessions end. */
-int session_change_password(core_ctx *cx, const console_session *s, const char *current, const char *next, rerr *e);
+ * checked (ERR_INVALID_PARAMETER, field CurrentPassword; a wrong one counts as a failed sign-in of
+ * the username, and a locked username gets ERR_TOO_MANY_REQUESTS), next must meet the password
+ * policy (field NewPassword). The password is no longer temporary and the user's other sessions
+ * end. address (may be NULL) as for session_sign_in. */
+int session_change_password(core_ctx *cx, const session_config *cfg, const console_session *s, const char *current,
+                            const char *next, const char *address, rerr *e);
 
 /* The seconds a client must wait, rounded up, for a wait of ms. */
 int64_t session_wait_seconds(int64_t ms);

@@ -308,12 +308,12 @@ static void own_password_needs_the_current_one_and_the_policy(void **state)
     /* Acting with no permission at all: changing one's own password needs none. */
     strlist_clear(&who.permissions);
     f->cx.who = &who;
-    assert_int_equal(session_change_password(&f->cx, &got.s, "Wrong1pass", "Better1pass", &e), -1);
+    assert_int_equal(session_change_password(&f->cx, &f->sc, &got.s, "Wrong1pass", "Better1pass", NULL, &e), -1);
     assert_string_equal(e.field, "CurrentPassword");
-    assert_int_equal(session_change_password(&f->cx, &got.s, PW, "weak", &e), -1);
+    assert_int_equal(session_change_password(&f->cx, &f->sc, &got.s, PW, "weak", NULL, &e), -1);
     assert_string_equal(e.field, "NewPassword");
     assert_int_equal(e.code, ERR_INVALID_PARAMETER);
-    assert_int_equal(session_change_password(&f->cx, &got.s, PW, "Better1pass", &e), 0);
+    assert_int_equal(session_change_password(&f->cx, &f->sc, &got.s, PW, "Better1pass", NULL, &e), 0);
     /* Someone else's password: refused even so. */
     user_change ch = {.operation = "ChangeOwnPassword", .password = "Other1pass", .password_hash = "x",
                       .own_password = 1};
@@ -337,6 +337,30 @@ static void own_password_needs_the_current_one_and_the_policy(void **state)
     session_info_clear(&si);
 }
 
+static void guessing_the_current_password_locks_the_username(void **state)
+{
+    fx *f = *state;
+    session_info si, got;
+    principal who;
+    rerr e;
+    f->sc.max_failures = 2;
+    assert_int_equal(sign_in(f, "alice", PW, &si, &e), 0);
+    assert_int_equal(session_lookup(&f->cx, &f->sc, si.token, &got, &who, &e), 0);
+    f->cx.who = &who;
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(session_change_password(&f->cx, &f->sc, &got.s, "Wrong1pass", "Better1pass", NULL, &e), -1);
+        assert_string_equal(e.field, "CurrentPassword");
+    }
+    assert_int_equal(session_change_password(&f->cx, &f->sc, &got.s, PW, "Better1pass", NULL, &e), -1);
+    assert_int_equal(e.code, ERR_TOO_MANY_REQUESTS);
+    f->cx.who = principal_cli();
+    principal_clear(&who);
+    session_info_clear(&got);
+    session_info_clear(&si);
+    assert_int_equal(sign_in(f, "alice", PW, &si, &e), -1);
+    assert_int_equal(e.code, ERR_TOO_MANY_REQUESTS);
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -350,6 +374,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(lookup_idle_sliding_and_absolute, setup, teardown),
         cmocka_unit_test_setup_teardown(a_disabled_user_is_refused_and_their_sessions_stop, setup, teardown),
         cmocka_unit_test_setup_teardown(own_password_needs_the_current_one_and_the_policy, setup, teardown),
+        cmocka_unit_test_setup_teardown(guessing_the_current_password_locks_the_username, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
