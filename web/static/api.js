@@ -113,7 +113,10 @@ async function request(method, path, opts = {}) {
   }
   if (!res.ok) {
     const err = await errorOf(res);
-    if (res.status === 401 && signedIn && current !== null) {
+    /* 401: the session is over; 403 MissingAuthenticationToken: the cookie itself is gone (signed
+     * out in another tab) — the same for the person */
+    const ended = res.status === 401 || (res.status === 403 && err.type === 'MissingAuthenticationTokenException');
+    if (ended && signedIn && current !== null) {
       current = null;
       if (sessionEnded) sessionEnded(err);
     } else if (res.status === 403 && signedIn && /^Choose a new password first/.test(err.message) && passwordRequired) {

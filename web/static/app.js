@@ -152,6 +152,8 @@ async function signedIn(s) {
 }
 
 function signedOut(message) {
+  /* a session that ended by itself brings the person back where they were after signing in */
+  if (message === ENDED && !location.hash.startsWith('#/sign-in')) sessionStorage.setItem(AFTER_KEY, location.hash);
   api.setSession(null);
   ctx.session = null;
   ctx.catalog = null;

@@ -11,6 +11,7 @@ import {
   h, replace, heading, field, fieldset, errorBox, showError, clearErrors, setFieldError, fmt, plural,
   errorText, nextId, BULK_KEY, announce,
 } from './ui.js';
+import { forgetSelection } from './list.js';
 
 const PAGE = 100;            /* ids fetched at a time for a Filter selection */
 const MAX_EDITS = 10000;     /* the server's bound on one user-edits batch */
@@ -334,6 +335,7 @@ export function render(main, ctx) {
       return;
     }
     sessionStorage.removeItem(BULK_KEY);
+    forgetSelection();
     ctx.banner.refresh();
     announce(`Submitted ${submitted.join(' and ')}; the banner shows the progress`);
     ctx.navigate(back);

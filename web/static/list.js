@@ -32,6 +32,12 @@ const PHONE = { SOFT_PHONE: 'Soft phone', DESK_PHONE: 'Desk phone' };
 const picked = new Map(); /* id -> username */
 let pickedFor = '';
 
+/** Forgets the list's selection (after a batch was submitted for it). */
+export function forgetSelection() {
+  picked.clear();
+  pickedFor = '';
+}
+
 function readState(query) {
   const size = Number(query.get('size'));
   const page = Number(query.get('page'));
@@ -96,6 +102,9 @@ export function render(main, ctx, params) {
   const addFilter = h('button', { type: 'button', 'aria-expanded': 'false', 'aria-controls': 'filter-form' }, 'Add filter');
   const filterBox = h('div', { id: 'filter-form', class: 'filter-form', hidden: true });
   addFilter.addEventListener('click', () => toggleFilterForm(filterBox.hidden));
+  filterBox.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape') { toggleFilterForm(false); addFilter.focus(); }
+  });
   const chips = h('ul', { class: 'chips', 'aria-label': 'Filters' });
 
   const editBtn = mayEdit ? h('button', { type: 'button', onclick: onEdit }, 'Edit') : null;
@@ -187,9 +196,6 @@ export function render(main, ctx, params) {
       h('div', { class: 'field' }, h('label', { for: 'filter-kind' }, 'Filter by'), kind),
       h('div', { class: 'field' }, valueLabel, value),
       apply, cancel);
-    filterBox.addEventListener('keydown', (ev) => {
-      if (ev.key === 'Escape') { toggleFilterForm(false); addFilter.focus(); }
-    });
     kind.focus();
   }
 
