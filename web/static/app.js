@@ -211,7 +211,15 @@ async function route() {
     return;
   }
   const params = { query };
-  if (r.key) params[r.key] = decodeURIComponent(path.match(r.path)[1]);
+  if (r.key) {
+    try {
+      params[r.key] = decodeURIComponent(path.match(r.path)[1]);
+    } catch {
+      notFound(path); /* a malformed %-escape */
+      focusHeading();
+      return;
+    }
+  }
   const view = h('div', { class: 'view' });
   replace(main, view, loading());
   let mod;

@@ -157,15 +157,19 @@ export function render(main, ctx) {
 
   /* The table of invalid rows: Row, then the uploaded header's columns; bad cells marked. */
   function invalidRows(job, mine) {
-    const header = Array.isArray(job.Header) ? job.Header : [];
+    /* The uploaded header; a job without one (from before the console) gets "Column n" names
+     * from its first page of rows. */
+    let header = Array.isArray(job.Header) && job.Header.length ? job.Header : null;
+    const thead = h('thead');
+    const drawHead = () => replace(thead, h('tr', null, h('th', { scope: 'col' }, 'Row'), header.map((name) => h('th', { scope: 'col' }, name))));
+    if (header) drawHead();
     const tbody = h('tbody');
     const more = h('button', { type: 'button', hidden: true }, 'Show more rows with errors');
     const status = h('p', { class: 'hint', role: 'status' });
     const captionId = nextId('cap');
     const table = h('table', { class: 'rows', 'aria-describedby': captionId },
       h('caption', { id: captionId }, 'Rows with errors (bad cells are marked "error", with what is wrong)'),
-      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Row'), header.map((name) => h('th', { scope: 'col' }, name)))),
-      tbody);
+      thead, tbody);
     let token = null;
     const addItem = (item) => {
       const cells = Array.isArray(item.Cells) ? item.Cells : [];
@@ -195,7 +199,13 @@ export function render(main, ctx) {
       try {
         const res = await get(inst(`/jobs/${encodeURIComponent(job.JobId)}/items`), { State: 'FAILED', MaxResults: PAGE, NextToken: token });
         if (!alive() || mine !== run) return;
-        (res.Items || []).forEach(addItem);
+        const items = Array.isArray(res.Items) ? res.Items : [];
+        if (!header) {
+          const n = Math.max(0, ...items.map((it) => (Array.isArray(it.Cells) ? it.Cells.length : 0)));
+          header = Array.from({ length: n }, (_, i) => `Column ${i + 1}`);
+          drawHead();
+        }
+        items.forEach(addItem);
         token = res.NextToken || null;
         more.hidden = !token;
         status.textContent = `${plural(tbody.rows.length, 'row')} with errors shown${token ? '' : ': all of them'}`;

@@ -218,11 +218,11 @@ export function userFields({ mode, user, catalog, canEditProfiles = true }) {
   const tagsField = fieldset({ legend: 'Tags', name: 'Tags', className: 'tags', children: [tagRows, addButton] });
 
   const node = h('div', { class: 'user-fields' },
-    h('section', { class: 'form-section', 'aria-label': 'Identity' }, h('h2', null, 'Identity'), identity),
-    account.length ? h('section', { class: 'form-section', 'aria-label': 'Sign-in' }, h('h2', null, 'Sign-in'), account) : null,
-    h('section', { class: 'form-section', 'aria-label': 'Access and routing' }, h('h2', null, 'Access and routing'), access),
-    h('section', { class: 'form-section', 'aria-label': 'Phone' }, h('h2', null, 'Phone'), phoneFields),
-    h('section', { class: 'form-section', 'aria-label': 'Tags section' }, h('h2', null, 'Tags'), tagsField));
+    h('section', { class: 'form-section' }, h('h2', null, 'Identity'), identity),
+    account.length ? h('section', { class: 'form-section' }, h('h2', null, 'Sign-in'), account) : null,
+    h('section', { class: 'form-section' }, h('h2', null, 'Access and routing'), access),
+    h('section', { class: 'form-section' }, h('h2', null, 'Phone'), phoneFields),
+    h('section', { class: 'form-section' }, h('h2', null, 'Tags'), tagsField));
 
   const selectedIds = () => [...c.profiles.selectedOptions].map((o) => o.value);
   const tags = () => {
