@@ -1,7 +1,7 @@
 // list.mjs — User management on ~120 seeded users: the count, Rows per page, Next page / Previous
 // page, the search box (case ignored), Add filter (routing profile; a hierarchy group with its
-// children; a security profile), sorting by a column header both ways, the state kept over a reload, Select all on
-// this page then Select all N users that match.
+// children; a security profile), sorting by a column header both ways, the state kept over a
+// reload, Select all on this page then Select all N users that match.
 import { Flow, facts, ok, eq, visible, until, signIn, dataRows, shownUsernames, rowTexts, expectUsernames, search, addFilter } from './lib.mjs';
 
 new Flow('list').run(async (flow) => {
