@@ -1,7 +1,7 @@
 // list.mjs — User management on ~120 seeded users: the count, Rows per page, Next page / Previous
 // page, the search box (case ignored), Add filter (routing profile; a hierarchy group with its
-// children), sorting by a column header both ways, the state kept over a reload, Select all on
-// this page then Select all N users that match.
+// children; a security profile), sorting by a column header both ways, the state kept over a
+// reload, Select all on this page then Select all N users that match.
 import { Flow, facts, ok, eq, visible, until, signIn, dataRows, shownUsernames, rowTexts, expectUsernames, search, addFilter } from './lib.mjs';
 
 new Flow('list').run(async (flow) => {
@@ -116,5 +116,13 @@ new Flow('list').run(async (flow) => {
     await page.getByRole('columnheader', { name: 'Username', exact: true }).getByRole('button').click();
     await expectUsernames(page, americas.slice(0, 25), 'Americas users by username');
     ok((await rowTexts(page))[1].includes('Americas / Sales'), 'a child group\'s user shows the path "Americas / Sales"');
+  });
+
+  await flow.step('Add filter: Security profile "QualityAnalyst" shows only the Supervisor', async () => {
+    await page.getByRole('button', { name: /^Remove filter Agent hierarchy/ }).click();
+    await visible(count(total), `the count "${total} users" again`);
+    await addFilter(page, 'Security profile', 'QualityAnalyst');
+    await expectUsernames(page, ['super1'], 'the QualityAnalyst users');
+    await visible(count(1), 'the count "1 user"');
   });
 });
