@@ -125,50 +125,6 @@ static int resolve(core_ctx *cx, const char *instance_id, const user_list_filter
     return rc;
 }
 
-static int handle_in(const user_handles *s, int64_t h)
-{
-    size_t lo = 0, hi = s->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (s->v[mid] < h)
-            lo = mid + 1;
-        else if (s->v[mid] > h)
-            hi = mid;
-        else
-            return 1;
-    }
-    return 0;
-}
-
-static int cmp_handle(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* Sorts h and drops repeats. */
-static void normalize(user_handles *h)
-{
-    if (h->n < 2)
-        return;
-    qsort(h->v, h->n, sizeof *h->v, cmp_handle);
-    size_t k = 1;
-    for (size_t i = 1; i < h->n; i++)
-        if (h->v[i] != h->v[k - 1])
-            h->v[k++] = h->v[i];
-    h->n = k;
-}
-
-/* a = a ∩ b, or a = a \ b (minus); both sorted. */
-static void set_filter(user_handles *a, const user_handles *b, int minus)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < a->n; i++)
-        if (handle_in(b, a->v[i]) != minus)
-            a->v[k++] = a->v[i];
-    a->n = k;
-}
-
 /* ---- names in order ---------------------------------------------------------------------------- */
 
 /* A profile or group with its place in the column's order. */
@@ -429,7 +385,7 @@ typedef struct walker {
 static int visit(int64_t h, void *cls)
 {
     walker *w = cls;
-    if ((w->in && !handle_in(w->in, h)) || (w->out && handle_in(w->out, h)))
+    if ((w->in && !user_handles_has(w->in, h)) || (w->out && user_handles_has(w->out, h)))
         return 0;
     if (w->skip > 0) {
         w->skip--;
@@ -471,7 +427,7 @@ static int users_of(lister *L, user_list_sort s, const char *id, user_handles *o
     int rc = s == USER_LIST_ROUTING_PROFILE      ? store_user_with_routing_profile(c, L->instance_id, id, out)
              : s == USER_LIST_AGENT_HIERARCHY    ? store_user_in_group(c, L->instance_id, id, 0, out)
                                                  : store_user_with_security_profile(c, L->instance_id, id, out);
-    normalize(out);
+    user_handles_normalize(out);
     return rc == STORE_OK ? 0 : fail(L, rc);
 }
 
@@ -485,7 +441,7 @@ static int role_users(lister *L, int k, user_handles *out)
         if (rc != STORE_OK)
             return fail(L, rc);
     }
-    normalize(out);
+    user_handles_normalize(out);
     return 0;
 }
 
@@ -531,7 +487,7 @@ static int others_union(lister *L, grouping *G, user_handles *out)
         for (size_t j = 0; j < G->g[i].s.n; j++)
             user_handles_push(out, G->g[i].s.v[j]);
     }
-    normalize(out);
+    user_handles_normalize(out);
     return 0;
 }
 
@@ -554,12 +510,12 @@ static int group_fill(lister *L, grouping *G, size_t i)
         } else {
             rc = role_users(L, 2, &g->s) || group_fill(L, G, 1) ? -1 : 0;
             if (rc == 0)
-                set_filter(&g->s, &G->g[1].s, 1); /* a Manager profile outranks */
+                user_handles_filter(&g->s, &G->g[1].s, 1); /* a Manager profile outranks */
         }
         break;
     case USER_LIST_PHONE_TYPE: {
         int src = store_user_with_desk_phone(L->cx->conn, L->instance_id, &g->s);
-        normalize(&g->s);
+        user_handles_normalize(&g->s);
         rc = src == STORE_OK ? 0 : fail(L, src);
         break;
     }
@@ -574,10 +530,10 @@ static int group_fill(lister *L, grouping *G, size_t i)
                 user_handles mine = {0};
                 for (size_t j = 0; j < h->s.n; j++)
                     user_handles_push(&mine, h->s.v[j]);
-                set_filter(&h->s, &G->seen, 1);
+                user_handles_filter(&h->s, &G->seen, 1);
                 for (size_t j = 0; j < mine.n; j++)
                     user_handles_push(&G->seen, mine.v[j]);
-                normalize(&G->seen);
+                user_handles_normalize(&G->seen);
                 user_handles_clear(&mine);
                 h->ready = 1;
             }
@@ -616,7 +572,7 @@ static int group_take(lister *L, ugroup *g, int64_t skip, size_t want, user_hand
         return walk(L, STORE_LIST_USERNAME, f, &g->s, skip, want, page);
     user_handles mine = {0};
     for (size_t i = 0; i < g->s.n; i++)
-        if (!f || handle_in(f, g->s.v[i]))
+        if (!f || user_handles_has(f, g->s.v[i]))
             user_handles_push(&mine, g->s.v[i]);
     int rc;
     if (few(L, mine.n, skip, want) || mine.n <= 256) {
@@ -634,8 +590,10 @@ static int group_take(lister *L, ugroup *g, int64_t skip, size_t want, user_hand
  * reading each user of the result to see whether they are in that group finds a page after a
  * few dozen reads, where computing the group's set reads all its members. Gives up (returns 0
  * with *done 0, page untouched) after PROBE_BUDGET reads, or when the group holds fewer users
- * than the page wants (the walk ends). */
+ * than the page wants (the walk ends). Not tried for a result under 1/PROBE_SPARSE of the
+ * users: the walk would pass that many entries for each member it reads. */
 #define PROBE_BUDGET 400
+#define PROBE_SPARSE 16
 
 typedef struct prober {
     lister *L;
@@ -649,7 +607,7 @@ static int probe(int64_t h, void *cls)
 {
     prober *p = cls;
     lister *L = p->L;
-    if (!L->all && !handle_in(&L->f, h))
+    if (!L->all && !user_handles_has(&L->f, h))
         return 0;
     if (p->budget-- == 0)
         return 1;
@@ -677,7 +635,7 @@ static int first_page_by_probes(lister *L, size_t n_groups, user_handles *page, 
 {
     user_list_sort s = L->rq->sort;
     *done = 0;
-    if (!n_groups)
+    if (!n_groups || (!L->all && (int64_t)L->f.n * PROBE_SPARSE < L->rows))
         return 0;
     size_t first = L->rq->desc ? n_groups - 1 : 0;
     prober p = {.L = L, .profiles = s == USER_LIST_ROLE || s == USER_LIST_SECURITY_PROFILES,

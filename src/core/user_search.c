@@ -6,11 +6,12 @@
  * arrays); "every user" is a flag, never a list.
  *
  * Order of work inside an AND: the children are taken cheapest first (an exact username or
- * id, then indexed prefixes, groups, tags and profiles, then nested trees, last the scans of
- * names). Once the running intersection is small, the remaining children are not looked up at
- * all: each remaining user is read (store_user_facts, ~2.5 µs) and checked with search_eval.
- * Small is filter_max users (1000), or before a scan of the instance (~0.25 µs a row) a tenth
- * of the rows.
+ * id, then indexed prefixes, groups, tags, profiles and names containing 3 characters or more
+ * (a trigram index), then nested trees, last the scans of names). Once the running
+ * intersection is small, the remaining children are not looked up at all: each remaining
+ * user is read (store_user_facts, ~7 µs in bench/console) and checked with search_eval. Small
+ * is filter_max users (1000), or before a scan of the instance (~0.2 µs a row) a 32nd of the
+ * rows.
  *
  * The page: a small result has its keys read (a random row read each, ~3 µs), sorted by
  * (username, id) and cut by search_paginate; a larger one (or "every user") walks the
@@ -270,63 +271,6 @@ static void uset_clear(uset *u)
     u->all = 0;
 }
 
-static int cmp_handle(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* Sorts h and drops repeats. */
-static void set_normalize(user_handles *h)
-{
-    if (h->n < 2)
-        return;
-    qsort(h->v, h->n, sizeof *h->v, cmp_handle);
-    size_t k = 1;
-    for (size_t i = 1; i < h->n; i++)
-        if (h->v[i] != h->v[k - 1])
-            h->v[k++] = h->v[i];
-    h->n = k;
-}
-
-/* a = a ∩ b (both sorted). */
-static void set_intersect(user_handles *a, const user_handles *b)
-{
-    size_t i = 0, j = 0, k = 0;
-    while (i < a->n && j < b->n) {
-        if (a->v[i] < b->v[j])
-            i++;
-        else if (a->v[i] > b->v[j])
-            j++;
-        else {
-            a->v[k++] = a->v[i++];
-            j++;
-        }
-    }
-    a->n = k;
-}
-
-/* a = a ∪ b (both sorted). */
-static void set_unite(user_handles *a, const user_handles *b)
-{
-    if (!b->n)
-        return;
-    user_handles u = {.v = xmalloc((a->n + b->n) * sizeof *u.v), .cap = a->n + b->n};
-    size_t i = 0, j = 0;
-    while (i < a->n || j < b->n) {
-        if (j == b->n || (i < a->n && a->v[i] < b->v[j]))
-            u.v[u.n++] = a->v[i++];
-        else if (i == a->n || b->v[j] < a->v[i])
-            u.v[u.n++] = b->v[j++];
-        else {
-            u.v[u.n++] = a->v[i++];
-            j++;
-        }
-    }
-    user_handles_clear(a);
-    *a = u;
-}
-
 /* ---- evaluation ------------------------------------------------------------------------------ */
 
 /* The instance's groups as (id, parent) pairs sorted by id, for checking users one by one. */
@@ -528,9 +472,15 @@ static int leaf_set(evaluator *ev, const search_node *n, uset *out)
         rc = string_leaf(ev, n, &out->s);
     if (rc != STORE_OK)
         return fail(ev, rc);
-    set_normalize(&out->s);
+    user_handles_normalize(&out->s);
     leaf_ranges(n, &out->r);
     return 0;
+}
+
+/* 1 for the fields holding the user id (SearchUsers' resourceId, any spelling). */
+static int id_field(const char *field)
+{
+    return strncmp(field, "resourceI", 9) == 0;
 }
 
 /* How much a subtree costs to look up, cheapest 0; used to order the children of an AND. */
@@ -540,12 +490,14 @@ static int cost(const search_node *n)
     case SEARCH_TAG: return n->value ? 2 : 3;
     case SEARCH_HIERARCHY: return n->with_children ? 3 : 2;
     case SEARCH_STRING: {
-        int id = strcmp(n->field, "Username") == 0 || strncmp(n->field, "resourceI", 9) == 0;
+        int id = strcmp(n->field, "Username") == 0 || id_field(n->field);
         int profile = strcmp(n->field, "RoutingProfileId") == 0 || strcmp(n->field, "SecurityProfileId") == 0;
         if (id && n->cmp != CMP_CONTAINS)
             return n->cmp == CMP_EXACT ? 0 : 1;
         if (profile)
             return n->cmp == CMP_EXACT ? 2 : 4;
+        if (n->cmp == CMP_CONTAINS && !id_field(n->field) && store_user_contains_indexed(STORE_USER_ANY_NAME, n->value))
+            return 2; /* the names' trigram index */
         return COST_SCAN;
     }
     case SEARCH_AND: {
@@ -590,7 +542,7 @@ static const search_node **by_cost(const search_node *n)
 }
 
 /* Up to how many users it pays to check one by one rather than look kid up: filter_max, or
- * for a scan of the instance (~0.25 µs a row) a tenth of the rows (a check is ~2.5 µs). */
+ * for a scan of the instance (~0.2 µs a row) a 32nd of the rows (a check is ~7 µs). */
 static int filter_limit(evaluator *ev, const search_node *kid, size_t *limit)
 {
     *limit = filter_max;
@@ -601,8 +553,8 @@ static int filter_limit(evaluator *ev, const search_node *kid, size_t *limit)
         if (rc != STORE_OK)
             return fail(ev, rc);
     }
-    if ((size_t)(ev->rows / 10) > *limit)
-        *limit = (size_t)(ev->rows / 10);
+    if ((size_t)(ev->rows / 32) > *limit)
+        *limit = (size_t)(ev->rows / 32);
     return 0;
 }
 
@@ -630,7 +582,7 @@ static int eval_and(evaluator *ev, const search_node *n, uset *out)
             continue;
         }
         if (rc == 0 && !k.all) {
-            set_intersect(&out->s, &k.s);
+            user_handles_filter(&out->s, &k.s, 0);
             ranges_intersect(&out->r, &k.r);
         }
         uset_clear(&k);
@@ -654,7 +606,7 @@ static int eval_or(evaluator *ev, const search_node *n, uset *out)
                 return 0;
             continue;
         }
-        set_unite(&out->s, &k.s);
+        user_handles_unite(&out->s, &k.s);
         ranges_unite(&out->r, &k.r);
         uset_clear(&k);
     }

@@ -459,6 +459,36 @@ static const char *const m013_console =
     "CREATE INDEX role_profiles_profile ON role_profiles(profile_id);\n"
     "ALTER TABLE jobs ADD COLUMN dismissed_ms INTEGER NOT NULL DEFAULT 0;\n";
 
+/* Version 14: a trigram index of the three names (FTS5, contentless: it holds the trigrams, not
+ * the text), so the console's search box and SearchUsers' CONTAINS on a name find a text of 2
+ * characters or more without reading every user. The names are indexed folded to ASCII lower
+ * case (case_sensitive 1 over lower()), exactly as the scans compare them, each followed by an
+ * end mark, char(1), so that every 2 characters inside a name start one of its trigrams (the
+ * vocabulary, user_name_trigram_terms, lists them). Triggers keep it in step with users (a
+ * contentless table forgets a row through its 'delete' command, given the values it indexed). */
+#define TRIGRAM_VALUES(row) \
+    #row ".seq, " #row ".username_fold || char(1), lower(" #row ".first_name) || char(1), lower(" #row ".last_name) || char(1)"
+static const char *const m014_name_trigrams =
+    "CREATE VIRTUAL TABLE user_name_trigrams USING fts5(username, first_name, last_name, content='',\n"
+    "  tokenize='trigram case_sensitive 1');\n"
+    "CREATE VIRTUAL TABLE user_name_trigram_terms USING fts5vocab(user_name_trigrams, 'row');\n"
+    "INSERT INTO user_name_trigrams(rowid, username, first_name, last_name)\n"
+    "  SELECT " TRIGRAM_VALUES(users) " FROM users;\n"
+    "CREATE TRIGGER user_name_trigrams_insert AFTER INSERT ON users BEGIN\n"
+    "  INSERT INTO user_name_trigrams(rowid, username, first_name, last_name) VALUES (" TRIGRAM_VALUES(new) ");\n"
+    "END;\n"
+    "CREATE TRIGGER user_name_trigrams_delete AFTER DELETE ON users BEGIN\n"
+    "  INSERT INTO user_name_trigrams(user_name_trigrams, rowid, username, first_name, last_name)\n"
+    "    VALUES ('delete', " TRIGRAM_VALUES(old) ");\n"
+    "END;\n"
+    "CREATE TRIGGER user_name_trigrams_update AFTER UPDATE OF username_fold, first_name, last_name ON users\n"
+    "  WHEN old.username_fold IS NOT new.username_fold OR old.first_name IS NOT new.first_name\n"
+    "    OR old.last_name IS NOT new.last_name BEGIN\n"
+    "  INSERT INTO user_name_trigrams(user_name_trigrams, rowid, username, first_name, last_name)\n"
+    "    VALUES ('delete', " TRIGRAM_VALUES(old) ");\n"
+    "  INSERT INTO user_name_trigrams(rowid, username, first_name, last_name) VALUES (" TRIGRAM_VALUES(new) ");\n"
+    "END;\n";
+
 static const migration all[] = {
     {1, "foundation: instances, resources, users, keys, audit", m001_foundation, NULL, 0},
     {2, "resources: queue outbound caller, security profile access controls", m002_resources, NULL, 0},
@@ -476,6 +506,7 @@ static const migration all[] = {
     {11, "console sessions and the sign-in lock-out", m011_sessions, NULL, 0},
     {12, "users: indexes for the console's list (names in order, desk phones)", m012_user_list, NULL, 0},
     {13, "console: the role -> security profiles mapping; jobs dismissed from the banner", m013_console, NULL, 0},
+    {14, "users: a trigram index of the names for CONTAINS searches", m014_name_trigrams, NULL, 0},
 };
 
 const migration *migrations_all(size_t *n)

@@ -6,10 +6,13 @@
  * then):
  *   Username EXACT      users(instance_id, username)               (unique index)
  *   Username PREFIX     users_fold(instance_id, username_fold) range [fold(p), fold(p)+1)
+ *   name CONTAINS, 3+   user_name_trigrams (migration 14: FTS5 trigrams of the folded names),
+ *   characters          a phrase query on one column or all three, then users' primary key
  *   Username CONTAINS   users_fold scanned, instr(username_fold, fold(v))
  *   any name CONTAINS   users_names(instance_id, username_fold, first_name, last_name) walked
  *                       (the console's search box: one pass over the three names)
- *   names, id CONTAINS  a scan with = or LIKE (ASCII case only, wildcards escaped): of the whole
+ *   names EXACT, names  a scan with = or LIKE (ASCII case only, wildcards escaped): of the whole
+ *   and id CONTAINS
  *                       table in seq order when the instance holds most of it (sequential
  *                       reads), else of the instance's rows through its index
  *   id EXACT / PREFIX   the primary key (ids are lowercase UUIDs), a range for PREFIX
@@ -73,6 +76,117 @@ static int leaf(store_conn *c, const char *sql, const char *instance_id, const c
 }
 
 /* ---- text leaves -------------------------------------------------------------------------- */
+
+int store_user_contains_indexed(store_user_field field, const char *value)
+{
+    if (field == STORE_USER_ID)
+        return 0;
+    size_t chars = 0;
+    for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+        if (*p < 0x20)
+            return 0; /* a control character: the index's own end mark is one (migration 14) */
+        chars += (*p & 0xc0) != 0x80;
+    }
+    return chars >= STORE_TRIGRAM_MIN;
+}
+
+#define TRIGRAM_TERMS_MAX 256 /* a 2-character value with more trigrams than this is scanned for */
+
+/* The FTS5 query finding folded (2 characters or more, no control character) inside the name
+ * field (STORE_USER_ANY_NAME: any of the three): a phrase of its trigrams for 3 characters or
+ * more; for 2, any of the indexed trigrams that start with them (every 2 characters inside a
+ * name are followed by another or by the name's end mark). Double quotes are doubled. *query
+ * is NULL when no name holds them; returns STORE_NOTFOUND when there are too many trigrams for
+ * one query (the caller scans). Caller frees *query. */
+static int trigram_query(store_conn *c, store_user_field field, const char *folded, char **query)
+{
+    static const char terms_sql[] = "SELECT term FROM user_name_trigram_terms WHERE term >= ?1 AND term < ?2 "
+                                    "LIMIT ?3";
+    *query = NULL;
+    strlist terms = {0};
+    size_t chars = 0;
+    for (const unsigned char *p = (const unsigned char *)folded; *p; p++)
+        chars += (*p & 0xc0) != 0x80;
+    if (chars == 2) {
+        char *upper = prefix_upper_bound(folded);
+        int rc = upper ? sq_rows(c, terms_sql, sq_read_strlist, &terms,
+                                 SQ_ARGS(SQ_TEXT(folded), SQ_TEXT(upper), SQ_INT(TRIGRAM_TERMS_MAX + 1)))
+                       : STORE_OK;
+        free(upper);
+        if (rc != STORE_OK || terms.n > TRIGRAM_TERMS_MAX) {
+            strlist_clear(&terms);
+            return rc != STORE_OK ? rc : STORE_NOTFOUND;
+        }
+        if (terms.n == 0)
+            return STORE_OK;
+    } else {
+        strlist_push(&terms, folded);
+    }
+    buf q;
+    buf_init(&q);
+    buf_puts(&q, field == STORE_USER_USERNAME     ? "username : ("
+                 : field == STORE_USER_FIRST_NAME ? "first_name : ("
+                 : field == STORE_USER_LAST_NAME  ? "last_name : ("
+                                                  : "(");
+    for (size_t i = 0; i < terms.n; i++) {
+        buf_puts(&q, i ? " OR \"" : "\"");
+        for (const char *p = terms.items[i]; *p; p++) {
+            if (*p == '"')
+                buf_putc(&q, '"');
+            buf_putc(&q, *p);
+        }
+        buf_putc(&q, '"');
+    }
+    buf_putc(&q, ')');
+    strlist_clear(&terms);
+    *query = buf_detach(&q);
+    return STORE_OK;
+}
+
+/* The users of the instance among the rows an FTS5 query finds, appended to out. The rows come
+ * from the index alone; which of them are the instance's is told by the other instances' users
+ * (read from the index by instance, at most as many as the rows) when they are fewer than the
+ * rows, else by reading each row. */
+static int trigram_rows(store_conn *c, const char *instance_id, const char *query, user_handles *out)
+{
+    static const char rows_sql[] = "SELECT rowid FROM user_name_trigrams WHERE user_name_trigrams MATCH ?1";
+    static const char others_sql[] = "SELECT seq FROM users WHERE instance_id < ?1 UNION ALL "
+                                     "SELECT seq FROM users WHERE instance_id > ?1 LIMIT ?2";
+    static const char each_sql[] = "SELECT seq FROM users WHERE seq IN "
+                                   "(SELECT rowid FROM user_name_trigrams WHERE user_name_trigrams MATCH ?2) "
+                                   "AND +instance_id = ?1"; /* the rowids first, not the instance's index */
+    user_handles rows = {0}, others = {0};
+    int rc = sq_rows(c, rows_sql, read_handle, &rows, SQ_ARGS(SQ_TEXT(query)));
+    if (rc == STORE_OK && rows.n)
+        rc = sq_rows(c, others_sql, read_handle, &others, SQ_ARGS(SQ_TEXT(instance_id), SQ_INT((int64_t)rows.n)));
+    if (rc == STORE_OK && rows.n && others.n >= rows.n) {
+        rc = sq_rows(c, each_sql, read_handle, out, SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(query)));
+    } else if (rc == STORE_OK && rows.n) {
+        user_handles_normalize(&rows);
+        user_handles_normalize(&others);
+        user_handles_filter(&rows, &others, 1);
+        for (size_t i = 0; i < rows.n; i++)
+            user_handles_push(out, rows.v[i]);
+    }
+    user_handles_clear(&rows);
+    user_handles_clear(&others);
+    return rc;
+}
+
+/* The users of the instance with value inside the name field (STORE_USER_ANY_NAME: any of the
+ * three), ignoring ASCII case, through user_name_trigrams. Returns STORE_NOTFOUND when the
+ * index cannot answer (too many trigrams for one query): the caller scans. */
+static int match_trigrams(store_conn *c, const char *instance_id, store_user_field field, const char *value,
+                          user_handles *out)
+{
+    char *folded = fold_ascii(value), *query = NULL;
+    int rc = trigram_query(c, field, folded, &query);
+    if (rc == STORE_OK && query)
+        rc = trigram_rows(c, instance_id, query, out);
+    free(query);
+    free(folded);
+    return rc;
+}
 
 /* Username EXACT | PREFIX | CONTAINS. */
 static int match_username(store_conn *c, const char *instance_id, store_match m, const char *value,
@@ -195,6 +309,11 @@ static int match_any_name(store_conn *c, const char *instance_id, const char *va
 int store_user_match_text(store_conn *c, const char *instance_id, store_user_field field, store_match m,
                           const char *value, user_handles *out)
 {
+    if (m == STORE_MATCH_CONTAINS && store_user_contains_indexed(field, value)) {
+        int rc = match_trigrams(c, instance_id, field, value, out);
+        if (rc != STORE_NOTFOUND)
+            return rc;
+    }
     switch (field) {
     case STORE_USER_ANY_NAME: return match_any_name(c, instance_id, value, out);
     case STORE_USER_USERNAME: return match_username(c, instance_id, m, value, out);

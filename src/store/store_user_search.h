@@ -22,6 +22,14 @@ typedef struct user_handles {
 } user_handles;
 void user_handles_clear(user_handles *h);
 void user_handles_push(user_handles *h, int64_t v);
+/* Sets of handles are sorted lists without repeats. user_handles_normalize makes h one;
+ * user_handles_has tells whether set s holds h; user_handles_filter keeps in set a what set b
+ * holds (minus = 0: a ∩ b) or does not hold (minus = 1: a \ b); user_handles_unite makes set a
+ * a ∪ b. */
+void user_handles_normalize(user_handles *h);
+int user_handles_has(const user_handles *s, int64_t h);
+void user_handles_filter(user_handles *a, const user_handles *b, int minus);
+void user_handles_unite(user_handles *a, const user_handles *b);
 
 /* The text fields a string condition can look at, and how it compares: EXACT byte-exact,
  * PREFIX and CONTAINS ignoring ASCII case (the rules of core/search.h search_text). */
@@ -37,6 +45,12 @@ typedef enum store_user_field {
 typedef enum store_match { STORE_MATCH_EXACT, STORE_MATCH_PREFIX, STORE_MATCH_CONTAINS } store_match;
 
 /* ---- leaves: each appends matching handles to *out and returns a STORE_* value ---------- */
+
+/* 1 when a CONTAINS look-up of value in a name (username, first, last or any name) is answered
+ * from the names' trigram index (value has STORE_TRIGRAM_MIN characters or more and no control
+ * character), 0 when it scans the instance's users. */
+#define STORE_TRIGRAM_MIN 2
+int store_user_contains_indexed(store_user_field field, const char *value);
 
 /* Users of the instance whose field matches value (non-empty). */
 int store_user_match_text(store_conn *c, const char *instance_id, store_user_field field, store_match m,
