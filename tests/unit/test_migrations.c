@@ -118,9 +118,14 @@ static void exec_sql(const char *path, const char *sql)
 /* What turns the store back into one at version 7 (migration 8 undone and forgotten), 6
  * (migration 7's tables dropped too) and 5 (6 forgotten). */
 /* Version 8's job_items: the state checked with IN, the index by state over every item. */
+/* Migration 14 undone and forgotten (the names' trigram index, its vocabulary and triggers). */
+#define BACK_TO_13                                                                                      \
+    "DROP TRIGGER user_name_trigrams_insert; DROP TRIGGER user_name_trigrams_delete; "                  \
+    "DROP TRIGGER user_name_trigrams_update; DROP TABLE user_name_trigram_terms; "                      \
+    "DROP TABLE user_name_trigrams; DELETE FROM schema_migrations WHERE version >= 14; "
 /* Migration 13 undone and forgotten (the console's role mapping, jobs dismissed from the banner). */
 #define BACK_TO_12                                                                                      \
-    "DROP TABLE role_profiles; DROP TABLE role_profile_sets; ALTER TABLE jobs DROP COLUMN dismissed_ms; " \
+    BACK_TO_13 "DROP TABLE role_profiles; DROP TABLE role_profile_sets; ALTER TABLE jobs DROP COLUMN dismissed_ms; " \
     "DELETE FROM schema_migrations WHERE version >= 13; "
 /* Migration 12 undone; 11 (sessions) is forgotten too: it creates its tables only if missing. */
 #define BACK_TO_11                                                                                                 \
@@ -425,6 +430,53 @@ static void console_migration_on_an_older_store(void **state)
     store_close(again);
 }
 
+/* An integer answer of sql on the store's file. */
+static int64_t sql_int(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int64_t n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+/* Migration 14 on a store without it: every user already there is in the names' trigram index
+ * (found by a text inside their username, and by 2 characters through the vocabulary), and the
+ * triggers keep it in step from then on. */
+static void name_trigrams_migration_on_an_older_store(void **state)
+{
+    fixture *f = *state;
+    make_users(f);
+    exec_sql(f->ts.path, BACK_TO_13);
+    assert_int_equal(store_schema_version(f->cx.conn), 13);
+    char err[512];
+    store *again = store_open(f->ts.path, 0, err, sizeof err);
+    if (!again)
+        fail_msg("%s", err);
+    store_conn *c = store_conn_get(again);
+    assert_int_equal(store_schema_version(c), latest_version());
+    assert_int_equal(sql_int(f->ts.path, "SELECT count(*) FROM user_name_trigrams WHERE user_name_trigrams MATCH "
+                                         "'username : \"user\"'"),
+                     USERS);
+    assert_int_equal(sql_int(f->ts.path, "SELECT count(*) FROM user_name_trigram_terms WHERE term >= 'er' AND "
+                                         "term < 'es'"),
+                     USERS); /* user0 … user4: "er0" … "er4" */
+    assert_int_equal(sql_int(f->ts.path, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND "
+                                         "name LIKE 'user_name_trigrams_%'"),
+                     3);
+    assert_int_equal(store_user_delete(c, f->in.id, f->ids[0]), STORE_OK);
+    assert_int_equal(sql_int(f->ts.path, "SELECT count(*) FROM user_name_trigrams WHERE user_name_trigrams MATCH "
+                                         "'username : \"user\"'"),
+                     USERS - 1);
+    store_conn_put(c);
+    store_close(again);
+}
+
 /* The seqs of the items of job_id in state (NULL: any), after after_seq, at most limit, as a
  * string "0,2,…" in out. */
 static void item_seqs(store_conn *c, const char *job_id, const char *state, int64_t after_seq, size_t limit,
@@ -540,6 +592,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(password_temporary_migration_on_a_v9_store, setup, teardown),
         cmocka_unit_test_setup_teardown(user_list_indexes_migration, setup, teardown),
         cmocka_unit_test_setup_teardown(console_migration_on_an_older_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(name_trigrams_migration_on_an_older_store, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -205,9 +205,12 @@ static void old_store_with_lookalikes_is_refused(void **state)
     exec_sql(db, "DROP INDEX users_fold; CREATE INDEX users_fold ON users(instance_id, username_fold)");
     assert_int_equal(insert(f, &f->a, &f->a_defs, "Cy.Dee"), STORE_OK);
     assert_int_equal(insert(f, &f->a, &f->a_defs, "cy.dee"), STORE_OK);
-    /* (The jobs' tables of migrations 7 and 8, migration 12's indexes and the console's tables of
-     * 13 dropped too, or they would be made again.) */
-    exec_sql(db, "DROP TABLE role_profiles; DROP TABLE role_profile_sets; "
+    /* (The jobs' tables of migrations 7 and 8, migration 12's indexes, the console's tables of
+     * 13 and the names' trigram index of 14 dropped too, or they would be made again.) */
+    exec_sql(db, "DROP TRIGGER user_name_trigrams_insert; DROP TRIGGER user_name_trigrams_delete; "
+                 "DROP TRIGGER user_name_trigrams_update; DROP TABLE user_name_trigram_terms; "
+                 "DROP TABLE user_name_trigrams; "
+                 "DROP TABLE role_profiles; DROP TABLE role_profile_sets; "
                  "DROP TABLE job_logins; DROP TABLE job_items; DROP TABLE jobs; "
                  "DROP INDEX users_first_name; DROP INDEX users_last_name; DROP INDEX user_channel_phone; "
                  "DROP INDEX users_names; "

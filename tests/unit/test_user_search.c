@@ -529,7 +529,10 @@ static size_t count_in(fixture *f, const char *instance_id, search_node *criteri
     user_search_keys k;
     rerr e;
     assert_int_equal(store_begin(f->cx.conn, 0), STORE_OK);
-    assert_int_equal(user_search_keys_get(&f->cx, instance_id, &rq, &k, &e), 0);
+    if (user_search_keys_get(&f->cx, instance_id, &rq, &k, &e)) {
+        store_rollback(f->cx.conn);
+        fail_msg("search: %s", e.message);
+    }
     store_rollback(f->cx.conn);
     size_t n = k.ids.n;
     assert_int_equal(k.total, (int64_t)n);
@@ -585,6 +588,169 @@ static void other_instance_apart(void **state)
     brute_force_rounds(f, 100);
     assert_int_equal(instances_delete(&f->cx, other.id, &e), 0);
     instance_clear(&other);
+}
+
+/* How many users of the instance have value inside field (CONTAINS). */
+static size_t count_contains(fixture *f, const char *instance_id, const char *field, const char *value)
+{
+    search_node t = {.kind = SEARCH_AND};
+    search_node *n = search_add(&t, SEARCH_STRING);
+    n->field = xstrdup(field);
+    n->cmp = CMP_CONTAINS;
+    n->value = xstrdup(value);
+    size_t c;
+    if (strcmp(field, USER_SEARCH_ANY_NAME) == 0) { /* the console's search box, not a SearchUsers field */
+        user_handles h;
+        int all;
+        rerr e;
+        assert_int_equal(store_begin(f->cx.conn, 0), STORE_OK);
+        if (user_search_resolve(&f->cx, CORE_USERS_CONSOLE_LIST, instance_id, &t, &h, &all, &e))
+            fail_msg("search: %s", e.message);
+        store_rollback(f->cx.conn);
+        assert_false(all);
+        c = h.n;
+        user_handles_clear(&h);
+    } else {
+        c = count_in(f, instance_id, &t);
+    }
+    search_clear(&t);
+    return c;
+}
+
+/* The names' trigram index (migration 14) follows every write: a rename is found by its new
+ * name and no longer by the old one, a deleted user is gone; 2 characters at a name's end, a
+ * double quote, case and a one-character text (a scan) answer as the scans would. */
+static void names_index_follows_writes(void **state)
+{
+    fixture *f = *state;
+    instance other;
+    instance_defaults defs;
+    instance_create req = {.idm_type = "SAML", .inbound_calls = 1, .outbound_calls = 1};
+    int created;
+    rerr e;
+    assert_int_equal(instances_create(&f->cx, &req, &other, &defs, &created, &e), 0);
+    strlist sps = {0};
+    strlist_push(&sps, defs.agent_profile_id);
+    static const char *const names[][3] = {{"p.tanner", "Peter", "Tanner"},
+                                           {"o.obrien", "Ola", "O\"Brien"},
+                                           {"j.ng", "Jo", "Ng"}};
+    char ids[3][ID_LEN];
+    assert_int_equal(store_begin(f->cx.conn, 1), STORE_OK);
+    for (int i = 0; i < 3; i++) {
+        user_insert ui = {.username = names[i][0], .first_name = names[i][1], .last_name = names[i][2],
+                          .routing_profile_id = defs.routing_profile_id, .security_profile_ids = &sps,
+                          .now_ms = now_ms()};
+        uuid_v4(ui.id);
+        memcpy(ids[i], ui.id, ID_LEN);
+        snprintf(ui.instance_id, ID_LEN, "%s", other.id);
+        assert_int_equal(store_user_insert(f->cx.conn, &ui), STORE_OK);
+    }
+    assert_int_equal(store_commit(f->cx.conn), STORE_OK);
+    strlist_clear(&sps);
+    const char *any = USER_SEARCH_ANY_NAME;
+    assert_int_equal(count_contains(f, other.id, any, "ER"), 1);        /* Peter, Tanner: 2 at the end */
+    assert_int_equal(count_contains(f, other.id, "LastName", "nG"), 1); /* a whole 2-character name */
+    assert_int_equal(count_contains(f, other.id, any, "o\"b"), 1);
+    assert_int_equal(count_contains(f, other.id, "LastName", "\"B"), 1);
+    assert_int_equal(count_contains(f, other.id, "FirstName", "TANNER"), 0); /* one column, not any */
+    assert_int_equal(count_contains(f, other.id, "Username", "TANNER"), 1);
+    assert_int_equal(count_contains(f, other.id, any, "o"), 2); /* one character: a scan */
+    assert_int_equal(count_contains(f, other.id, any, "\x01"), 0);
+
+    /* A rename: found by the new names only. */
+    user_record u;
+    assert_int_equal(store_begin(f->cx.conn, 1), STORE_OK);
+    assert_int_equal(store_user_get(f->cx.conn, other.id, ids[0], &u), STORE_OK);
+    free(u.first_name);
+    free(u.username);
+    u.first_name = xstrdup("Xavier");
+    u.username = xstrdup("x.tanner");
+    assert_int_equal(store_user_update(f->cx.conn, &u, STORE_USER_NAME), STORE_OK);
+    user_clear(&u);
+    assert_int_equal(store_commit(f->cx.conn), STORE_OK);
+    assert_int_equal(count_contains(f, other.id, any, "pete"), 0);
+    assert_int_equal(count_contains(f, other.id, "Username", "p.t"), 0);
+    assert_int_equal(count_contains(f, other.id, any, "xav"), 1);
+    assert_int_equal(count_contains(f, other.id, "Username", "X.T"), 1);
+    assert_int_equal(count_contains(f, other.id, any, "er"), 1); /* Xavier, Tanner */
+    /* A delete: gone from every look-up. */
+    assert_int_equal(store_begin(f->cx.conn, 1), STORE_OK);
+    assert_int_equal(store_user_delete(f->cx.conn, other.id, ids[0]), STORE_OK);
+    assert_int_equal(store_commit(f->cx.conn), STORE_OK);
+    assert_int_equal(count_contains(f, other.id, any, "er"), 0);
+    assert_int_equal(count_contains(f, other.id, any, "anne"), 0);
+    assert_int_equal(count_contains(f, other.id, any, "ng"), 1);
+    /* The first instance's answers are unchanged (brute force over its users only). */
+    brute_force_rounds(f, 50);
+    assert_int_equal(instances_delete(&f->cx, other.id, &e), 0);
+    instance_clear(&other);
+}
+
+/* Sets of handles: normalize sorts (negative handles too, bytes that differ anywhere) and drops
+ * repeats; filter keeps a ∩ b or a \ b; unite merges; has finds. Checked against qsort on
+ * random lists. */
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void handle_sets(void **state)
+{
+    fixture *f = *state;
+    for (int round = 0; round < 200; round++) {
+        user_handles a = {0}, b = {0};
+        size_t na = rnd(f, 3000), nb = rnd(f, 300);
+        int64_t span = round % 3 == 0 ? 50 : round % 3 == 1 ? 100000 : INT64_MAX / 4;
+        for (size_t i = 0; i < na; i++)
+            user_handles_push(&a, (int64_t)(((uint64_t)rnd(f, 1u << 30) << 31 | rnd(f, 1u << 30)) % (uint64_t)span) -
+                                      (round % 5 == 0 ? span / 2 : 0));
+        for (size_t i = 0; i < nb; i++)
+            user_handles_push(&b, na && rnd(f, 2) ? a.v[rnd(f, (unsigned)na)] : (int64_t)rnd(f, 1000));
+        int64_t *ref = xcalloc(na + 1, sizeof *ref);
+        memcpy(ref, a.v, na * sizeof *ref);
+        qsort(ref, na, sizeof *ref, cmp_i64);
+        size_t nref = 0;
+        for (size_t i = 0; i < na; i++)
+            if (!nref || ref[nref - 1] != ref[i])
+                ref[nref++] = ref[i];
+        user_handles_normalize(&a);
+        user_handles_normalize(&b);
+        assert_int_equal(a.n, nref);
+        assert_memory_equal(a.v, ref, nref * sizeof *ref);
+        user_handles_normalize(&a); /* already a set: unchanged */
+        assert_int_equal(a.n, nref);
+        for (int minus = 0; minus < 2; minus++) {
+            user_handles c = {0};
+            for (size_t i = 0; i < a.n; i++)
+                user_handles_push(&c, a.v[i]);
+            user_handles_filter(&c, &b, minus);
+            size_t k = 0;
+            for (size_t i = 0; i < a.n; i++)
+                if (user_handles_has(&b, a.v[i]) != minus) {
+                    assert_true(k < c.n);
+                    assert_true(c.v[k++] == a.v[i]);
+                }
+            assert_int_equal(k, c.n);
+            user_handles_clear(&c);
+        }
+        user_handles u = {0};
+        for (size_t i = 0; i < a.n; i++)
+            user_handles_push(&u, a.v[i]);
+        user_handles_unite(&u, &b);
+        for (size_t i = 1; i < u.n; i++)
+            assert_true(u.v[i - 1] < u.v[i]);
+        for (size_t i = 0; i < u.n; i++)
+            assert_true(user_handles_has(&a, u.v[i]) || user_handles_has(&b, u.v[i]));
+        for (size_t i = 0; i < b.n; i++)
+            assert_true(user_handles_has(&u, b.v[i]));
+        for (size_t i = 0; i < a.n; i++)
+            assert_true(user_handles_has(&u, a.v[i]));
+        free(ref);
+        user_handles_clear(&a);
+        user_handles_clear(&b);
+        user_handles_clear(&u);
+    }
 }
 
 /* ---- errors ---------------------------------------------------------------------------------- */
@@ -779,6 +945,8 @@ int main(void)
         cmocka_unit_test(username_ranges),
         cmocka_unit_test(everyone_and_nobody),
         cmocka_unit_test(other_instance_apart),
+        cmocka_unit_test(names_index_follows_writes),
+        cmocka_unit_test(handle_sets),
         cmocka_unit_test(string_leaf_errors),
         cmocka_unit_test(token_errors),
         cmocka_unit_test(filter_limits),
