@@ -7,13 +7,13 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/console_json.h"
 #include "api/jsonio.h"
 #include "api/roster_wire.h"
 #include "core/catalog.h"
 #include "core/console.h"
 #include "core/json_members.h"
 #include "core/user_rules.h"
-#include "util/buf.h"
 
 /* {"Agent": [ids], "Supervisor": […], "Manager": […]} of the instance (new reference), or NULL
  * with c->err set. */
@@ -35,12 +35,8 @@ static json_t *role_profiles_json(api_call *c)
 static json_t *names_json(const catalog_set *s)
 {
     json_t *a = json_array();
-    for (size_t i = 0; i < s->n; i++) {
-        json_t *o = json_object();
-        json_object_set_new(o, "Id", json_string(s->by_name[i].id));
-        json_object_set_new(o, "Name", json_string(s->by_name[i].name));
-        json_array_append_new(a, o);
-    }
+    for (size_t i = 0; i < s->n; i++)
+        json_array_append_new(a, console_id_name(s->by_name[i].id, s->by_name[i].name));
     return a;
 }
 
@@ -51,18 +47,11 @@ static json_t *groups_json(const catalog *cat)
     json_t *a = json_array();
     for (size_t i = 0; i < cat->groups.n; i++) {
         const catalog_entry *g = &cat->groups.by_name[i];
-        const char *names[5];
-        size_t n = catalog_group_names(cat, g->id, names);
-        buf path;
-        buf_init(&path);
-        for (size_t k = 0; k < n; k++)
-            buf_printf(&path, "%s%s", k ? " / " : "", names[k]);
-        json_t *o = json_object();
-        json_object_set_new(o, "Id", json_string(g->id));
-        json_object_set_new(o, "Name", json_string(g->name));
-        json_object_set_new(o, "Path", json_string(path.len ? path.data : g->name));
+        char *path = catalog_group_label(cat, g->id);
+        json_t *o = console_id_name(g->id, g->name);
+        json_object_set_new(o, "Path", json_string(path ? path : g->name));
         json_object_set_new(o, "ParentId", g->parent_id[0] ? json_string(g->parent_id) : json_null());
-        buf_free(&path);
+        free(path);
         json_array_append_new(a, o);
     }
     return a;
@@ -88,9 +77,7 @@ static int get_console(api_call *c)
         json_object_set_new(inst, "IdentityManagementType", json_string(c->inst.idm_type));
         json_t *sps = json_array();
         for (size_t i = 0; i < profiles.n; i++) {
-            json_t *o = json_object();
-            json_object_set_new(o, "Id", json_string(profiles.items[i].id));
-            json_object_set_new(o, "Name", json_string(profiles.items[i].name));
+            json_t *o = console_id_name(profiles.items[i].id, profiles.items[i].name);
             json_object_set_new(o, "Role", json_string(profiles.items[i].role));
             json_array_append_new(sps, o);
         }

@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/console_json.h"
 #include "api/roster_wire.h"
 #include "core/user_list.h"
-#include "util/buf.h"
 #include "util/num.h"
 
 static int bad(api_call *c, const char *field, const char *msg)
@@ -57,11 +57,6 @@ static int read_query(api_call *c, user_list_req *rq)
     return 0;
 }
 
-static json_t *id_name(const char *id, const char *name)
-{
-    return json_pack("{s:s, s:s}", "Id", id, "Name", name ? name : "");
-}
-
 static json_t *row_json(const catalog *cat, const user_list_row *u, const char *role)
 {
     json_t *o = json_object();
@@ -71,27 +66,14 @@ static json_t *row_json(const catalog *cat, const user_list_row *u, const char *
     json_object_set_new(o, "LastName", json_string(u->last_name ? u->last_name : ""));
     json_object_set_new(o, "Role", json_string(role));
     json_object_set_new(o, "RoutingProfile",
-                        id_name(u->routing_profile_id, catalog_routing_name(cat, u->routing_profile_id)));
+                        console_id_name(u->routing_profile_id, catalog_routing_name(cat, u->routing_profile_id)));
     json_t *sps = json_array();
     for (size_t i = 0; i < u->security_profile_ids.n; i++) {
         const char *id = u->security_profile_ids.items[i];
-        json_array_append_new(sps, id_name(id, catalog_security_name(cat, id)));
+        json_array_append_new(sps, console_id_name(id, catalog_security_name(cat, id)));
     }
     json_object_set_new(o, "SecurityProfiles", sps);
-    const char *names[5];
-    size_t n = u->hierarchy_group_id[0] ? catalog_group_names(cat, u->hierarchy_group_id, names) : 0;
-    if (n) {
-        buf path;
-        buf_init(&path);
-        for (size_t i = 0; i < n; i++)
-            buf_printf(&path, "%s%s", i ? " / " : "", names[i]);
-        json_object_set_new(o, "AgentHierarchy",
-                            json_pack("{s:s, s:s, s:s}", "Id", u->hierarchy_group_id, "Name", names[n - 1], "Path",
-                                      path.data));
-        buf_free(&path);
-    } else {
-        json_object_set_new(o, "AgentHierarchy", json_null());
-    }
+    json_object_set_new(o, "AgentHierarchy", console_group_json(cat, u->hierarchy_group_id));
     json_object_set_new(o, "PhoneType",
                         json_string(strcmp(u->phone_type, "DESK_PHONE") == 0 ? "DESK_PHONE" : "SOFT_PHONE"));
     json_object_set_new(o, "ExternallyManaged", json_boolean(u->externally_managed));

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/console_json.h"
 #include "api/common.h"
 #include "api/connect_readers.h"
 #include "api/jsonio.h"
@@ -21,19 +22,10 @@
 #include "core/user_history.h"
 #include "core/users.h"
 #include "crypto/passwords.h"
-#include "util/buf.h"
 
 #define HISTORY_PAGE 50
 
 /* ---- the user document ------------------------------------------------------------------------ */
-
-static json_t *id_name(const char *id, const char *name)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "Id", json_string(id));
-    json_object_set_new(o, "Name", json_string(name ? name : ""));
-    return o;
-}
 
 /* [{"Id","Name"}…] of the user's profiles in name order (profiles are in name order already). */
 static json_t *profiles_json(const console_profiles *l, const strlist *ids)
@@ -41,25 +33,8 @@ static json_t *profiles_json(const console_profiles *l, const strlist *ids)
     json_t *a = json_array();
     for (size_t i = 0; i < l->n; i++)
         if (strlist_contains(ids, l->items[i].id))
-            json_array_append_new(a, id_name(l->items[i].id, l->items[i].name));
+            json_array_append_new(a, console_id_name(l->items[i].id, l->items[i].name));
     return a;
-}
-
-/* {"Id","Name","Path"} of group id, or JSON null when there is none. */
-static json_t *hierarchy_json(const catalog *cat, const char *id)
-{
-    const char *names[5];
-    size_t n = id && *id ? catalog_group_names(cat, id, names) : 0;
-    if (n == 0)
-        return json_null();
-    buf path;
-    buf_init(&path);
-    for (size_t k = 0; k < n; k++)
-        buf_printf(&path, "%s%s", k ? " / " : "", names[k]);
-    json_t *o = id_name(id, names[n - 1]);
-    json_object_set_new(o, "Path", json_string(path.data));
-    buf_free(&path);
-    return o;
 }
 
 /* The console's User document of u (new reference), or NULL with c->err set. */
@@ -90,9 +65,9 @@ static json_t *user_doc(api_call *c, user_record *u)
     json_object_del(phone, "PersistentConnection");
     json_object_set_new(o, "PhoneConfig", phone);
     json_object_set_new(o, "RoutingProfile",
-                        id_name(u->routing_profile_id, catalog_routing_name(&cat, u->routing_profile_id)));
+                        console_id_name(u->routing_profile_id, catalog_routing_name(&cat, u->routing_profile_id)));
     json_object_set_new(o, "SecurityProfiles", profiles_json(&profiles, &u->security_profile_ids));
-    json_object_set_new(o, "AgentHierarchy", hierarchy_json(&cat, u->hierarchy_group_id));
+    json_object_set_new(o, "AgentHierarchy", console_group_json(&cat, u->hierarchy_group_id));
     json_object_set_new(o, "Tags", json_object());
     api_tags(c, o, "Tags", u->id);
     json_object_set_new(o, "Role", json_string(console_user_role(&profiles, &u->security_profile_ids)));

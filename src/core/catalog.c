@@ -209,6 +209,22 @@ size_t catalog_group_names(const catalog *c, const char *id, const char *names[5
     return n;
 }
 
+char *catalog_group_label(const catalog *c, const char *id)
+{
+    const char *names[5];
+    size_t n = id && *id ? catalog_group_names(c, id, names) : 0;
+    if (n == 0)
+        return NULL;
+    buf path;
+    buf_init(&path);
+    for (size_t k = 0; k < n; k++) {
+        if (k)
+            buf_puts(&path, CATALOG_PATH_SEPARATOR);
+        buf_puts(&path, names[k]);
+    }
+    return buf_detach(&path);
+}
+
 int catalog_group_within(const catalog *c, const char *id, const char *ancestor_id)
 {
     size_t steps = 0;

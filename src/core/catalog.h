@@ -52,6 +52,10 @@ const char *catalog_security_name(const catalog *c, const char *id);
 const char *catalog_routing_name(const catalog *c, const char *id);
 /* The names from level one down to group id, into names[0..4]; returns how many (0: unknown id). */
 size_t catalog_group_names(const catalog *c, const char *id, const char *names[5]);
+/* Group id's path as the console shows it, the names from level one down joined by " / ";
+ * NULL for an unknown id (or NULL/""). Caller frees. */
+#define CATALOG_PATH_SEPARATOR " / "
+char *catalog_group_label(const catalog *c, const char *id);
 /* 1 when group id is ancestor_id or lies below it. */
 int catalog_group_within(const catalog *c, const char *id, const char *ancestor_id);
 

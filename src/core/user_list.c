@@ -173,13 +173,9 @@ static void rank_build(const catalog *cat, const catalog_set *s, int groups, ran
         ranked *r = &out->by_rank[i];
         memcpy(r->id, s->by_name[i].id, ID_LEN);
         if (groups) {
-            const char *names[5];
-            size_t k = catalog_group_names(cat, r->id, names);
-            buf b;
-            buf_init(&b);
-            for (size_t j = 0; j < k; j++)
-                buf_printf(&b, "%s%s", j ? " / " : "", names[j]);
-            r->label = buf_detach(&b);
+            r->label = catalog_group_label(cat, r->id);
+            if (!r->label)
+                r->label = xstrdup("");
         } else {
             r->label = xstrdup(s->by_name[i].name);
         }
