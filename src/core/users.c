@@ -458,7 +458,7 @@ static int check_change(const char *idm_type, const user_change *ch, rerr *e)
     if (ch->password && (user_check_new_password(idm_type, ch->password, USER_CHECK_CREATE, e) ||
                          (!ch->password_hash && rerr_set(e, ERR_INTERNAL, "Password", "the password is not hashed"))))
         return -1;
-    if (ch->set_tags && ch->tags && validate_tags(e, "Tags", ch->tags))
+    if (ch->set_tags && ch->tags && ch->tags->keys.n && validate_tags(e, "Tags", ch->tags)) /* none: untags */
         return -1;
     return ch->security_profile_ids ? user_check_security_profile_ids(ch->security_profile_ids, e) : 0;
 }

@@ -98,7 +98,7 @@ typedef struct user_change {
     int set_disabled;                    /* disabled applies: 1 disables the user (no sign-in, keys and
                                           * sessions refused), 0 enables it; Users.Edit */
     int disabled;
-    const kvlist *tags;                  /* with set_tags: replaces the user's tags (NULL: none) */
+    const kvlist *tags;                  /* with set_tags: replaces the user's tags (NULL or empty: none) */
     int set_tags;
     int dry_run;                         /* every check, nothing written */
     int *changed;                        /* when not NULL: a change that leaves the user as it was writes

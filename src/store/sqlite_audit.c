@@ -57,9 +57,10 @@ static sqlite3_stmt *list_stmt(store_conn *c, const audit_filter *f, int64_t lim
     return sq_prepare(c, all, SQ_ARGS(SQ_INT(f->after_id), SQ_INT(f->since_ms), SQ_INT(limit)));
 }
 
-int store_audit_each(store_conn *c, const audit_filter *f, int (*fn)(const audit_event *ev, void *ctx), void *ctx)
+/* Hands each event statement st (NULL: it could not be prepared) yields to fn until fn returns
+ * non-zero; returns a STORE_* value. */
+static int each_event(store_conn *c, sqlite3_stmt *st, int (*fn)(const audit_event *ev, void *ctx), void *ctx)
 {
-    sqlite3_stmt *st = list_stmt(c, f, f->limit ? (int64_t)f->limit : -1);
     if (!st)
         return STORE_ERROR;
     int rc;
@@ -78,6 +79,11 @@ int store_audit_each(store_conn *c, const audit_filter *f, int (*fn)(const audit
     return sq_status(c, rc);
 }
 
+int store_audit_each(store_conn *c, const audit_filter *f, int (*fn)(const audit_event *ev, void *ctx), void *ctx)
+{
+    return each_event(c, list_stmt(c, f, f->limit ? (int64_t)f->limit : -1), fn, ctx);
+}
+
 int store_audit_user_recent(store_conn *c, const char *instance_id, const char *resource_id, int64_t before_at_ms,
                             int64_t before_id, size_t limit, int (*fn)(const audit_event *ev, void *ctx), void *ctx)
 {
@@ -86,22 +92,7 @@ int store_audit_user_recent(store_conn *c, const char *instance_id, const char *
     sqlite3_stmt *st = sq_prepare(c, sql,
                                   SQ_ARGS(SQ_TEXT(resource_id), SQ_TEXT(instance_id), SQ_INT(before_at_ms),
                                           SQ_INT(before_at_ms), SQ_INT(before_id), SQ_INT(limit)));
-    if (!st)
-        return STORE_ERROR;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        audit_event ev;
-        memset(&ev, 0, sizeof ev);
-        read_event(st, &ev);
-        int stop = fn(&ev, ctx);
-        audit_event_clear(&ev);
-        if (stop) {
-            rc = SQLITE_DONE;
-            break;
-        }
-    }
-    sqlite3_reset(st);
-    return sq_status(c, rc);
+    return each_event(c, st, fn, ctx);
 }
 
 typedef struct collect_ctx {

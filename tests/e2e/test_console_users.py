@@ -230,6 +230,14 @@ class ConsoleUsersTest(RosterTestCase):
         # a change that changes nothing writes nothing
         self.assertEqual(self.ok("POST", path, {"Tags": {"team": "blue"}})["User"]["Version"], version)
         self.assertEqual(self.ok("POST", path, {})["User"]["Version"], version)
+        # an empty map removes every tag (the edit form's last tag removed); 51 are refused
+        u = self.ok("POST", path, {"Tags": {}})["User"]
+        self.assertEqual(u["Tags"], {})
+        self.assertGreater(u["Version"], version)
+        self.refused(self.req("POST", path, {"Tags": {f"k{i}": "v" for i in range(51)}}),
+                     400, "InvalidParameterException", field="Tags")
+        u = self.ok("POST", path, {"Tags": {"team": "blue"}})["User"]
+        version = u["Version"]
         # all or nothing: a bad member leaves the good one unapplied
         self.refused(self.req("POST", path, {"IdentityInfo": {"FirstName": "Never"},
                                              "RoutingProfileId": "no-such-routing-profile"}),
