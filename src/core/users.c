@@ -415,8 +415,8 @@ int users_create(core_ctx *cx, const char *instance_id, const user_new *in, char
     instance_clear(&inst);
     if (bad)
         return -1;
-    char *hash = NULL;
-    if (in->password && !(hash = passwords_hash(in->password)))
+    char *hash = NULL; /* a dry run stores nothing: no hash to make */
+    if (in->password && !in->dry_run && !(hash = passwords_hash(in->password)))
         return rerr_set(e, ERR_INTERNAL, NULL, "cannot hash the password");
     struct write_args a = {.instance_id = instance_id, .in = in, .hash = hash, .id_out = id_out};
     int result = core_write(cx, create_change, &a, e);
