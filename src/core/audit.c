@@ -6,9 +6,11 @@
  *   DeskPhoneNumber, PersistentConnection, AgentFirstCallbackAutoAccept,
  *   AgentFirstCallbackAfterContactWorkTimeLimit, VoiceEnhancementMode}} (Channels.VOICE is the
  *   legacy PhoneConfig), RoutingProfileId, SecurityProfileIds, HierarchyGroupId,
- *   ExternallyManaged, ExternalId, Disabled, Version, and Tags{key: value} when the change
- *   concerns them (a create or delete with tags, TagResource, UntagResource).
- * Unset members are left out. The password and its hash are never read.
+ *   ExternallyManaged, ExternalId, Disabled, PasswordTemporary (when true), Version, and
+ *   Tags{key: value} when the change concerns them (a create or delete with tags, TagResource,
+ *   UntagResource).
+ * Unset members are left out. The password and its hash are never written: an update that sets
+ * a password records "Password": "(earlier)" before and "(changed)" after.
  *
  * A create stores the whole user as "after", a delete as "before". An update stores only what
  * changed: a recursive difference in which both objects hold the same keys at every level and
@@ -103,6 +105,8 @@ static json_t *user_json(const user_record *u, const kvlist *tags)
     json_object_set_new(o, "ExternallyManaged", json_boolean(u->externally_managed));
     put_str(o, "ExternalId", u->external_id);
     json_object_set_new(o, "Disabled", json_boolean(u->disabled));
+    if (u->password_temporary)
+        json_object_set_new(o, "PasswordTemporary", json_true());
     json_object_set_new(o, "Version", json_integer(u->version));
     if (tags && tags->keys.n > 0) {
         json_t *t = json_object();
@@ -151,15 +155,27 @@ static void diff_objects(json_t *b, json_t *a, json_t *out_b, json_t *out_a)
     }
 }
 
+/* 1 when an update sets a password. */
+static int password_changed(const audit_user *before, const audit_user *after)
+{
+    return before && after && after->password_set;
+}
+
 /* Writes the before and after texts of an event between two users (either may be NULL; both:
- * only what differs) into *before_text and *after_text (malloc'd; NULL: none). */
-static void event_texts(const audit_user *before, const audit_user *after, char **before_text, char **after_text)
+ * only what differs, and a password set shows as "Password": "(changed)", never a secret) into
+ * *before_text and *after_text (malloc'd; NULL: none). */
+static void event_texts(const audit_user *before, const audit_user *after, int password_set, char **before_text,
+                        char **after_text)
 {
     json_t *b = before ? user_json(before->user, before->tags) : NULL;
     json_t *a = after ? user_json(after->user, after->tags) : NULL;
     if (b && a) {
         json_t *db = json_object(), *da = json_object();
         diff_objects(b, a, db, da);
+        if (password_set) {
+            json_object_set_new(db, "Password", json_string("(earlier)"));
+            json_object_set_new(da, "Password", json_string("(changed)"));
+        }
         *before_text = audit_json_text(db);
         *after_text = audit_json_text(da);
         json_decref(db);
@@ -179,6 +195,7 @@ typedef struct deferred_texts {
     user_record user[2];
     kvlist tags[2];
     int has_tags[2];
+    int password_set;
 } deferred_texts;
 
 static void deferred_make(audit_texts_job *job, char **before, char **after)
@@ -186,8 +203,8 @@ static void deferred_make(audit_texts_job *job, char **before, char **after)
     deferred_texts *d = (deferred_texts *)job;
     audit_user u[2];
     for (int k = 0; k < 2; k++)
-        u[k] = (audit_user){&d->user[k], d->has_tags[k] ? &d->tags[k] : NULL};
-    event_texts(d->has[0] ? &u[0] : NULL, d->has[1] ? &u[1] : NULL, before, after);
+        u[k] = (audit_user){&d->user[k], d->has_tags[k] ? &d->tags[k] : NULL, 0};
+    event_texts(d->has[0] ? &u[0] : NULL, d->has[1] ? &u[1] : NULL, d->password_set, before, after);
 }
 
 static void deferred_drop(audit_texts_job *job)
@@ -204,6 +221,7 @@ static audit_texts_job *deferred(const audit_user *before, const audit_user *aft
 {
     deferred_texts *d = xcalloc(1, sizeof *d);
     d->job = (audit_texts_job){deferred_make, deferred_drop};
+    d->password_set = password_changed(before, after);
     const audit_user *u[2] = {before, after};
     for (int k = 0; k < 2; k++) {
         if (!u[k])
@@ -246,7 +264,7 @@ int audit_user_event(core_ctx *cx, const char *operation, const audit_user *befo
         audit_sink_push(cx->audit_defer, &ev, deferred(before, after));
         return 0;
     }
-    event_texts(before, after, &ev.before_json, &ev.after_json);
+    event_texts(before, after, password_changed(before, after), &ev.before_json, &ev.after_json);
     int rc = store_audit_insert(cx->conn, &ev);
     audit_event_clear(&ev);
     if (rc != STORE_OK)
@@ -254,10 +272,17 @@ int audit_user_event(core_ctx *cx, const char *operation, const audit_user *befo
     return 0;
 }
 
+/* 1 when two password hashes (either may be NULL) are the same. */
+static int same_hash(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
 int audit_user_change(core_ctx *cx, const char *operation, const user_record *before, const user_record *after,
                       rerr *e)
 {
-    audit_user b = {before, NULL}, a = {after, NULL};
+    audit_user b = {before, NULL, 0},
+               a = {after, NULL, before && after && !same_hash(before->password_hash, after->password_hash)};
     return audit_user_event(cx, operation, before ? &b : NULL, after ? &a : NULL, e);
 }
 

@@ -8,10 +8,13 @@
 #include "core/context.h"
 #include "core/error.h"
 
-/* A user as the trail records it: the record and its tags (NULL: not part of the change). */
+/* A user as the trail records it: the record and its tags (NULL: not part of the change); on
+ * the after side of an update, password_set says the change set a password (the trail records
+ * that, never the password or its hash). */
 typedef struct audit_user {
     const user_record *user;
     const kvlist *tags;
+    int password_set;
 } audit_user;
 
 /* Records a change of a user inside the caller's write transaction, so that the change and its

@@ -149,7 +149,7 @@ static int user_changed(core_ctx *cx, const target *t, const char *operation, re
     if ((rc = store_tags_get(cx->conn, t->id, &tags)) != STORE_OK) {
         result = core_store_error(cx, rc, "read the tags", e);
     } else {
-        audit_user b = {&t->user, &t->tags}, a = {&after, &tags};
+        audit_user b = {&t->user, &t->tags, 0}, a = {&after, &tags, 0};
         result = audit_user_event(cx, operation, &b, &a, e);
     }
     kvlist_clear(&tags);

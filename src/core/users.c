@@ -279,8 +279,10 @@ static int write_error(core_ctx *cx, int rc, const char *instance_id, const char
     return core_store_error(cx, rc, "write the user", e);
 }
 
-/* Records the change with records that carry no password hash; the tags (either may be NULL)
- * when the change concerns them. */
+static int same_text(const char *a, const char *b);
+
+/* Records the change with records that carry no password hash (only whether it changed); the
+ * tags (either may be NULL) when the change concerns them. */
 static int audit(core_ctx *cx, const char *operation, const user_record *before, const kvlist *before_tags,
                  const user_record *after, const kvlist *after_tags, rerr *e)
 {
@@ -293,7 +295,8 @@ static int audit(core_ctx *cx, const char *operation, const user_record *before,
         a = *after;
         a.password_hash = NULL;
     }
-    audit_user ub = {&b, before_tags}, ua = {&a, after_tags};
+    audit_user ub = {&b, before_tags, 0},
+               ua = {&a, after_tags, before && after && !same_text(before->password_hash, after->password_hash)};
     return audit_user_event(cx, operation, before ? &ub : NULL, after ? &ua : NULL, e);
 }
 

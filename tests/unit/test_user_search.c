@@ -708,7 +708,8 @@ static void handle_sets(void **state)
         for (size_t i = 0; i < nb; i++)
             user_handles_push(&b, na && rnd(f, 2) ? a.v[rnd(f, (unsigned)na)] : (int64_t)rnd(f, 1000));
         int64_t *ref = xcalloc(na + 1, sizeof *ref);
-        memcpy(ref, a.v, na * sizeof *ref);
+        if (na)
+            memcpy(ref, a.v, na * sizeof *ref);
         qsort(ref, na, sizeof *ref, cmp_i64);
         size_t nref = 0;
         for (size_t i = 0; i < na; i++)
@@ -717,7 +718,8 @@ static void handle_sets(void **state)
         user_handles_normalize(&a);
         user_handles_normalize(&b);
         assert_int_equal(a.n, nref);
-        assert_memory_equal(a.v, ref, nref * sizeof *ref);
+        if (nref)
+            assert_memory_equal(a.v, ref, nref * sizeof *ref);
         user_handles_normalize(&a); /* already a set: unchanged */
         assert_int_equal(a.n, nref);
         for (int minus = 0; minus < 2; minus++) {
