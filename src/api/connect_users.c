@@ -104,13 +104,7 @@ static json_t *user_json(api_call *c, user_record *u)
     char *arn = arn_resource(c->cx.cfg, c->inst.id, ARN_USER, u->id);
     json_t *o = json_pack("{s:s, s:s, s:s}", "Id", u->id, "Arn", arn, "Username", u->username);
     free(arn);
-    json_t *id = json_object();
-    jset_str(id, "FirstName", u->first_name, 0);
-    jset_str(id, "LastName", u->last_name, 0);
-    jset_str(id, "Email", u->email, 1);
-    jset_str(id, "SecondaryEmail", u->secondary_email, 1);
-    jset_str(id, "Mobile", u->mobile, 1);
-    json_object_set_new(o, "IdentityInfo", id);
+    json_object_set_new(o, "IdentityInfo", user_identity_json(u));
     json_object_set_new(o, "PhoneConfig", user_phone_json(u, 1));
     jset_str(o, "DirectoryUserId", u->directory_user_id, 1);
     json_object_set_new(o, "SecurityProfileIds", jstrlist(&u->security_profile_ids));

@@ -54,13 +54,7 @@ static json_t *user_doc(api_call *c, user_record *u)
     json_object_set_new(o, "Arn", json_string(arn));
     free(arn);
     json_object_set_new(o, "Username", json_string(u->username));
-    json_t *id = json_object();
-    jset_str(id, "FirstName", u->first_name, 0);
-    jset_str(id, "LastName", u->last_name, 0);
-    jset_str(id, "Email", u->email, 1);
-    jset_str(id, "SecondaryEmail", u->secondary_email, 1);
-    jset_str(id, "Mobile", u->mobile, 1);
-    json_object_set_new(o, "IdentityInfo", id);
+    json_object_set_new(o, "IdentityInfo", user_identity_json(u));
     json_t *phone = user_phone_json(u, 1);
     json_object_del(phone, "PersistentConnection");
     json_object_set_new(o, "PhoneConfig", phone);

@@ -1,9 +1,19 @@
-/* user_json.c — the response shapes of a user's phone settings, shared by DescribeUser and
- * SearchUsers. */
+/* user_json.c — the response shapes of a user's identity and phone settings (see user_json.h). */
 #include "api/user_json.h"
 
 #include "api/jsonio.h"
 #include "core/user_rules.h"
+
+json_t *user_identity_json(const user_record *u)
+{
+    json_t *id = json_object();
+    jset_str(id, "FirstName", u->first_name, 0);
+    jset_str(id, "LastName", u->last_name, 0);
+    jset_str(id, "Email", u->email, 1);
+    jset_str(id, "SecondaryEmail", u->secondary_email, 1);
+    jset_str(id, "Mobile", u->mobile, 1);
+    return id;
+}
 
 json_t *user_phone_json(user_record *u, int64_t acw_scale)
 {

@@ -434,21 +434,6 @@ int store_user_keys(store_conn *c, const int64_t *h, size_t n, user_key **out)
     return rc;
 }
 
-static int handle_in(const user_handles *s, int64_t h)
-{
-    size_t lo = 0, hi = s->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (s->v[mid] < h)
-            lo = mid + 1;
-        else if (s->v[mid] > h)
-            hi = mid;
-        else
-            return 1;
-    }
-    return 0;
-}
-
 /* Walks the username index over [from, to) (to NULL: to the end) and collects up to want
  * handles of within, with their usernames, into keys (room for want). */
 static int walk_usernames(store_conn *c, const char *instance_id, const user_handles *within, const char *from,
@@ -466,7 +451,7 @@ static int walk_usernames(store_conn *c, const char *instance_id, const user_han
     int rc = SQLITE_DONE;
     while (*n < want && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t h = sqlite3_column_int64(st, 0);
-        if (within && !handle_in(within, h))
+        if (within && !user_handles_has(within, h))
             continue;
         keys[*n].h = h;
         keys[(*n)++].username = sq_col_dup(st, 1);
