@@ -6,8 +6,9 @@
  * then):
  *   Username EXACT      users(instance_id, username)               (unique index)
  *   Username PREFIX     users_fold(instance_id, username_fold) range [fold(p), fold(p)+1)
- *   name CONTAINS, 3+   user_name_trigrams (migration 14: FTS5 trigrams of the folded names),
- *   characters          a phrase query on one column or all three, then users' primary key
+ *   name CONTAINS, 2+   user_name_trigrams (migration 14: FTS5 trigrams of the folded names),
+ *   characters          a phrase query on one column or all three (2 characters: any trigram
+ *                       starting with them), the other instances' users taken away
  *   Username CONTAINS   users_fold scanned, instr(username_fold, fold(v))
  *   any name CONTAINS   users_names(instance_id, username_fold, first_name, last_name) walked
  *                       (the console's search box: one pass over the three names)
