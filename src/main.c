@@ -16,6 +16,7 @@ static const command commands[] = {
     {"init", cmd_init, "create the store, the first instance, the admin user and an account key"},
     {"serve", cmd_serve, "run the HTTP server (Amazon Connect API, health check)"},
     {"keys", cmd_keys, "create, list and revoke access keys"},
+    {"scim-token", cmd_scim_token, "create, list and revoke the SCIM bearer tokens of an instance"},
     {"users", cmd_users, "add a user from the command line"},
     {"audit", cmd_audit, "list the audit trail of user changes"},
     {"template", cmd_template, "write an instance's CSV template (from the running server)"},

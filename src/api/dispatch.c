@@ -2,6 +2,7 @@
  * every operation of the Amazon Connect and roster API doors, and the one place errors become
  * AWS error responses. */
 #include "api/api.h"
+#include "api/scim_door.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -269,11 +270,6 @@ void api_prepare(void *cls, request *r)
         roster_upload_prepare(cls, r);
         return;
     }
-    if (door->id == DOOR_SCIM) {
-        rerr e;
-        rerr_set(&e, ERR_UNKNOWN_OPERATION, NULL, "The %s is not served yet", door->name);
-        respond_error(r, &e);
-    }
 }
 
 void api_dispatch(void *cls, request *r)
@@ -295,6 +291,10 @@ void api_dispatch(void *cls, request *r)
     if (request_parse_uri(r) != 0) {
         rerr_set(&c.err, ERR_INVALID_REQUEST, NULL, "%s", r->bad_uri);
         respond_error(r, &c.err);
+        return;
+    }
+    if (door->id == DOOR_SCIM) {
+        scim_door_dispatch(env, r);
         return;
     }
     if (door->id == DOOR_HEALTH && strcmp(r->method, "GET") == 0) {

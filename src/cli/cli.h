@@ -37,6 +37,7 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
+int cmd_scim_token(int argc, char **argv);
 int cmd_users(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 /* Clients of a running server over HTTP (cli/client.h), not of the store. */

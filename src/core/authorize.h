@@ -36,6 +36,7 @@ typedef enum core_action {
     CORE_DEFAULTS_CREATE,
     CORE_KEYS_CREATE,
     CORE_KEYS_REVOKE,
+    CORE_SCIM_TOKENS_MANAGE,
     /* users */
     CORE_USERS_CREATE,
     CORE_USERS_DESCRIBE,

@@ -489,6 +489,18 @@ static const char *const m014_name_trigrams =
     "  INSERT INTO user_name_trigrams(rowid, username, first_name, last_name) VALUES (" TRIGRAM_VALUES(new) ");\n"
     "END;\n";
 
+/* Version 15 (SCIM, issue 12): bearer tokens of one instance each, kept as their SHA-256; a name
+ * unique per instance; a revoked token keeps its row. */
+static const char *const m015_scim_tokens =
+    "CREATE TABLE scim_tokens(\n"
+    "  id TEXT PRIMARY KEY,\n"
+    "  instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,\n"
+    "  name TEXT NOT NULL,\n"
+    "  token_hash BLOB NOT NULL UNIQUE,\n"
+    "  created_ms INTEGER NOT NULL,\n"
+    "  revoked_ms INTEGER NOT NULL DEFAULT 0,\n"
+    "  UNIQUE(instance_id, name));\n";
+
 static const migration all[] = {
     {1, "foundation: instances, resources, users, keys, audit", m001_foundation, NULL, 0},
     {2, "resources: queue outbound caller, security profile access controls", m002_resources, NULL, 0},
@@ -507,6 +519,7 @@ static const migration all[] = {
     {12, "users: indexes for the console's list (names in order, desk phones)", m012_user_list, NULL, 0},
     {13, "console: the role -> security profiles mapping; jobs dismissed from the banner", m013_console, NULL, 0},
     {14, "users: a trigram index of the names for CONTAINS searches", m014_name_trigrams, NULL, 0},
+    {15, "SCIM bearer tokens", m015_scim_tokens, NULL, 0},
 };
 
 const migration *migrations_all(size_t *n)

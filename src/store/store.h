@@ -156,6 +156,7 @@ int store_key_revoke(store_conn *c, const char *id, int64_t now_ms);
 #include "store/store_jobs.h"
 #include "store/store_routing.h"
 #include "store/store_security.h"
+#include "store/store_scim.h"
 #include "store/store_sessions.h"
 #include "store/store_users.h"
 #include "store/store_user_search.h"

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "auth/keys.h"
+#include "auth/scim_tokens.h"
 #include "core/arn.h"
 #include "core/authorize.h"
 #include "core/defaults.h"
@@ -73,6 +74,7 @@ struct fixture {
     char group_id[ID_LEN], spare_group[ID_LEN];
     char user_id[ID_LEN];
     char key_id[24];
+    char scim_token_id[ID_LEN]; /* a SCIM token of instance a, for the revoke row */
     /* jobs of A: one QUEUED and one finished with a failed row, in each mode */
     char queued_job[2][ID_LEN], failed_job[2][ID_LEN];
     char admins_job[ID_LEN]; /* finished, submitted by the admin's key: for DismissJob */
@@ -179,6 +181,35 @@ static int e_keys_create(fixture *f, core_ctx *cx, rerr *e)
 static int e_keys_revoke(fixture *f, core_ctx *cx, rerr *e)
 {
     return keys_revoke(cx, f->key_id, e);
+}
+
+/* A SCIM token of instance a, under a name no call has used, made by cx. */
+static int make_scim_token(fixture *f, core_ctx *cx, scim_token *t, rerr *e)
+{
+    static int n;
+    char name[32], token[SCIM_TOKEN_LEN + 1];
+    snprintf(name, sizeof name, "authorize-%d", ++n);
+    return scim_token_create(cx, f->a.id, name, t, token, e);
+}
+
+static int e_scim_token_create(fixture *f, core_ctx *cx, rerr *e)
+{
+    scim_token t;
+    return make_scim_token(f, cx, &t, e);
+}
+
+static int e_scim_token_list(fixture *f, core_ctx *cx, rerr *e)
+{
+    scim_token *v = NULL;
+    size_t n;
+    int rc = scim_token_list(cx, f->a.id, &v, &n, e);
+    free(v);
+    return rc;
+}
+
+static int e_scim_token_revoke(fixture *f, core_ctx *cx, rerr *e)
+{
+    return scim_token_revoke(cx, f->scim_token_id, e);
 }
 
 static int e_users_create(fixture *f, core_ctx *cx, rerr *e)
@@ -893,6 +924,9 @@ static const entry entries[] = {
     {"defaults_create", CORE_DEFAULTS_CREATE, e_defaults_create},
     {"keys_create", CORE_KEYS_CREATE, e_keys_create},
     {"keys_revoke", CORE_KEYS_REVOKE, e_keys_revoke},
+    {"scim_token_create", CORE_SCIM_TOKENS_MANAGE, e_scim_token_create},
+    {"scim_token_list", CORE_SCIM_TOKENS_MANAGE, e_scim_token_list},
+    {"scim_token_revoke", CORE_SCIM_TOKENS_MANAGE, e_scim_token_revoke},
     {"users_create", CORE_USERS_CREATE, e_users_create},
     {"users_create_tx", CORE_USERS_CREATE, e_users_create_tx},
     {"users_create_basic", CORE_USERS_CREATE, e_users_create_basic},
@@ -1092,6 +1126,9 @@ static int setup(void **state)
     char *secret = NULL;
     CHECK(keys_create(&cx, f->kr, KEY_ACCOUNT, NULL, NULL, f->key_id, &secret, &e));
     free(secret);
+    scim_token token;
+    CHECK(make_scim_token(f, &cx, &token, &e));
+    memcpy(f->scim_token_id, token.id, ID_LEN);
     for (int m = 0; m < 2; m++)
         if (make_job(f, m ? "UPSERT" : "CREATE", 0, f->queued_job[m]) || make_job(f, m ? "UPSERT" : "CREATE", 1, f->failed_job[m]))
             return -1;

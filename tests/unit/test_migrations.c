@@ -118,9 +118,11 @@ static void exec_sql(const char *path, const char *sql)
 /* What turns the store back into one at version 7 (migration 8 undone and forgotten), 6
  * (migration 7's tables dropped too) and 5 (6 forgotten). */
 /* Version 8's job_items: the state checked with IN, the index by state over every item. */
+/* Migration 15 undone and forgotten (SCIM tokens). */
+#define BACK_TO_14 "DROP TABLE scim_tokens; DELETE FROM schema_migrations WHERE version >= 15; "
 /* Migration 14 undone and forgotten (the names' trigram index, its vocabulary and triggers). */
 #define BACK_TO_13                                                                                      \
-    "DROP TRIGGER user_name_trigrams_insert; DROP TRIGGER user_name_trigrams_delete; "                  \
+    BACK_TO_14 "DROP TRIGGER user_name_trigrams_insert; DROP TRIGGER user_name_trigrams_delete; "                  \
     "DROP TRIGGER user_name_trigrams_update; DROP TABLE user_name_trigram_terms; "                      \
     "DROP TABLE user_name_trigrams; DELETE FROM schema_migrations WHERE version >= 14; "
 /* Migration 13 undone and forgotten (the console's role mapping, jobs dismissed from the banner). */

@@ -206,8 +206,9 @@ static void old_store_with_lookalikes_is_refused(void **state)
     assert_int_equal(insert(f, &f->a, &f->a_defs, "Cy.Dee"), STORE_OK);
     assert_int_equal(insert(f, &f->a, &f->a_defs, "cy.dee"), STORE_OK);
     /* (The jobs' tables of migrations 7 and 8, migration 12's indexes, the console's tables of
-     * 13 and the names' trigram index of 14 dropped too, or they would be made again.) */
-    exec_sql(db, "DROP TRIGGER user_name_trigrams_insert; DROP TRIGGER user_name_trigrams_delete; "
+     * 13, the names' trigram index of 14 and the SCIM tokens of 15 dropped too, or they would be
+     * made again.) */
+    exec_sql(db, "DROP TABLE scim_tokens; DROP TRIGGER user_name_trigrams_insert; DROP TRIGGER user_name_trigrams_delete; "
                  "DROP TRIGGER user_name_trigrams_update; DROP TABLE user_name_trigram_terms; "
                  "DROP TABLE user_name_trigrams; "
                  "DROP TABLE role_profiles; DROP TABLE role_profile_sets; "

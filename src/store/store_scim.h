@@ -1,0 +1,33 @@
+/* store_scim.h — SCIM bearer tokens in the store (part of store.h; see its contract). Include
+ * store/store.h, never this file alone.
+ *
+ * A token belongs to one instance and ends with it (ON DELETE CASCADE). The store keeps only the
+ * SHA-256 of the token (SCIM_TOKEN_HASH_LEN bytes), never the token. Names are unique per
+ * instance; a revoked token keeps its row (revoked_ms > 0) so that `list` still shows it.
+ */
+#ifndef ROSTER_STORE_STORE_SCIM_H
+#define ROSTER_STORE_STORE_SCIM_H
+
+#define SCIM_TOKEN_HASH_LEN 32
+#define SCIM_TOKEN_NAME_MAX 128      /* characters */
+
+typedef struct scim_token {
+    char id[ID_LEN];
+    char instance_id[ID_LEN];
+    char name[SCIM_TOKEN_NAME_MAX * 4 + 1];
+    int64_t created_ms;
+    int64_t revoked_ms;          /* 0: in force */
+} scim_token;
+
+/* Inserts t with the token's hash. STORE_UNIQUE when the instance already has a token of
+ * that name. */
+int store_scim_token_insert(store_conn *c, const scim_token *t, const unsigned char hash[SCIM_TOKEN_HASH_LEN]);
+/* The token with this hash (revoked or not). STORE_NOTFOUND when there is none. */
+int store_scim_token_by_hash(store_conn *c, const unsigned char hash[SCIM_TOKEN_HASH_LEN], scim_token *out);
+/* The tokens of instance_id (NULL: of every instance), by instance then creation. *out is
+ * malloc'd (NULL when none); the caller frees it. */
+int store_scim_token_list(store_conn *c, const char *instance_id, scim_token **out, size_t *n);
+/* Marks token id revoked at now_ms. STORE_NOTFOUND when there is no such token in force. */
+int store_scim_token_revoke(store_conn *c, const char *id, int64_t now_ms);
+
+#endif
