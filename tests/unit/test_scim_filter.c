@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "scim/scim_filter.h"
+#include "scim/scim_match.h"
 
 /* Parses text and asserts its canonical form is want, and that the form reads back to itself. */
 static void reads_as(const char *text, const char *want)
@@ -168,6 +169,94 @@ static void bounds(void **state)
     buf_free(&err);
 }
 
+/* ---- matching ------------------------------------------------------------------------------ */
+
+static const char *const core_schemas[] = {"urn:ietf:params:scim:schemas:core:2.0:User", NULL};
+
+/* As the User schema says: id and externalId are caseExact, the rest not. */
+static int user_case_exact(const char *path)
+{
+    return strcmp(path, "id") == 0 || strcmp(path, "externalid") == 0;
+}
+
+static const char user_json[] =
+    "{\"schemas\": [\"urn:ietf:params:scim:schemas:core:2.0:User\"], \"id\": \"2819c223\","
+    " \"externalId\": \"Bjensen-X\", \"userName\": \"Bjensen@Example.com\","
+    " \"name\": {\"givenName\": \"Barbara\", \"familyName\": \"Jensen\", \"middleName\": \"\"},"
+    " \"active\": true, \"nickName\": null, \"title\": \"Tour Guide\", \"emails\": ["
+    "  {\"value\": \"bjensen@example.com\", \"type\": \"work\", \"primary\": true},"
+    "  {\"value\": \"babs@jensen.org\", \"type\": \"home\"}],"
+    " \"phoneNumbers\": [], \"meta\": {\"lastModified\": \"2011-05-13T04:42:34Z\", \"version\": 3},"
+    " \"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User\": {\"department\": \"Tour Operations\"}}";
+
+/* Asserts the filter text holds (want 1) or not (0) for the user above. */
+static void holds(const char *text, int want)
+{
+    json_error_t je;
+    json_t *user = json_loads(user_json, 0, &je);
+    assert_non_null(user);
+    buf err;
+    buf_init(&err);
+    scim_filter *f;
+    if (scim_filter_parse(text, strlen(text), &f, &err))
+        fail_msg("'%s' refused: %s", text, err.data);
+    int got = scim_filter_match(f, user, core_schemas, user_case_exact);
+    if (got != want)
+        fail_msg("'%s' gave %d, not %d", text, got, want);
+    scim_filter_free(f);
+    buf_free(&err);
+    json_decref(user);
+}
+
+static void matching_a_user(void **state)
+{
+    (void)state;
+    holds("userName eq \"bjensen@example.com\"", 1);            /* caseExact false */
+    holds("USERNAME EQ \"BJENSEN@EXAMPLE.COM\"", 1);            /* names and keywords in any case */
+    holds("userName eq \"bjensen\"", 0);
+    holds("externalId eq \"bjensen-x\"", 0);                    /* caseExact true */
+    holds("externalId eq \"Bjensen-X\"", 1);
+    holds("id eq \"2819c223\"", 1);
+    holds("urn:ietf:params:scim:schemas:core:2.0:User:userName sw \"bjen\"", 1);
+    holds("name.familyName co \"ENS\"", 1);
+    holds("name.givenName ew \"bara\"", 1);
+    holds("name.givenName sw \"barbarab\"", 0);
+    holds("title pr", 1);
+    holds("nickName pr", 0);                                     /* null */
+    holds("name.middleName pr", 0);                              /* "" */
+    holds("phoneNumbers pr", 0);                                 /* [] */
+    holds("x pr", 0);
+    holds("nickName eq null", 1);
+    holds("absent eq null", 1);
+    holds("title eq null", 0);
+    holds("active eq true", 1);
+    holds("active ne true", 0);
+    holds("active eq \"true\"", 0);                              /* a string is not a boolean */
+    holds("title ne \"Tour Guide\"", 0);
+    holds("title ne \"Boss\"", 1);
+    holds("absent ne \"x\"", 1);
+    holds("meta.lastModified gt \"2011-05-13T04:42:33Z\"", 1);
+    holds("meta.lastModified lt \"2011-05-13T04:42:34Z\"", 0);
+    holds("meta.lastModified le \"2011-05-13T04:42:34Z\"", 1);
+    holds("meta.version ge 3", 1);
+    holds("meta.version gt 3", 0);
+    holds("meta.version eq 3.0", 1);
+    holds("meta.version co 3", 0);
+    holds("emails co \"jensen.org\"", 1);                        /* any value, its "value" */
+    holds("emails.value ew \"@EXAMPLE.COM\"", 1);
+    holds("emails.type eq \"home\"", 1);
+    holds("emails[type eq \"work\" and value co \"@example.com\"]", 1);
+    holds("emails[type eq \"home\" and value co \"@example.com\"]", 0); /* one element must hold both */
+    holds("emails[primary eq true]", 1);
+    holds("emails[not (type pr)]", 0);
+    holds("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq \"tour operations\"", 1);
+    holds("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager pr", 0);
+    holds("urn:x:y:department pr", 0);                           /* an extension the user has not */
+    holds("title pr and (userName co \"example\" or nickName pr)", 1);
+    holds("not (title pr) or active eq false", 0);
+    holds("not (title pr and active eq false)", 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -175,6 +264,7 @@ int main(void)
         cmocka_unit_test(logic_and_grouping),
         cmocka_unit_test(errors_say_where_and_what),
         cmocka_unit_test(bounds),
+        cmocka_unit_test(matching_a_user),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
