@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "auth/scim_tokens.h"
 #include "cli/cli.h"
+#include "util/timespec.h"
 
 static void usage(FILE *out)
 {
@@ -19,16 +19,6 @@ static void usage(FILE *out)
           "bearer token; roster keeps only its SHA-256) and its id. NAME (default 'scim', unique in\n"
           "the instance) names the client in the audit trail. A revoked token is refused at once.\n",
           out);
-}
-
-static void print_time(int64_t ms)
-{
-    time_t t = (time_t)(ms / 1000);
-    struct tm tm;
-    char s[32];
-    gmtime_r(&t, &tm);
-    strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    fputs(s, stdout);
 }
 
 static int create_cmd(cli_env *env, const char *inst, const char *name)
@@ -58,11 +48,12 @@ static int list_cmd(cli_env *env, const char *inst)
         cli_error("%s", e.message);
         return EXIT_FAIL;
     }
-    printf("%-36s  %-8s  %-20s  %-36s  %s\n", "TOKEN_ID", "STATE", "CREATED", "INSTANCE", "NAME");
+    printf("%-36s  %-8s  %-24s  %-36s  %s\n", "TOKEN_ID", "STATE", "CREATED", "INSTANCE", "NAME");
     for (size_t i = 0; i < n; i++) {
-        printf("%-36s  %-8s  ", v[i].id, v[i].revoked_ms ? "revoked" : "active");
-        print_time(v[i].created_ms);
-        printf("  %-36s  %s\n", v[i].instance_id, v[i].name);
+        char created[32];
+        time_format_ms(v[i].created_ms, created, sizeof created);
+        printf("%-36s  %-8s  %-24s  %-36s  %s\n", v[i].id, v[i].revoked_ms ? "revoked" : "active", created,
+               v[i].instance_id, v[i].name);
     }
     free(v);
     return EXIT_OK;
