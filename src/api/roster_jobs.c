@@ -118,50 +118,38 @@ static int list_items(api_call *c)
     return 0;
 }
 
-static int cancel_job(api_call *c)
+/* A change of one job by fn (jobs_cancel, jobs_retry, jobs_dismiss): no query parameters; the
+ * runner woken when wake; the job answered with status (0: 200). */
+static int change_job(api_call *c, int (*fn)(core_ctx *, const char *, const char *, job_record *, rerr *),
+                      int wake, int status)
 {
     static const char *const params[] = {NULL};
     job_record j = {0};
-    int rc = roster_check_params(c->r, params, &c->err) ||
-                     jobs_cancel(&c->cx, c->labels[0], c->labels[1], &j, &c->err)
+    int rc = roster_check_params(c->r, params, &c->err) || fn(&c->cx, c->labels[0], c->labels[1], &j, &c->err)
                  ? -1
                  : 0;
     if (rc == 0) {
-        jobs_runner_wake(c->env->runner);
-        job_answer(c, &j, 0);
+        if (wake)
+            jobs_runner_wake(c->env->runner);
+        job_answer(c, &j, status);
     }
     job_clear(&j); /* the caller's to clear, also on failure (a cancel of a finished job fills it) */
     return rc;
 }
 
+static int cancel_job(api_call *c)
+{
+    return change_job(c, jobs_cancel, 1, 0);
+}
+
 static int retry_job(api_call *c)
 {
-    static const char *const params[] = {NULL};
-    job_record j = {0};
-    int rc =
-        roster_check_params(c->r, params, &c->err) || jobs_retry(&c->cx, c->labels[0], c->labels[1], &j, &c->err)
-            ? -1
-            : 0;
-    if (rc == 0) {
-        jobs_runner_wake(c->env->runner);
-        job_answer(c, &j, 202);
-    }
-    job_clear(&j); /* the caller's to clear, also on failure */
-    return rc;
+    return change_job(c, jobs_retry, 1, 202);
 }
 
 static int dismiss_job(api_call *c)
 {
-    static const char *const params[] = {NULL};
-    job_record j = {0};
-    int rc = roster_check_params(c->r, params, &c->err) ||
-                     jobs_dismiss(&c->cx, c->labels[0], c->labels[1], &j, &c->err)
-                 ? -1
-                 : 0;
-    if (rc == 0)
-        job_answer(c, &j, 0);
-    job_clear(&j); /* the caller's to clear, also on failure */
-    return rc;
+    return change_job(c, jobs_dismiss, 0, 0);
 }
 
 #define JOBS "/roster/v1/instances/{InstanceId}/jobs"

@@ -540,15 +540,23 @@ static size_t count_in(fixture *f, const char *instance_id, search_node *criteri
     return n;
 }
 
+/* A second SAML instance beside the fixture's; the test deletes it. */
+static void new_instance(fixture *f, instance *other, instance_defaults *defs)
+{
+    instance_create req = {.idm_type = "SAML", .inbound_calls = 1, .outbound_calls = 1};
+    int created;
+    rerr e;
+    if (instances_create(&f->cx, &req, other, defs, &created, &e))
+        fail_msg("create an instance: %s", e.message);
+}
+
 static void other_instance_apart(void **state)
 {
     fixture *f = *state;
     instance other;
     instance_defaults defs;
-    instance_create req = {.idm_type = "SAML", .inbound_calls = 1, .outbound_calls = 1};
-    int created;
     rerr e;
-    assert_int_equal(instances_create(&f->cx, &req, &other, &defs, &created, &e), 0);
+    new_instance(f, &other, &defs);
     strlist sps = {0};
     strlist_push(&sps, defs.agent_profile_id);
     for (int i = 0; i < 12; i++) {
@@ -625,10 +633,8 @@ static void names_index_follows_writes(void **state)
     fixture *f = *state;
     instance other;
     instance_defaults defs;
-    instance_create req = {.idm_type = "SAML", .inbound_calls = 1, .outbound_calls = 1};
-    int created;
     rerr e;
-    assert_int_equal(instances_create(&f->cx, &req, &other, &defs, &created, &e), 0);
+    new_instance(f, &other, &defs);
     strlist sps = {0};
     strlist_push(&sps, defs.agent_profile_id);
     static const char *const names[][3] = {{"p.tanner", "Peter", "Tanner"},
