@@ -136,5 +136,12 @@ int scim_token_authenticate(core_ctx *cx, const char *bearer, principal *out, re
     snprintf(out->key_id, sizeof out->key_id, "scim");
     memcpy(out->instance_id, t.instance_id, ID_LEN);
     out->username = xstrdup(t.name);
+    /* What provisioning needs and nothing more: no key, tag, profile or job operation. The
+     * security profiles a token gives come from the operator's SCIM settings and group
+     * mappings, never from the client (users.c lets it grant them). */
+    static const char *const perms[] = {"Users.Create", "Users.View", "Users.Edit", "Users.EditPermission",
+                                        "Users.Delete"};
+    for (size_t i = 0; i < sizeof perms / sizeof perms[0]; i++)
+        strlist_push(&out->permissions, perms[i]);
     return 0;
 }

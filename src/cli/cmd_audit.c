@@ -243,6 +243,8 @@ static void print_line(cli_env *env, const char *name, const audit_event *ev, js
         char *actor = lookup_name(env, ev->actor_user_id, ev->id);
         buf_printf(&out, " actor=%s", actor ? actor : ev->actor_user_id);
         free(actor);
+    } else if (ev->actor_name) {
+        buf_printf(&out, " actor=%s", ev->actor_name);
     }
     buf_puts(&out, " ");
     int count = 0;
@@ -267,6 +269,7 @@ static void print_json(const char *name, const audit_event *ev, json_t *b, json_
     json_object_set_new(o, "username", *name ? json_string(name) : json_null());
     json_object_set_new(o, "key_id", ev->key_id[0] ? json_string(ev->key_id) : json_null());
     json_object_set_new(o, "actor_user_id", ev->actor_user_id[0] ? json_string(ev->actor_user_id) : json_null());
+    json_object_set_new(o, "actor_name", ev->actor_name ? json_string(ev->actor_name) : json_null());
     json_object_set(o, "before", b ? b : json_null());
     json_object_set(o, "after", a ? a : json_null());
     char *s = json_dumps(o, JSON_COMPACT);

@@ -254,6 +254,8 @@ int audit_user_event(core_ctx *cx, const char *operation, const audit_user *befo
         if (cx->who->user_id[0]) {
             memcpy(ev.actor_user_id, cx->who->user_id, sizeof ev.actor_user_id);
             ev.actor_user_id[ID_LEN - 1] = '\0';
+        } else if (cx->who->kind == PRINCIPAL_SCIM_TOKEN) {
+            ev.actor_name = xstrdup(cx->who->username);
         }
     } else {
         memcpy(ev.key_id, "cli", sizeof "cli");

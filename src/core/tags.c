@@ -12,6 +12,7 @@
 #include "core/instances.h"
 #include "core/permissions.h"
 #include "core/user_rules.h"
+#include "core/users.h"
 #include "core/validate.h"
 
 /* What an ARN resource kind is in the store, and the permissions over its tags. */
@@ -130,7 +131,7 @@ static int load_user(core_ctx *cx, target *t, rerr *e)
     rc = store_tags_get(cx->conn, t->id, &t->tags);
     if (rc != STORE_OK)
         return core_store_error(cx, rc, "read the tags", e);
-    return user_check_writable(&t->user, e);
+    return users_check_managed(cx, &t->user, USER_FACET_SETTINGS, e);
 }
 
 /* For a user: counts the change in its version and records it in the audit trail. */

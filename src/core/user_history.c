@@ -71,7 +71,15 @@ static int add_event(const audit_event *ae, void *arg)
     ev->at_ms = ae->at_ms;
     ev->operation = xstrdup(ae->operation ? ae->operation : "");
     char *name = ae->actor_user_id[0] ? audit_user_name(cl->cx->conn, ae->actor_user_id, ae->id) : NULL;
-    ev->actor = name ? name : xstrdup(ae->key_id[0] ? ae->key_id : "cli");
+    if (name)
+        ev->actor = name;
+    else if (ae->actor_name) { /* a SCIM token, by its name */
+        buf b;
+        buf_init(&b);
+        buf_printf(&b, "%s (SCIM)", ae->actor_name);
+        ev->actor = buf_detach(&b);
+    } else
+        ev->actor = xstrdup(ae->key_id[0] ? ae->key_id : "cli");
     json_t *b = ae->before_json ? json_loads(ae->before_json, 0, NULL) : NULL;
     json_t *a = ae->after_json ? json_loads(ae->after_json, 0, NULL) : NULL;
     audit_diff(b, a, add_change, ev);

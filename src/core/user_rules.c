@@ -406,9 +406,3 @@ int user_check_security_profile_ids(const strlist *ids, rerr *e)
     return 0;
 }
 
-int user_check_writable(const user_record *u, rerr *e)
-{
-    if (!u->externally_managed)
-        return 0;
-    return rerr_set(e, ERR_INVALID_REQUEST, "UserId", "%s", USER_MANAGED_MESSAGE);
-}

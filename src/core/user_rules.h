@@ -140,8 +140,5 @@ int user_check_security_profile_ids(const strlist *ids, rerr *e);
  * CSV upserts, bulk edits, the console). */
 #define USER_MANAGED_MESSAGE "user is managed by the identity provider"
 
-/* An externally managed user (provisioned by SCIM) is read-only everywhere else:
- * ERR_INVALID_REQUEST, field "UserId", USER_MANAGED_MESSAGE. */
-int user_check_writable(const user_record *u, rerr *e);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "crypto/passwords.h"
 #include "core/audit.h"
@@ -184,7 +185,8 @@ static int check_profiles(core_ctx *cx, const char *instance_id, const strlist *
 {
     strlist perms = {0};
     int result = 0;
-    if (principal_is_account(cx->who)) { /* it may grant anything: existence is the whole check */
+    if (principal_is_account(cx->who) || (cx->who && cx->who->kind == PRINCIPAL_SCIM_TOKEN)) {
+        /* it may grant anything (users.h): existence is the whole check */
         for (size_t i = 0; result == 0 && i < ids->n; i++) {
             result = check_exists(cx, STORE_RES_SECURITY_PROFILE, instance_id, ids->items[i], "SecurityProfileIds",
                                   "Security profile", e);
@@ -350,6 +352,8 @@ static void build_user(core_ctx *cx, const char *instance_id, const user_new *in
     if (in->phone)
         apply_phone(u, in->phone);
     apply_config(u, &in->config);
+    u->external_id = xstrdup(in->external_id);
+    u->externally_managed = cx->who && cx->who->kind == PRINCIPAL_SCIM_TOKEN;
     u->version = 1;
     u->created_ms = u->modified_ms = cx->now_ms;
 }
@@ -429,16 +433,45 @@ int users_create(core_ctx *cx, const char *instance_id, const user_new *in, char
 
 /* ---- update -------------------------------------------------------------------------------- */
 
+/* The facets (USER_FACET_*) change ch touches. */
+static unsigned change_facets(const user_change *ch)
+{
+    unsigned f = 0;
+    if (ch->identity || ch->password || ch->set_disabled || ch->security_profile_ids || ch->username ||
+        ch->set_external_id)
+        f |= USER_FACET_IDENTITY;
+    if (ch->phone || ch->config || ch->routing_profile_id || ch->set_hierarchy || ch->set_tags)
+        f |= USER_FACET_SETTINGS;
+    return f;
+}
+
+int users_check_managed(core_ctx *cx, const user_record *u, unsigned facets, rerr *e)
+{
+    if (!u->externally_managed || (cx->who && cx->who->kind == PRINCIPAL_SCIM_TOKEN))
+        return 0; /* (core_allow has kept the token to its instance) */
+    if (facets && !(facets & USER_FACET_IDENTITY)) {
+        scim_settings_row s;
+        int stored;
+        int rc = store_scim_settings_get(cx->conn, u->instance_id, &s, &stored);
+        strlist_clear(&s.security_profile_ids);
+        if (rc != STORE_OK)
+            return core_store_error(cx, rc, "read the instance's SCIM settings", e);
+        if (s.admins_edit_settings)
+            return 0;
+    }
+    return rerr_set(e, ERR_INVALID_REQUEST, "UserId", "%s", USER_MANAGED_MESSAGE);
+}
+
 /* The actions a change is: Users.Edit for any facet but the security profiles (and for a
  * change of nothing), Users.EditPermission for the security profiles. */
 static int allow_change(core_ctx *cx, const char *instance_id, const user_change *ch, const char *id, rerr *e)
 {
     int edits = ch->identity || ch->phone || ch->config || ch->routing_profile_id || ch->set_hierarchy ||
-                ch->password || ch->set_tags || ch->set_disabled;
+                ch->password || ch->set_tags || ch->set_disabled || ch->username || ch->set_external_id;
     if (ch->own_password) { /* a user's own password: nothing else, and only their own */
         const principal *who = cx->who ? cx->who : principal_cli();
         if (!ch->password || ch->identity || ch->phone || ch->config || ch->routing_profile_id || ch->set_hierarchy ||
-            ch->set_tags || ch->set_disabled || ch->security_profile_ids)
+            ch->set_tags || ch->set_disabled || ch->security_profile_ids || ch->username || ch->set_external_id)
             return rerr_set(e, ERR_INTERNAL, NULL, "internal error: a change of one's own password changes more");
         if (core_allow(cx, CORE_USERS_CHANGE_OWN_PASSWORD, instance_id, e))
             return -1;
@@ -454,6 +487,10 @@ static int allow_change(core_ctx *cx, const char *instance_id, const user_change
 /* The input rules of a change, without the store. */
 static int check_change(const char *idm_type, const user_change *ch, rerr *e)
 {
+    if (ch->username && user_check_username(idm_type, ch->username, e))
+        return -1;
+    if (ch->set_external_id && ch->external_id && validate_length(e, "ExternalId", ch->external_id, 1, 1024))
+        return -1;
     if (ch->identity && user_check_identity(idm_type, ch->identity, USER_CHECK_UPDATE, e))
         return -1;
     if ((ch->phone || ch->config) && user_check_channels(ch->phone, ch->config, e))
@@ -509,6 +546,7 @@ static int same_children(user_record *a, user_record *b)
 static int same_user(user_record *a, user_record *b)
 {
     return same_text(a->username, b->username) && same_text(a->first_name, b->first_name) &&
+           same_text(a->external_id, b->external_id) && a->externally_managed == b->externally_managed &&
            same_text(a->last_name, b->last_name) && same_text(a->email, b->email) &&
            same_text(a->secondary_email, b->secondary_email) && same_text(a->mobile, b->mobile) &&
            same_text(a->password_hash, b->password_hash) && strcmp(a->routing_profile_id, b->routing_profile_id) == 0 &&
@@ -597,8 +635,26 @@ int users_update_tx(core_ctx *cx, const char *instance_id, const char *id, const
     int result = -1, rc;
     kvlist tags_before = {0};
     user_copy(&after, &before, 1);
-    if (user_check_writable(&before, e) || apply_change(cx, instance_id, ch, &after, e))
+    if (ch->if_version > 0 && before.version != ch->if_version) {
+        rerr_set(e, ERR_CONDITION_FAILED, "version",
+                 "the user has changed: it is at version %lld, not %lld; read it again",
+                 (long long)before.version, (long long)ch->if_version);
         goto done;
+    }
+    if (users_check_managed(cx, &before, change_facets(ch), e) || apply_change(cx, instance_id, ch, &after, e))
+        goto done;
+    if (ch->username && !same_text(before.username, ch->username)) {
+        if (strcasecmp(before.username, ch->username) != 0 && check_unique(cx, instance_id, ch->username, e))
+            goto done;
+        free(after.username);
+        after.username = xstrdup(ch->username);
+    }
+    if (ch->set_external_id) {
+        free(after.external_id);
+        after.external_id = xstrdup(ch->external_id);
+    }
+    if (cx->who && cx->who->kind == PRINCIPAL_SCIM_TOKEN)
+        after.externally_managed = 1;
     if (ch->password) {
         free_secret(after.password_hash);
         after.password_hash = xstrdup(ch->password_hash);
@@ -664,7 +720,7 @@ int users_delete_tx(core_ctx *cx, const char *instance_id, const char *id, rerr 
     user_record before;
     if (core_allow(cx, CORE_USERS_DELETE, instance_id, e) || load_user(cx, instance_id, id, &before, e))
         return -1;
-    int result = user_check_writable(&before, e);
+    int result = users_check_managed(cx, &before, USER_FACET_IDENTITY, e);
     kvlist tags = {0};
     if (result == 0) {
         int rc = store_tags_get(cx->conn, before.id, &tags);

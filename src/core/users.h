@@ -30,7 +30,13 @@
  * - Usernames are unique per instance ignoring ASCII case: a name differing only in case from
  *   an existing one is a DuplicateResourceException naming the existing user.
  * - DirectoryUserId applies to EXISTING_DIRECTORY instances, which roster does not serve: refused.
- * - Externally managed users: every change or delete is an InvalidRequestException.
+ * - Externally managed users (core/users_managed.c): a user created or changed by a SCIM token
+ *   becomes externally managed; other principals may not delete it nor change its identity,
+ *   username, password, disabled state or security profiles (InvalidRequestException,
+ *   USER_MANAGED_MESSAGE); its contact-center settings (routing profile, phone and channel
+ *   settings, hierarchy group, tags) only when the instance's SCIM settings let admins edit them.
+ * - A SCIM token may give any security profile of its instance: its profiles come from the
+ *   operator's SCIM settings and group mappings, never from the client.
  * - Permissions (core/authorize.c's table): Users.Create, Users.View, Users.Edit (every facet
  *   but the security profiles, and a change naming no facet), Users.EditPermission (security
  *   profiles), Users.Delete; every function checks them and the instance boundary first. On
@@ -67,6 +73,7 @@ typedef struct user_new {
                                           * API or an import) */
     user_check_mode mode;                /* USER_CHECK_CREATE, or _OPERATOR for `roster users add` */
     int dry_run;                         /* users_create_tx only: every check, nothing written (id_out "") */
+    const char *external_id;             /* SCIM's externalId; NULL when none */
 } user_new;
 
 /* Creates the user (and its AGENT queue) and writes its id into id_out. The password is hashed
@@ -101,6 +108,12 @@ typedef struct user_change {
     const kvlist *tags;                  /* with set_tags: replaces the user's tags (NULL or empty: none) */
     int set_tags;
     int dry_run;                         /* every check, nothing written */
+    const char *username;                /* a new username (SCIM renames; the identity type's rules and
+                                          * uniqueness apply); NULL: stays */
+    int set_external_id;                 /* external_id applies (NULL: none) */
+    const char *external_id;
+    int64_t if_version;                  /* > 0: the change applies only to this version of the user, else
+                                          * ERR_CONDITION_FAILED (SCIM's If-Match) */
     int *changed;                        /* when not NULL: a change that leaves the user as it was writes
                                           * nothing (no version, no audit event) and sets *changed to 0;
                                           * otherwise 1 */
@@ -108,6 +121,16 @@ typedef struct user_change {
 
 int users_update(core_ctx *cx, const char *instance_id, const char *id, const user_change *ch, rerr *e);
 int users_update_tx(core_ctx *cx, const char *instance_id, const char *id, const user_change *ch, rerr *e);
+
+/* What a change of an externally managed user touches (users_check_managed). */
+#define USER_FACET_IDENTITY 1u /* username, names, emails, mobile, password, disabled, profiles, delete */
+#define USER_FACET_SETTINGS 2u /* routing profile, phone and channel settings, hierarchy group, tags */
+
+/* Whether cx->who may make a change touching facets (USER_FACET_*) of u: always when u is not
+ * externally managed or the principal is a SCIM token of its instance; otherwise only a change
+ * of USER_FACET_SETTINGS alone on an instance whose SCIM settings let admins edit them.
+ * Returns 0, or -1 with *e set: ERR_INVALID_REQUEST, field "UserId", USER_MANAGED_MESSAGE. */
+int users_check_managed(core_ctx *cx, const user_record *u, unsigned facets, rerr *e);
 
 /* Deletes the user with its AGENT queue, tags and access keys. */
 int users_delete(core_ctx *cx, const char *instance_id, const char *id, rerr *e);

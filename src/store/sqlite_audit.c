@@ -8,7 +8,8 @@
 #include "store/store_testing.h"
 #include "util/buf.h"
 
-#define AUDIT_COLS "id, instance_id, at_ms, key_id, actor_user_id, operation, resource_id, before_json, after_json"
+#define AUDIT_COLS \
+    "id, instance_id, at_ms, key_id, actor_user_id, operation, resource_id, before_json, after_json, actor_name"
 
 /* The keyset tail of the filtered listings; its parameters are (lo, after_at, after_at, after_id,
  * limit), where lo = max(since, after_at) lets the index range start at the right place. A
@@ -18,11 +19,11 @@
 int store_audit_insert(store_conn *c, const audit_event *e)
 {
     static const char sql[] = "INSERT INTO audit_events(instance_id, at_ms, key_id, actor_user_id, operation, "
-                              "resource_id, before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+                              "resource_id, before_json, after_json, actor_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     return sq_exec(c, sql,
                    SQ_ARGS(SQ_TEXT_OPT(e->instance_id), SQ_INT(e->at_ms), SQ_TEXT_OPT(e->key_id),
                            SQ_TEXT_OPT(e->actor_user_id), SQ_TEXT(e->operation), SQ_TEXT(e->resource_id),
-                           SQ_TEXT(e->before_json), SQ_TEXT(e->after_json)));
+                           SQ_TEXT(e->before_json), SQ_TEXT(e->after_json), SQ_TEXT(e->actor_name)));
 }
 
 static void read_event(sqlite3_stmt *st, audit_event *e)
@@ -36,6 +37,7 @@ static void read_event(sqlite3_stmt *st, audit_event *e)
     e->resource_id = sq_col_dup(st, 6);
     e->before_json = sq_col_dup(st, 7);
     e->after_json = sq_col_dup(st, 8);
+    e->actor_name = sq_col_dup(st, 9);
 }
 
 /* The statement for the filters f sets, with every parameter bound; NULL on failure. */

@@ -501,6 +501,76 @@ static const char *const m015_scim_tokens =
     "  revoked_ms INTEGER NOT NULL DEFAULT 0,\n"
     "  UNIQUE(instance_id, name));\n";
 
+/* Version 16 (SCIM, issue 12): what SCIM keeps besides the users' own columns.
+ * - audit_events.actor_name: the name of a SCIM token that made a change (the actor's name when
+ *   the actor is no user of the instance).
+ * - scim_settings: per instance, what a SCIM create fills in that an identity provider does not
+ *   send (routing profile; NULL: the profile named "Basic Routing Profile"; security profiles in
+ *   scim_settings_profiles, none: the profile named "Agent"), whether admins may still edit the
+ *   contact-center settings of provisioned users, and whether a SCIM DELETE disables instead.
+ * - scim_user_attributes: the SCIM attributes of a user that roster has no column for
+ *   (displayName, title, the enterprise extension, …), kept as the JSON the provider sent.
+ * - scim_groups and scim_group_members: groups pushed by the provider, unique by display name
+ *   (ignoring ASCII case) per instance; scim_group_mappings turn a group's display name into a
+ *   security profile, a routing profile or a hierarchy group for its members (exactly one of the
+ *   three, each deleted with its target), the lowest precedence winning; scim_user_grants records
+ *   what the mappings gave each user, so that leaving a group takes back exactly that.
+ * - users_external_id: SCIM's `externalId eq "…"` look-ups. */
+static const char *const m016_scim_data =
+    "ALTER TABLE audit_events ADD COLUMN actor_name TEXT;\n"
+    "CREATE TABLE scim_settings(\n"
+    "  instance_id TEXT PRIMARY KEY REFERENCES instances(id) ON DELETE CASCADE,\n"
+    "  routing_profile_id TEXT REFERENCES routing_profiles(id) ON DELETE SET NULL,\n"
+    "  admins_edit_settings INTEGER NOT NULL DEFAULT 0,\n"
+    "  delete_disables INTEGER NOT NULL DEFAULT 0);\n"
+    "CREATE TABLE scim_settings_profiles(\n"
+    "  instance_id TEXT NOT NULL REFERENCES scim_settings(instance_id) ON DELETE CASCADE,\n"
+    "  profile_id TEXT NOT NULL REFERENCES security_profiles(id) ON DELETE CASCADE,\n"
+    "  PRIMARY KEY(instance_id, profile_id)) WITHOUT ROWID;\n"
+    "CREATE INDEX scim_settings_profiles_profile ON scim_settings_profiles(profile_id);\n"
+    "CREATE INDEX scim_settings_routing ON scim_settings(routing_profile_id);\n"
+    "CREATE TABLE scim_user_attributes(\n"
+    "  user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,\n"
+    "  json TEXT NOT NULL) WITHOUT ROWID;\n"
+    "CREATE TABLE scim_groups(\n"
+    "  id TEXT PRIMARY KEY,\n"
+    "  instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,\n"
+    "  display_name TEXT NOT NULL,\n"
+    "  display_fold TEXT NOT NULL,\n"
+    "  external_id TEXT,\n"
+    "  attributes_json TEXT,\n"
+    "  version INTEGER NOT NULL DEFAULT 1,\n"
+    "  created_ms INTEGER NOT NULL,\n"
+    "  modified_ms INTEGER NOT NULL,\n"
+    "  UNIQUE(instance_id, display_fold));\n"
+    "CREATE TABLE scim_group_members(\n"
+    "  group_id TEXT NOT NULL REFERENCES scim_groups(id) ON DELETE CASCADE,\n"
+    "  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,\n"
+    "  PRIMARY KEY(group_id, user_id)) WITHOUT ROWID;\n"
+    "CREATE INDEX scim_group_members_user ON scim_group_members(user_id);\n"
+    "CREATE TABLE scim_group_mappings(\n"
+    "  id TEXT PRIMARY KEY,\n"
+    "  instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,\n"
+    "  group_name TEXT NOT NULL,\n"
+    "  group_fold TEXT NOT NULL,\n"
+    "  security_profile_id TEXT REFERENCES security_profiles(id) ON DELETE CASCADE,\n"
+    "  routing_profile_id TEXT REFERENCES routing_profiles(id) ON DELETE CASCADE,\n"
+    "  hierarchy_group_id TEXT REFERENCES hierarchy_groups(id) ON DELETE CASCADE,\n"
+    "  precedence INTEGER NOT NULL,\n"
+    "  created_ms INTEGER NOT NULL,\n"
+    "  CHECK ((security_profile_id IS NOT NULL) + (routing_profile_id IS NOT NULL) +\n"
+    "         (hierarchy_group_id IS NOT NULL) = 1));\n"
+    "CREATE INDEX scim_group_mappings_group ON scim_group_mappings(instance_id, group_fold);\n"
+    "CREATE INDEX scim_group_mappings_security ON scim_group_mappings(security_profile_id);\n"
+    "CREATE INDEX scim_group_mappings_routing ON scim_group_mappings(routing_profile_id);\n"
+    "CREATE INDEX scim_group_mappings_hierarchy ON scim_group_mappings(hierarchy_group_id);\n"
+    "CREATE TABLE scim_user_grants(\n"
+    "  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,\n"
+    "  kind TEXT NOT NULL CHECK (kind IN ('SECURITY_PROFILE', 'ROUTING_PROFILE', 'HIERARCHY_GROUP')),\n"
+    "  target_id TEXT NOT NULL,\n"
+    "  PRIMARY KEY(user_id, kind, target_id)) WITHOUT ROWID;\n"
+    "CREATE INDEX users_external_id ON users(instance_id, external_id) WHERE external_id IS NOT NULL;\n";
+
 static const migration all[] = {
     {1, "foundation: instances, resources, users, keys, audit", m001_foundation, NULL, 0},
     {2, "resources: queue outbound caller, security profile access controls", m002_resources, NULL, 0},
@@ -520,6 +590,8 @@ static const migration all[] = {
     {13, "console: the role -> security profiles mapping; jobs dismissed from the banner", m013_console, NULL, 0},
     {14, "users: a trigram index of the names for CONTAINS searches", m014_name_trigrams, NULL, 0},
     {15, "SCIM bearer tokens", m015_scim_tokens, NULL, 0},
+    {16, "SCIM: settings, kept attributes, groups and their mappings; the actor's name in the trail", m016_scim_data,
+     NULL, 0},
 };
 
 const migration *migrations_all(size_t *n)

@@ -1,5 +1,5 @@
-/* sqlite_scim.c — SCIM bearer tokens in the SQLite backend (see store_scim.h; table scim_tokens,
- * migration 15). */
+/* sqlite_scim.c — SCIM in the SQLite backend (see store_scim.h): bearer tokens (scim_tokens,
+ * migration 15), settings and the attributes kept for users (migration 16). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,4 +71,67 @@ int store_scim_token_revoke(store_conn *c, const char *id, int64_t now_ms)
 {
     static const char sql[] = "UPDATE scim_tokens SET revoked_ms = ? WHERE id = ? AND revoked_ms = 0";
     return sq_exec_found(c, sql, SQ_ARGS(SQ_INT(now_ms), SQ_TEXT(id)));
+}
+
+static void read_settings(sqlite3_stmt *st, void *out)
+{
+    scim_settings_row *s = out;
+    sq_col_copy(st, 0, s->routing_profile_id, sizeof s->routing_profile_id);
+    s->admins_edit_settings = sqlite3_column_int(st, 1) != 0;
+    s->delete_disables = sqlite3_column_int(st, 2) != 0;
+}
+
+int store_scim_settings_get(store_conn *c, const char *instance_id, scim_settings_row *out, int *stored)
+{
+    static const char row[] = "SELECT routing_profile_id, admins_edit_settings, delete_disables FROM scim_settings "
+                              "WHERE instance_id = ?";
+    static const char ids[] = "SELECT profile_id FROM scim_settings_profiles WHERE instance_id = ? ORDER BY profile_id";
+    memset(out, 0, sizeof *out);
+    *stored = 0;
+    int rc = sq_row(c, row, read_settings, out, SQ_ARGS(SQ_TEXT(instance_id)));
+    if (rc == STORE_NOTFOUND)
+        return STORE_OK;
+    if (rc != STORE_OK)
+        return rc;
+    *stored = 1;
+    return sq_rows(c, ids, sq_read_strlist, &out->security_profile_ids, SQ_ARGS(SQ_TEXT(instance_id)));
+}
+
+int store_scim_settings_put(store_conn *c, const char *instance_id, const scim_settings_row *s)
+{
+    static const char drop[] = "DELETE FROM scim_settings WHERE instance_id = ?"; /* cascades to its profiles */
+    static const char put[] = "INSERT INTO scim_settings(instance_id, routing_profile_id, admins_edit_settings, "
+                              "delete_disables) VALUES (?, ?, ?, ?)";
+    static const char add[] = "INSERT OR IGNORE INTO scim_settings_profiles(instance_id, profile_id) VALUES (?, ?)";
+    int rc = sq_exec(c, drop, SQ_ARGS(SQ_TEXT(instance_id)));
+    if (rc == STORE_OK)
+        rc = sq_exec(c, put,
+                     SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT_OPT(s->routing_profile_id), SQ_INT(s->admins_edit_settings != 0),
+                             SQ_INT(s->delete_disables != 0)));
+    for (size_t i = 0; rc == STORE_OK && i < s->security_profile_ids.n; i++)
+        rc = sq_exec(c, add, SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(s->security_profile_ids.items[i])));
+    return rc;
+}
+
+static void read_text(sqlite3_stmt *st, void *out)
+{
+    *(char **)out = sq_col_dup(st, 0);
+}
+
+int store_scim_user_attributes_get(store_conn *c, const char *user_id, char **out)
+{
+    static const char sql[] = "SELECT json FROM scim_user_attributes WHERE user_id = ?";
+    *out = NULL;
+    int rc = sq_row(c, sql, read_text, out, SQ_ARGS(SQ_TEXT(user_id)));
+    return rc == STORE_NOTFOUND ? STORE_OK : rc;
+}
+
+int store_scim_user_attributes_put(store_conn *c, const char *user_id, const char *json)
+{
+    static const char drop[] = "DELETE FROM scim_user_attributes WHERE user_id = ?";
+    static const char put[] = "INSERT INTO scim_user_attributes(user_id, json) VALUES (?, ?) "
+                              "ON CONFLICT(user_id) DO UPDATE SET json = excluded.json";
+    if (!json)
+        return sq_exec(c, drop, SQ_ARGS(SQ_TEXT(user_id)));
+    return sq_exec(c, put, SQ_ARGS(SQ_TEXT(user_id), SQ_TEXT(json)));
 }

@@ -30,6 +30,7 @@ void audit_event_clear(audit_event *e)
 {
     if (!e)
         return;
+    free(e->actor_name);
     free(e->operation);
     free(e->resource_id);
     free(e->before_json);

@@ -1,5 +1,5 @@
-/* store_scim.h — SCIM bearer tokens in the store (part of store.h; see its contract). Include
- * store/store.h, never this file alone.
+/* store_scim.h — SCIM in the store: bearer tokens, per-instance settings, the attributes kept
+ * for a user (part of store.h; see its contract). Include store/store.h, never this file alone.
  *
  * A token belongs to one instance and ends with it (ON DELETE CASCADE). The store keeps only the
  * SHA-256 of the token (SCIM_TOKEN_HASH_LEN bytes), never the token. Names are unique per
@@ -29,5 +29,27 @@ int store_scim_token_by_hash(store_conn *c, const unsigned char hash[SCIM_TOKEN_
 int store_scim_token_list(store_conn *c, const char *instance_id, scim_token **out, size_t *n);
 /* Marks token id revoked at now_ms. STORE_NOTFOUND when there is no such token in force. */
 int store_scim_token_revoke(store_conn *c, const char *id, int64_t now_ms);
+
+/* ---- settings (scim_settings, migration 16) ---- */
+
+typedef struct scim_settings_row {
+    char routing_profile_id[ID_LEN]; /* "" : none set */
+    strlist security_profile_ids;    /* none: none set */
+    int admins_edit_settings;        /* admins may edit provisioned users' contact-center settings */
+    int delete_disables;             /* a SCIM DELETE disables instead of deleting */
+} scim_settings_row;
+
+/* The settings of instance_id; *stored says whether the instance has a row (none: *out zeroed,
+ * STORE_OK). The caller clears out->security_profile_ids. */
+int store_scim_settings_get(store_conn *c, const char *instance_id, scim_settings_row *out, int *stored);
+/* Writes the instance's settings (replacing them). */
+int store_scim_settings_put(store_conn *c, const char *instance_id, const scim_settings_row *s);
+
+/* ---- the attributes kept for a user (scim_user_attributes) ---- */
+
+/* The JSON text kept for user_id in *out (malloc'd; NULL when there is none, still STORE_OK). */
+int store_scim_user_attributes_get(store_conn *c, const char *user_id, char **out);
+/* Keeps json for user_id (NULL: forgets what was kept). */
+int store_scim_user_attributes_put(store_conn *c, const char *user_id, const char *json);
 
 #endif

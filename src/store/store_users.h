@@ -63,6 +63,7 @@ typedef struct audit_event {
     int64_t at_ms;
     char key_id[24];
     char actor_user_id[ID_LEN];
+    char *actor_name;            /* the actor's name when it is no user (a SCIM token's), else NULL */
     char *operation;             /* e.g. "CreateUser" */
     char *resource_id;
     char *before_json;           /* NULL for a create */

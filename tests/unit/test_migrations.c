@@ -118,8 +118,14 @@ static void exec_sql(const char *path, const char *sql)
 /* What turns the store back into one at version 7 (migration 8 undone and forgotten), 6
  * (migration 7's tables dropped too) and 5 (6 forgotten). */
 /* Version 8's job_items: the state checked with IN, the index by state over every item. */
+/* Migration 16 undone and forgotten (SCIM settings, attributes, groups; the trail's actor name). */
+#define BACK_TO_15                                                                                      \
+    "DROP INDEX users_external_id; DROP TABLE scim_user_grants; DROP TABLE scim_group_mappings; "       \
+    "DROP TABLE scim_group_members; DROP TABLE scim_groups; DROP TABLE scim_user_attributes; "          \
+    "DROP TABLE scim_settings_profiles; DROP TABLE scim_settings; "                                     \
+    "ALTER TABLE audit_events DROP COLUMN actor_name; DELETE FROM schema_migrations WHERE version >= 16; "
 /* Migration 15 undone and forgotten (SCIM tokens). */
-#define BACK_TO_14 "DROP TABLE scim_tokens; DELETE FROM schema_migrations WHERE version >= 15; "
+#define BACK_TO_14 BACK_TO_15 "DROP TABLE scim_tokens; DELETE FROM schema_migrations WHERE version >= 15; "
 /* Migration 14 undone and forgotten (the names' trigram index, its vocabulary and triggers). */
 #define BACK_TO_13                                                                                      \
     BACK_TO_14 "DROP TRIGGER user_name_trigrams_insert; DROP TRIGGER user_name_trigrams_delete; "                  \

@@ -206,9 +206,13 @@ static void old_store_with_lookalikes_is_refused(void **state)
     assert_int_equal(insert(f, &f->a, &f->a_defs, "Cy.Dee"), STORE_OK);
     assert_int_equal(insert(f, &f->a, &f->a_defs, "cy.dee"), STORE_OK);
     /* (The jobs' tables of migrations 7 and 8, migration 12's indexes, the console's tables of
-     * 13, the names' trigram index of 14 and the SCIM tokens of 15 dropped too, or they would be
+     * 13, the names' trigram index of 14 the SCIM tokens of 15 and SCIM's tables of 16 dropped too, or they would be
      * made again.) */
-    exec_sql(db, "DROP TABLE scim_tokens; DROP TRIGGER user_name_trigrams_insert; DROP TRIGGER user_name_trigrams_delete; "
+    exec_sql(db, "DROP INDEX users_external_id; DROP TABLE scim_user_grants; DROP TABLE scim_group_mappings; "
+                 "DROP TABLE scim_group_members; DROP TABLE scim_groups; DROP TABLE scim_user_attributes; "
+                 "DROP TABLE scim_settings_profiles; DROP TABLE scim_settings; "
+                 "ALTER TABLE audit_events DROP COLUMN actor_name; "
+                 "DROP TABLE scim_tokens; DROP TRIGGER user_name_trigrams_insert; DROP TRIGGER user_name_trigrams_delete; "
                  "DROP TRIGGER user_name_trigrams_update; DROP TABLE user_name_trigram_terms; "
                  "DROP TABLE user_name_trigrams; "
                  "DROP TABLE role_profiles; DROP TABLE role_profile_sets; "

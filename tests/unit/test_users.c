@@ -304,7 +304,7 @@ static void channels(void **state)
                "PersistentConnectionConfigs[0]");
 }
 
-static void profile_ids_and_lock(void **state)
+static void profile_ids(void **state)
 {
     (void)state;
     rerr e;
@@ -316,10 +316,6 @@ static void profile_ids_and_lock(void **state)
     strlist_push(&ids, "p");
     expect_err(user_check_security_profile_ids(&ids, &e), &e, ERR_INVALID_PARAMETER, "SecurityProfileIds", "got 11");
     strlist_clear(&ids);
-    user_record u = {.username = "scim-user", .externally_managed = 1};
-    expect_err(user_check_writable(&u, &e), &e, ERR_INVALID_REQUEST, "UserId", USER_MANAGED_MESSAGE);
-    u.externally_managed = 0;
-    assert_int_equal(user_check_writable(&u, &e), 0);
 }
 
 /* ---- the core ------------------------------------------------------------------------------------ */
@@ -547,6 +543,43 @@ static void externally_managed_is_read_only(void **state)
     assert_string_equal(u.first_name, "Grace");
     assert_string_equal(u.external_id, "okta-42");
     user_clear(&u);
+
+    /* The instance lets admins edit the contact-center settings: the hierarchy may change, the
+     * identity still not. */
+    scim_settings_row s = {.admins_edit_settings = 1};
+    assert_int_equal(store_scim_settings_put(f->cx.conn, f->saml.id, &s), STORE_OK);
+    ch = (user_change){.operation = "UpdateUserHierarchy", .set_hierarchy = 1};
+    assert_int_equal(users_update(&f->cx, f->saml.id, id, &ch, &e), 0);
+    ch = (user_change){.operation = "UpdateUserIdentityInfo", .identity = &idn};
+    expect_err(users_update(&f->cx, f->saml.id, id, &ch, &e), &e, ERR_INVALID_REQUEST, "UserId", USER_MANAGED_MESSAGE);
+    ch = (user_change){.operation = "UpdateUser", .set_hierarchy = 1, .identity = &idn};
+    expect_err(users_update(&f->cx, f->saml.id, id, &ch, &e), &e, ERR_INVALID_REQUEST, "UserId", USER_MANAGED_MESSAGE);
+    expect_err(users_delete(&f->cx, f->saml.id, id, &e), &e, ERR_INVALID_REQUEST, NULL, NULL);
+
+    /* A SCIM token of the instance changes it (and a user it changes becomes managed); one of
+     * another instance does not reach it. */
+    principal scim = {.kind = PRINCIPAL_SCIM_TOKEN, .key_id = "scim", .username = xstrdup("okta")};
+    snprintf(scim.instance_id, sizeof scim.instance_id, "%s", f->saml.id);
+    strlist_push(&scim.permissions, "Users.Edit");
+    strlist_push(&scim.permissions, "Users.Delete");
+    strlist_push(&scim.permissions, "Users.View");
+    f->cx.who = &scim;
+    ch = (user_change){.operation = "ScimReplaceUser", .identity = &idn, .username = "From-IdP", .set_external_id = 1,
+                       .external_id = "okta-43", .if_version = 99};
+    expect_err(users_update(&f->cx, f->saml.id, id, &ch, &e), &e, ERR_CONDITION_FAILED, "version", "not 99");
+    ch.if_version = 0;
+    assert_int_equal(users_update(&f->cx, f->saml.id, id, &ch, &e), 0);
+    assert_int_equal(users_get(&f->cx, f->saml.id, id, &u, &e), 0);
+    assert_string_equal(u.first_name, "Changed");
+    assert_string_equal(u.username, "From-IdP");
+    assert_string_equal(u.external_id, "okta-43");
+    user_clear(&u);
+    snprintf(scim.instance_id, sizeof scim.instance_id, "%s", f->cm.id);
+    expect_err(users_delete(&f->cx, f->saml.id, id, &e), &e, ERR_ACCESS_DENIED, "InstanceId", NULL);
+    snprintf(scim.instance_id, sizeof scim.instance_id, "%s", f->saml.id);
+    assert_int_equal(users_delete(&f->cx, f->saml.id, id, &e), 0);
+    f->cx.who = NULL;
+    principal_clear(&scim);
 }
 
 static void permissions_and_grants(void **state)
@@ -759,7 +792,7 @@ int main(void)
         cmocka_unit_test(emails_and_phones),
         cmocka_unit_test(identities),
         cmocka_unit_test(channels),
-        cmocka_unit_test(profile_ids_and_lock),
+        cmocka_unit_test(profile_ids),
         cmocka_unit_test_setup_teardown(create_read_and_hash, setup, teardown),
         cmocka_unit_test_setup_teardown(create_refusals_write_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(update_each_facet, setup, teardown),
