@@ -17,6 +17,7 @@ static const command commands[] = {
     {"serve", cmd_serve, "run the HTTP server (Amazon Connect API, health check)"},
     {"keys", cmd_keys, "create, list and revoke access keys"},
     {"scim-token", cmd_scim_token, "create, list and revoke the SCIM bearer tokens of an instance"},
+    {"scim-settings", cmd_scim_settings, "show and set what SCIM provisioning gives users, and who may edit them"},
     {"users", cmd_users, "add a user from the command line"},
     {"audit", cmd_audit, "list the audit trail of user changes"},
     {"template", cmd_template, "write an instance's CSV template (from the running server)"},

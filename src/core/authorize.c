@@ -23,6 +23,7 @@ static const core_rule rules[CORE_ACTION__COUNT] = {
     [CORE_KEYS_CREATE] = A("CreateAccessKey", "keys_create"),
     [CORE_KEYS_REVOKE] = A("RevokeAccessKey", "keys_revoke"),
     [CORE_SCIM_TOKENS_MANAGE] = A("ManageScimTokens", "scim_token_create scim_token_list scim_token_revoke"),
+    [CORE_SCIM_SETTINGS] = A("ManageScimSettings", "scim_settings_get scim_settings_put"),
 
     [CORE_USERS_CREATE] = P("CreateUser", "users_create users_create_tx users_create_basic", "Users.Create"),
     [CORE_USERS_DESCRIBE] = P("DescribeUser", "users_get", "Users.View"),

@@ -37,6 +37,7 @@ typedef enum core_action {
     CORE_KEYS_CREATE,
     CORE_KEYS_REVOKE,
     CORE_SCIM_TOKENS_MANAGE,
+    CORE_SCIM_SETTINGS,          /* an instance's SCIM settings and group mappings, read or changed */
     /* users */
     CORE_USERS_CREATE,
     CORE_USERS_DESCRIBE,

@@ -29,6 +29,7 @@
 
 #include "auth/keys.h"
 #include "auth/scim_tokens.h"
+#include "core/scim_settings.h"
 #include "core/arn.h"
 #include "core/authorize.h"
 #include "core/defaults.h"
@@ -210,6 +211,20 @@ static int e_scim_token_list(fixture *f, core_ctx *cx, rerr *e)
 static int e_scim_token_revoke(fixture *f, core_ctx *cx, rerr *e)
 {
     return scim_token_revoke(cx, f->scim_token_id, e);
+}
+
+static int e_scim_settings_get(fixture *f, core_ctx *cx, rerr *e)
+{
+    scim_settings s;
+    int rc = scim_settings_get(cx, f->a.id, &s, e);
+    scim_settings_clear(&s);
+    return rc;
+}
+
+static int e_scim_settings_put(fixture *f, core_ctx *cx, rerr *e)
+{
+    scim_settings_in in = {.admins_edit_settings = 1, .delete_disables = -1};
+    return scim_settings_put(cx, f->a.id, &in, e);
 }
 
 static int e_users_create(fixture *f, core_ctx *cx, rerr *e)
@@ -927,6 +942,8 @@ static const entry entries[] = {
     {"scim_token_create", CORE_SCIM_TOKENS_MANAGE, e_scim_token_create},
     {"scim_token_list", CORE_SCIM_TOKENS_MANAGE, e_scim_token_list},
     {"scim_token_revoke", CORE_SCIM_TOKENS_MANAGE, e_scim_token_revoke},
+    {"scim_settings_get", CORE_SCIM_SETTINGS, e_scim_settings_get},
+    {"scim_settings_put", CORE_SCIM_SETTINGS, e_scim_settings_put},
     {"users_create", CORE_USERS_CREATE, e_users_create},
     {"users_create_tx", CORE_USERS_CREATE, e_users_create_tx},
     {"users_create_basic", CORE_USERS_CREATE, e_users_create_basic},
