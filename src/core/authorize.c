@@ -25,13 +25,13 @@ static const core_rule rules[CORE_ACTION__COUNT] = {
     [CORE_SCIM_TOKENS_MANAGE] = A("ManageScimTokens", "scim_token_create scim_token_list scim_token_revoke"),
     [CORE_SCIM_SETTINGS] = A("ManageScimSettings", "scim_settings_get scim_settings_put"),
 
-    [CORE_USERS_CREATE] = P("CreateUser", "users_create users_create_tx users_create_basic", "Users.Create"),
+    [CORE_USERS_CREATE] = P("CreateUser", "users_create users_create_tx users_create_basic scim_users_create", "Users.Create"),
     [CORE_USERS_DESCRIBE] = P("DescribeUser", "users_get", "Users.View"),
-    [CORE_USERS_LIST] = P("ListUsers", "users_list", "Users.View"),
-    [CORE_USERS_UPDATE] = P("UpdateUser", "users_update users_update_tx", "Users.Edit"),
+    [CORE_USERS_LIST] = P("ListUsers", "users_list scim_users_each scim_users_count", "Users.View"),
+    [CORE_USERS_UPDATE] = P("UpdateUser", "users_update users_update_tx scim_users_replace", "Users.Edit"),
     [CORE_USERS_UPDATE_SECURITY_PROFILES] =
         P("UpdateUserSecurityProfiles", "users_update users_update_tx", "Users.EditPermission"),
-    [CORE_USERS_DELETE] = P("DeleteUser", "users_delete users_delete_tx", "Users.Delete"),
+    [CORE_USERS_DELETE] = P("DeleteUser", "users_delete users_delete_tx scim_users_delete", "Users.Delete"),
     [CORE_USERS_SEARCH] = P("SearchUsers", "user_search user_search_keys_get", "Users.View"),
     [CORE_USERS_CHANGE_OWN_PASSWORD] = I("ChangeOwnPassword", "users_update(own_password)"),
     [CORE_USERS_CONSOLE_LIST] = P("ListConsoleUsers", "user_list_get user_list_ids", "Users.View"),

@@ -12,6 +12,7 @@ static const struct {
     int http;
     const char *scim;
     const char *csv;
+    int scim_status; /* the SCIM door's status, where it differs from http (0: the same) */
 } table[ERR__COUNT] = {
     [ERR_NONE] = {"", 200, "", ""},
     [ERR_INVALID_PARAMETER] = {"InvalidParameterException", 400, "invalidValue", "invalid value"},
@@ -21,13 +22,13 @@ static const struct {
     [ERR_DUPLICATE] = {"DuplicateResourceException", 409, "uniqueness", "duplicate"},
     [ERR_IN_USE] = {"ResourceInUseException", 409, "mutability", "in use"},
     [ERR_ACCESS_DENIED] = {"AccessDeniedException", 403, "", "access denied"},
-    [ERR_CONDITION_FAILED] = {"ConditionalOperationFailedException", 409, "", "conflict"},
+    [ERR_CONDITION_FAILED] = {"ConditionalOperationFailedException", 409, "", "conflict", 412},
     [ERR_LIMIT_EXCEEDED] = {"LimitExceededException", 429, "tooMany", "limit exceeded"},
     [ERR_INTERNAL] = {"InternalServiceException", 500, "", "internal error"},
     [ERR_UNAVAILABLE] = {"ServiceUnavailableException", 503, "", "unavailable"},
-    [ERR_MISSING_AUTH] = {"MissingAuthenticationTokenException", 403, "", "access denied"},
-    [ERR_UNRECOGNIZED_CLIENT] = {"UnrecognizedClientException", 403, "", "access denied"},
-    [ERR_INVALID_SIGNATURE] = {"InvalidSignatureException", 403, "", "access denied"},
+    [ERR_MISSING_AUTH] = {"MissingAuthenticationTokenException", 403, "", "access denied", 401},
+    [ERR_UNRECOGNIZED_CLIENT] = {"UnrecognizedClientException", 403, "", "access denied", 401},
+    [ERR_INVALID_SIGNATURE] = {"InvalidSignatureException", 403, "", "access denied", 401},
     [ERR_INCOMPLETE_SIGNATURE] = {"IncompleteSignatureException", 400, "", "access denied"},
     [ERR_UNKNOWN_OPERATION] = {"UnknownOperationException", 404, "", "invalid request"},
     [ERR_TOO_LARGE] = {"RequestEntityTooLargeException", 413, "tooLarge", "too large"},
@@ -43,6 +44,7 @@ static err_code norm(err_code c)
 const char *err_aws_name(err_code c) { return table[norm(c)].aws; }
 int err_http_status(err_code c) { return table[norm(c)].http; }
 const char *err_scim_type(err_code c) { return table[norm(c)].scim; }
+int err_scim_status(err_code c) { return table[norm(c)].scim_status ? table[norm(c)].scim_status : table[norm(c)].http; }
 const char *err_csv_label(err_code c) { return table[norm(c)].csv; }
 
 int rerr_set(rerr *e, err_code code, const char *field, const char *fmt, ...)

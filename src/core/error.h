@@ -54,6 +54,7 @@ void rerr_clear(rerr *e);
 const char *err_aws_name(err_code code);
 int err_http_status(err_code code);
 const char *err_scim_type(err_code code);   /* "" when SCIM has no scimType for it */
+int err_scim_status(err_code code);         /* the SCIM door's HTTP status (412 for a failed If-Match) */
 const char *err_csv_label(err_code code);
 
 #endif

@@ -74,6 +74,7 @@ typedef struct user_new {
     user_check_mode mode;                /* USER_CHECK_CREATE, or _OPERATOR for `roster users add` */
     int dry_run;                         /* users_create_tx only: every check, nothing written (id_out "") */
     const char *external_id;             /* SCIM's externalId; NULL when none */
+    int disabled;                        /* created disabled (SCIM's active=false) */
 } user_new;
 
 /* Creates the user (and its AGENT queue) and writes its id into id_out. The password is hashed

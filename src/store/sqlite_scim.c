@@ -113,16 +113,11 @@ int store_scim_settings_put(store_conn *c, const char *instance_id, const scim_s
     return rc;
 }
 
-static void read_text(sqlite3_stmt *st, void *out)
-{
-    *(char **)out = sq_col_dup(st, 0);
-}
-
 int store_scim_user_attributes_get(store_conn *c, const char *user_id, char **out)
 {
     static const char sql[] = "SELECT json FROM scim_user_attributes WHERE user_id = ?";
     *out = NULL;
-    int rc = sq_row(c, sql, read_text, out, SQ_ARGS(SQ_TEXT(user_id)));
+    int rc = sq_row(c, sql, sq_read_text, out, SQ_ARGS(SQ_TEXT(user_id)));
     return rc == STORE_NOTFOUND ? STORE_OK : rc;
 }
 
@@ -134,4 +129,70 @@ int store_scim_user_attributes_put(store_conn *c, const char *user_id, const cha
     if (!json)
         return sq_exec(c, drop, SQ_ARGS(SQ_TEXT(user_id)));
     return sq_exec(c, put, SQ_ARGS(SQ_TEXT(user_id), SQ_TEXT(json)));
+}
+
+/* The users' SCIM columns: what scim_users_each hands on. */
+#define SCIM_USER_SELECT                                                                                       \
+    "SELECT u.id, u.instance_id, u.username, u.first_name, u.last_name, u.email, u.secondary_email, u.mobile, " \
+    "u.externally_managed, u.external_id, u.disabled, u.version, u.created_ms, u.modified_ms, a.json "       \
+    "FROM users u LEFT JOIN scim_user_attributes a ON a.user_id = u.id "
+
+int store_scim_users(store_conn *c, const char *instance_id, store_scim_by by, const char *key, int64_t offset,
+                     int64_t limit, store_scim_user_fn fn, void *ctx)
+{
+    static const char all[] = SCIM_USER_SELECT "WHERE u.instance_id = ? ORDER BY u.username_fold LIMIT ? OFFSET ?";
+    static const char by_id[] = SCIM_USER_SELECT "WHERE u.instance_id = ? AND u.id = ?";
+    static const char by_fold[] = SCIM_USER_SELECT "WHERE u.instance_id = ? AND u.username_fold = ?";
+    static const char by_external[] = SCIM_USER_SELECT "WHERE u.instance_id = ? AND u.external_id = ? "
+                                                       "ORDER BY u.username_fold";
+    sqlite3_stmt *st = NULL;
+    char *folded = NULL;
+    switch (by) {
+    case STORE_SCIM_ALL:
+        st = sq_prepare(c, all, SQ_ARGS(SQ_TEXT(instance_id), SQ_INT(limit < 0 ? -1 : limit), SQ_INT(offset)));
+        break;
+    case STORE_SCIM_BY_ID: st = sq_prepare(c, by_id, SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(key))); break;
+    case STORE_SCIM_BY_NAME:
+        folded = xstrdup(key);
+        for (char *p = folded; *p; p++)
+            if (*p >= 'A' && *p <= 'Z')
+                *p = (char)(*p - 'A' + 'a');
+        st = sq_prepare(c, by_fold, SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(folded)));
+        break;
+    case STORE_SCIM_BY_EXTERNAL_ID: st = sq_prepare(c, by_external, SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(key))); break;
+    }
+    free(folded);
+    if (!st)
+        return STORE_ERROR;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        user_record u;
+        memset(&u, 0, sizeof u);
+        sq_col_copy(st, 0, u.id, sizeof u.id);
+        sq_col_copy(st, 1, u.instance_id, sizeof u.instance_id);
+        u.username = (char *)sqlite3_column_text(st, 2);
+        u.first_name = (char *)sqlite3_column_text(st, 3);
+        u.last_name = (char *)sqlite3_column_text(st, 4);
+        u.email = (char *)sqlite3_column_text(st, 5);
+        u.secondary_email = (char *)sqlite3_column_text(st, 6);
+        u.mobile = (char *)sqlite3_column_text(st, 7);
+        u.externally_managed = sqlite3_column_int(st, 8);
+        u.external_id = (char *)sqlite3_column_text(st, 9);
+        u.disabled = sqlite3_column_int(st, 10);
+        u.version = sqlite3_column_int64(st, 11);
+        u.created_ms = sqlite3_column_int64(st, 12);
+        u.modified_ms = sqlite3_column_int64(st, 13);
+        if (fn(ctx, &u, (const char *)sqlite3_column_text(st, 14))) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return sq_status(c, rc);
+}
+
+int store_scim_user_count(store_conn *c, const char *instance_id, int64_t *n)
+{
+    static const char sql[] = "SELECT count(*) FROM users WHERE instance_id = ?";
+    return sq_int64(c, sql, n, SQ_ARGS(SQ_TEXT(instance_id)));
 }

@@ -52,4 +52,22 @@ int store_scim_user_attributes_get(store_conn *c, const char *user_id, char **ou
 /* Keeps json for user_id (NULL: forgets what was kept). */
 int store_scim_user_attributes_put(store_conn *c, const char *user_id, const char *json);
 
+/* ---- users as SCIM shows them ---- */
+
+typedef enum store_scim_by {
+    STORE_SCIM_ALL,              /* every user of the instance by username ignoring ASCII case, offset/limit */
+    STORE_SCIM_BY_ID,            /* the user of id key */
+    STORE_SCIM_BY_NAME,          /* the user whose username equals key ignoring ASCII case */
+    STORE_SCIM_BY_EXTERNAL_ID,   /* the users whose external id is key (exactly) */
+} store_scim_by;
+/* Called with each user (identity members, external id, state, version and times; no password,
+ * channels or profiles; strings valid during the call only) and its kept attributes (JSON text
+ * or NULL); returns non-zero to stop. */
+typedef int (*store_scim_user_fn)(void *ctx, const user_record *u, const char *attributes);
+/* Hands fn the users by selects (offset and limit apply to STORE_SCIM_ALL; limit < 0: no limit). */
+int store_scim_users(store_conn *c, const char *instance_id, store_scim_by by, const char *key, int64_t offset,
+                     int64_t limit, store_scim_user_fn fn, void *ctx);
+/* The number of users of the instance. */
+int store_scim_user_count(store_conn *c, const char *instance_id, int64_t *n);
+
 #endif

@@ -30,6 +30,7 @@
 #include "auth/keys.h"
 #include "auth/scim_tokens.h"
 #include "core/scim_settings.h"
+#include "core/scim_users.h"
 #include "core/arn.h"
 #include "core/authorize.h"
 #include "core/defaults.h"
@@ -330,6 +331,45 @@ static int e_users_update_own_password(fixture *f, core_ctx *cx, rerr *e)
     int rc = users_update(&own, f->a.id, f->user_id, &ch, e);
     set_idm_type(f, "SAML");
     return rc;
+}
+
+static int e_scim_users_create(fixture *f, core_ctx *cx, rerr *e)
+{
+    scim_user_input in = {.username = "scim.newcomer", .identity = {.first_name = "New", .last_name = "Comer"},
+                          .active = -1};
+    char id[ID_LEN];
+    return scim_users_create(cx, f->a.id, &in, id, e);
+}
+
+static int e_scim_users_replace(fixture *f, core_ctx *cx, rerr *e)
+{
+    scim_user_input in = {.username = "scim.renamed", .identity = {.first_name = "New", .last_name = "Comer"},
+                          .active = -1};
+    return scim_users_replace(cx, f->a.id, f->user_id, &in, 0, "ScimReplaceUser", e);
+}
+
+static int e_scim_users_delete(fixture *f, core_ctx *cx, rerr *e)
+{
+    return scim_users_delete(cx, f->a.id, f->user_id, 0, e);
+}
+
+static int count_one(void *ctx, const user_record *u, const char *attributes)
+{
+    (void)u, (void)attributes;
+    ++*(int *)ctx;
+    return 0;
+}
+
+static int e_scim_users_each(fixture *f, core_ctx *cx, rerr *e)
+{
+    int n = 0;
+    return scim_users_each(cx, f->a.id, STORE_SCIM_ALL, NULL, 0, 10, count_one, &n, e);
+}
+
+static int e_scim_users_count(fixture *f, core_ctx *cx, rerr *e)
+{
+    int64_t n;
+    return scim_users_count(cx, f->a.id, &n, e);
 }
 
 static int e_users_delete(fixture *f, core_ctx *cx, rerr *e)
@@ -962,6 +1002,11 @@ static const entry entries[] = {
     {"users_update_tx", CORE_USERS_UPDATE_SECURITY_PROFILES, e_users_update_profiles_tx},
     {"users_update(own_password)", CORE_USERS_CHANGE_OWN_PASSWORD, e_users_update_own_password},
     {"users_delete", CORE_USERS_DELETE, e_users_delete},
+    {"scim_users_delete", CORE_USERS_DELETE, e_scim_users_delete},
+    {"scim_users_create", CORE_USERS_CREATE, e_scim_users_create},
+    {"scim_users_replace", CORE_USERS_UPDATE, e_scim_users_replace},
+    {"scim_users_each", CORE_USERS_LIST, e_scim_users_each},
+    {"scim_users_count", CORE_USERS_LIST, e_scim_users_count},
     {"users_delete_tx", CORE_USERS_DELETE, e_users_delete_tx},
     {"user_search", CORE_USERS_SEARCH, e_user_search},
     {"user_search_keys_get", CORE_USERS_SEARCH, e_user_search_keys_get},
