@@ -105,7 +105,10 @@ static char *attr_path(parser *p)
     return xstrndup(a, n);
 }
 
-/* compValue: true, false, null, a JSON number or a JSON string. */
+/* compValue: true, false, null, a JSON number or a JSON string; or, as a leniency for clients
+ * that leave strings unquoted (Microsoft's SCIM test collection: `userName sw O`,
+ * `meta.created gt 2015-10-10T14:38:21.86-07:00`), a bare word — up to a space, ')' or ']', no
+ * '"' in it — that is not a JSON number, read as that string. */
 static json_t *comp_value(parser *p)
 {
     if (at_word(p, "true") || at_word(p, "false") || at_word(p, "null")) {
@@ -125,12 +128,25 @@ static json_t *comp_value(parser *p)
         }
         p->at++;
     } else {
-        while (p->at < p->len && (isdigit((unsigned char)p->s[p->at]) || strchr("+-.eE", p->s[p->at])))
+        while (p->at < p->len && (unsigned char)p->s[p->at] > ' ' && p->s[p->at] != 0x7f && !strchr(")]\"", p->s[p->at]))
             p->at++;
     }
     if (p->at == start) {
         fail(p, "a value was expected: a \"string\", a number, true, false or null");
         return NULL;
+    }
+    if (p->s[start] != '"') {
+        json_error_t je;
+        json_t *num = json_loadb(p->s + start, p->at - start, JSON_DECODE_ANY, &je);
+        if (json_is_number(num))
+            return num;
+        json_decref(num);
+        json_t *word = json_stringn(p->s + start, p->at - start); /* NULL unless UTF-8 */
+        if (!word) {
+            p->at = start;
+            fail(p, "an unquoted value must be UTF-8 text");
+        }
+        return word;
     }
     json_error_t je;
     json_t *v = json_loadb(p->s + start, p->at - start, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);

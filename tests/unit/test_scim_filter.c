@@ -76,6 +76,16 @@ static void comparisons_and_values(void **state)
              "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq \"Sales\"");
     reads_as("  userName  eq   \"x\"  ", "userName eq \"x\"");
     reads_as("userName eq \"and\"", "userName eq \"and\"");
+    /* Unquoted words, as Microsoft's test collection sends them, are strings; numbers stay numbers. */
+    reads_as("userName sw O", "userName sw \"O\"");
+    reads_as("meta.Created gt 2015-10-10T14:38:21.8617979-07:00",
+             "meta.Created gt \"2015-10-10T14:38:21.8617979-07:00\"");
+    reads_as("name.FamilyName eq Employee and (emails.Value co example.com or emails.Value co example.org)",
+             "(name.FamilyName eq \"Employee\" and (emails.Value co \"example.com\" or emails.Value co \"example.org\"))");
+    reads_as("emails[value eq a@b.c]", "emails[value eq \"a@b.c\"]");
+    reads_as("x eq 12", "x eq 12");
+    reads_as("x eq trueish", "x eq \"trueish\"");
+    reads_as("a eq 1e", "a eq \"1e\"");
 }
 
 static void logic_and_grouping(void **state)
@@ -103,7 +113,7 @@ static void errors_say_where_and_what(void **state)
     refused("", "empty");
     refused("userName", "operator");
     refused("userName eq", "value");
-    refused("userName eq bjensen", "value");
+    refused("userName eq bj\xff" "ensen", "UTF-8");
     refused("userName eq \"x", "closing");
     refused("userName xx \"x\"", "operator");
     refused("userName eq\"x\"", "space and a value");
@@ -118,9 +128,8 @@ static void errors_say_where_and_what(void **state)
     refused("a..b pr", "attribute name");
     refused("a. pr", "attribute name");
     refused("urn:x: pr", "attribute name");
-    refused("a eq {\"x\":1}", "value");
-    refused("a eq [1]", "value");
-    refused("a eq 1e", "value");
+    refused("a eq {\"x\":1}", "unexpected text"); /* the word '{', then the rest */
+    refused("a eq [1]", "unexpected text");
     refused("a eq \"\\u0000\"", "u0000");
     refused_n("a eq \"x\0\"", 8, "NUL");
 }
