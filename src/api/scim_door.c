@@ -1,32 +1,14 @@
-/* scim_door.c — the SCIM 2.0 door (see scim_door.h). */
+/* scim_door.c — the SCIM 2.0 door (see scim_door.h): the bearer token, then the route. */
 #include "api/scim_door.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "api/scim_resources.h"
 #include "auth/scim_tokens.h"
 #include "util/ids.h"
-
-#define SCIM_ERROR_SCHEMA "urn:ietf:params:scim:api:messages:2.0:Error"
-#define SCIM_TYPE "application/scim+json"
-
-/* Answers status with a SCIM error document: detail, and scim_type when not NULL. */
-static void scim_error(request *r, int status, const char *scim_type, const char *detail)
-{
-    char code[8];
-    snprintf(code, sizeof code, "%d", status);
-    json_t *o = json_pack("{s:[s], s:s, s:s}", "schemas", SCIM_ERROR_SCHEMA, "status", code, "detail", detail);
-    if (scim_type)
-        json_object_set_new(o, "scimType", json_string(scim_type));
-    char *text = json_dumps(o, JSON_COMPACT);
-    json_decref(o);
-    if (status == 401)
-        request_add_header(r, "WWW-Authenticate", "Bearer realm=\"roster SCIM\"");
-    request_respond_take(r, status, SCIM_TYPE, text, text ? strlen(text) : 0);
-}
 
 /* The token of an "Authorization: Bearer TOKEN" header (the scheme in any case), or NULL. */
 static const char *bearer_of(const request *r)
@@ -40,32 +22,91 @@ static const char *bearer_of(const request *r)
     return *h ? h : NULL;
 }
 
+static void fail(request *r, int status, const char *scim_type, const char *detail)
+{
+    scim_error x;
+    scim_fail(&x, status, scim_type, "%s", detail);
+    scim_send_error(r, &x);
+}
+
+/* GET of a discovery document: doc (reference taken), or 404 naming what when NULL. */
+static void discovery(scim_call *c, json_t *doc, const char *what, const char *name)
+{
+    if (strcmp(c->r->method, "GET") != 0) {
+        json_decref(doc);
+        scim_call_method_not_allowed(c, "GET");
+        return;
+    }
+    if (!doc) {
+        scim_error x;
+        scim_fail(&x, 404, NULL, "no %s %.200s", what, name);
+        scim_send_error(c->r, &x);
+        return;
+    }
+    request_respond_take(c->r, 200, SCIM_CONTENT_TYPE, json_dumps(doc, JSON_COMPACT), 0);
+    c->r->resp_len = c->r->resp_body ? strlen(c->r->resp_body) : 0;
+    json_decref(doc);
+}
+
+/* Routes the path after /scim/v2: seg[0..n). Resource names match in any case; a trailing '/'
+ * (an empty last segment) is ignored. */
+static void route(scim_call *c, char **seg, size_t n)
+{
+    if (n && !*seg[n - 1])
+        n--;
+    const char *what = n ? seg[0] : "";
+    const char *id = n > 1 ? seg[1] : NULL;
+    if (n > 2) {
+        fail(c->r, 404, NULL, "no SCIM resource at this path");
+    } else if (strcasecmp(what, "Users") == 0) {
+        scim_users_route(c, id && strcmp(id, ".search") != 0 ? id : NULL, id && strcmp(id, ".search") == 0);
+    } else if (strcasecmp(what, "Groups") == 0) {
+        scim_groups_route(c, id && strcmp(id, ".search") != 0 ? id : NULL, id && strcmp(id, ".search") == 0);
+    } else if (!id && (strcasecmp(what, "ServiceProviderConfig") == 0 || strcasecmp(what, "serviceConfiguration") == 0)) {
+        discovery(c, scim_service_provider_config(c->base), "", "");
+    } else if (strcasecmp(what, "Schemas") == 0) {
+        discovery(c, id ? scim_schema_doc(c->base, id) : scim_schemas(c->base), "schema", id);
+    } else if (strcasecmp(what, "ResourceTypes") == 0) {
+        discovery(c, id ? scim_resource_type_doc(c->base, id) : scim_resource_types(c->base), "resource type", id);
+    } else if (!id && strcmp(what, ".search") == 0) {
+        /* Only users and groups are served; a search of both would need a common order and paging
+         * across the two: the root search answers users and groups through their own .search. */
+        fail(c->r, 501, NULL, "POST /.search at the root is not served: search /Users/.search or /Groups/.search");
+    } else if (!id && strcasecmp(what, "Bulk") == 0) {
+        fail(c->r, 501, NULL, "Bulk is not supported (ServiceProviderConfig says so)");
+    } else if (!id && strcasecmp(what, "Me") == 0) {
+        fail(c->r, 501, NULL, "/Me is not served: a SCIM token acts for an instance, not a user");
+    } else {
+        fail(c->r, 404, NULL, "no SCIM resource at this path: roster serves Users, Groups, ServiceProviderConfig, "
+                              "Schemas and ResourceTypes");
+    }
+}
+
 void scim_door_dispatch(const api_env *env, request *r)
 {
     const char *bearer = bearer_of(r);
     if (!bearer) {
-        scim_error(r, 401, NULL, "A bearer token is needed: Authorization: Bearer <a SCIM token of the instance>");
+        fail(r, 401, NULL, "A bearer token is needed: Authorization: Bearer <a SCIM token of the instance>");
         return;
     }
     core_ctx cx = {.conn = store_conn_get(env->st), .cfg = env->cfg, .now_ms = now_ms()};
     if (!cx.conn) {
-        scim_error(r, 503, NULL, "The store is not available; try again");
+        fail(r, 503, NULL, "The store is not available; try again");
         return;
     }
     principal who;
     rerr e;
     if (scim_token_authenticate(&cx, bearer, &who, &e)) {
         if (e.code == ERR_UNAUTHORIZED)
-            scim_error(r, 401, NULL, e.message);
+            fail(r, 401, NULL, e.message);
         else
-            scim_error(r, 500, NULL, "The token could not be checked; try again");
+            fail(r, 500, NULL, "The token could not be checked; try again");
     } else {
-        char detail[256];
-        snprintf(detail, sizeof detail,
-                 "%s %s is not served yet: roster's SCIM resources are being built (the token is valid for "
-                 "instance %s)",
-                 r->method, r->raw_path ? r->raw_path : "", who.instance_id);
-        scim_error(r, 501, NULL, detail);
+        cx.who = &who;
+        scim_call c = {.r = r, .cx = &cx, .instance_id = who.instance_id, .base = scim_base_url(r)};
+        /* segments: "scim", "v2", then the resource path */
+        route(&c, r->segments + 2, r->n_segments > 2 ? r->n_segments - 2 : 0);
+        free(c.base);
     }
     principal_clear(&who);
     store_conn_put(cx.conn);

@@ -155,6 +155,13 @@ static int on_fetch(void *ctx, const user_record *u, const char *attributes)
     return 0;
 }
 
+void scim_query_clear(scim_query *q)
+{
+    free(q->filter);
+    free(q->sort_by);
+    memset(q, 0, sizeof *q);
+}
+
 int scim_user_query(core_ctx *cx, const char *instance_id, const scim_query *q, const char *base, json_t **resources,
                     int64_t *total, scim_error *x)
 {

@@ -26,12 +26,14 @@
 #define SCIM_PAGE_MAX 1000
 
 typedef struct scim_query {
-    const char *filter;          /* NULL: every user */
-    const char *sort_by;         /* NULL: userName */
+    char *filter;                /* NULL: every user; owned */
+    char *sort_by;               /* NULL: userName; owned */
     int descending;
     int64_t start_index;
     int64_t count;
 } scim_query;
+
+void scim_query_clear(scim_query *q);
 
 int scim_user_query(core_ctx *cx, const char *instance_id, const scim_query *q, const char *base, json_t **resources,
                     int64_t *total, scim_error *x);

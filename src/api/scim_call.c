@@ -1,0 +1,208 @@
+/* scim_call.c — what the SCIM resource handlers share beyond the wire (see scim_resources.h):
+ * projections, PATCH with the schema's mutability, list and search parameters. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/scim_resources.h"
+#include "scim/scim_patch.h"
+#include "scim/scim_project.h"
+#include "scim/scim_user_json.h"
+#include "util/buf.h"
+
+/* The request's attributes / excludedAttributes, '+' read as a space; "" when absent. */
+static void params_of(scim_call *c, char **attributes, char **excluded)
+{
+    const char *a = scim_param(c->r, "attributes"), *x = scim_param(c->r, "excludedAttributes");
+    *attributes = a ? scim_plus_as_space(a) : NULL;
+    *excluded = x ? scim_plus_as_space(x) : NULL;
+}
+
+int scim_call_shape_list(scim_call *c, scim_resource_kind kind, json_t *list, const char *attributes,
+                         const char *excluded, scim_error *x)
+{
+    char *pa = NULL, *px = NULL;
+    if (!attributes && !excluded) {
+        params_of(c, &pa, &px);
+        attributes = pa;
+        excluded = px;
+    }
+    rerr e;
+    scim_projection *p = scim_projection_new(kind, attributes, excluded, &e);
+    free(pa);
+    free(px);
+    if (!p)
+        return scim_fail_rerr(x, &e);
+    size_t i;
+    json_t *doc;
+    json_array_foreach(list, i, doc) json_array_set_new(list, i, scim_projection_apply(p, doc));
+    scim_projection_free(p);
+    return 0;
+}
+
+int scim_call_shape(scim_call *c, scim_resource_kind kind, json_t **doc, const char *attributes, const char *excluded,
+                    scim_error *x)
+{
+    json_t *list = json_pack("[O]", *doc);
+    int rc = scim_call_shape_list(c, kind, list, attributes, excluded, x);
+    if (rc == 0) {
+        json_decref(*doc);
+        *doc = json_incref(json_array_get(list, 0));
+    }
+    json_decref(list);
+    return rc;
+}
+
+/* The schema's mutability for PATCH: readOnly attributes (id, meta, groups, a member's display)
+ * cannot change; immutable ones only be added; unknown attributes may (roster keeps them). */
+static int check(const char *schema, const char *path, scim_patch_op op, void *ctx, scim_patch_error *err)
+{
+    scim_resource_kind kind = *(const scim_resource_kind *)ctx;
+    buf full;
+    buf_init(&full);
+    buf_printf(&full, "%s:%s", schema, path);
+    const scim_attr *a = scim_attr_find(kind, full.data);
+    buf_free(&full);
+    if (!a)
+        return 0;
+    if (a->mutability == SCIM_MUT_READ_ONLY || (a->mutability == SCIM_MUT_IMMUTABLE && op != SCIM_PATCH_ADD)) {
+        err->status = 400;
+        err->scim_type = "mutability";
+        snprintf(err->detail, sizeof err->detail, "%s is %s: a PATCH cannot %s it", path,
+                 scim_mutability_name(a->mutability), scim_patch_op_name(op));
+        return -1;
+    }
+    return 0;
+}
+
+static int multi_valued(const char *schema, const char *path, void *ctx)
+{
+    scim_resource_kind kind = *(const scim_resource_kind *)ctx;
+    buf full;
+    buf_init(&full);
+    buf_printf(&full, "%s:%s", schema, path);
+    const scim_attr *a = scim_attr_find(kind, full.data);
+    buf_free(&full);
+    return a && a->multi_valued;
+}
+
+json_t *scim_call_patch(scim_call *c, scim_resource_kind kind, const json_t *current, const json_t *body,
+                        scim_error *x)
+{
+    (void)c;
+    static const char *const user_extensions[] = {"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", NULL};
+    scim_patch_rules rules = {.core_schemas = scim_core_schemas(kind),
+                              .extensions = kind == SCIM_USER ? user_extensions : NULL,
+                              .check = check,
+                              .multi_valued = multi_valued,
+                              .case_exact = kind == SCIM_USER ? scim_user_case_exact : scim_group_case_exact,
+                              .ctx = &kind};
+    scim_patch_error pe;
+    json_t *out = scim_patch_apply(current, body, &rules, &pe);
+    if (!out)
+        scim_fail(x, pe.status ? pe.status : 400, pe.scim_type, "%s", pe.detail);
+    return out;
+}
+
+/* sortOrder: "ascending" (default) or "descending", in any case. */
+static int sort_order(const char *s, int *descending, scim_error *x)
+{
+    *descending = 0;
+    if (!s || strcasecmp(s, "ascending") == 0)
+        return 0;
+    if (strcasecmp(s, "descending") == 0)
+        return *descending = 1, 0;
+    return scim_fail(x, 400, "invalidValue", "sortOrder must be ascending or descending (got '%.40s')", s);
+}
+
+int scim_read_query(scim_call *c, scim_query *q, scim_error *x)
+{
+    memset(q, 0, sizeof *q);
+    const char *filter = scim_param(c->r, "filter"), *sort_by = scim_param(c->r, "sortBy");
+    if (filter && *filter)
+        q->filter = scim_plus_as_space(filter);
+    if (sort_by && *sort_by)
+        q->sort_by = scim_plus_as_space(sort_by);
+    return sort_order(scim_param(c->r, "sortOrder"), &q->descending, x) ||
+                   scim_int_param(c->r, "startIndex", 1, &q->start_index, x) ||
+                   scim_int_param(c->r, "count", SCIM_PAGE_MAX, &q->count, x)
+               ? -1
+               : 0;
+}
+
+/* A SearchRequest member that is a list of strings, joined by commas (NULL when absent). */
+static int joined(const json_t *body, const char *name, char **out, scim_error *x)
+{
+    *out = NULL;
+    json_t *v = scim_json_get(body, name);
+    if (!v || json_is_null(v))
+        return 0;
+    if (json_is_string(v)) {
+        *out = xstrdup(json_string_value(v));
+        return 0;
+    }
+    if (!json_is_array(v) || json_array_size(v) > 100)
+        return scim_fail(x, 400, "invalidValue", "%s must be a list of at most 100 attribute names", name);
+    buf b;
+    buf_init(&b);
+    size_t i;
+    json_t *el;
+    json_array_foreach(v, i, el) {
+        if (!json_is_string(el)) {
+            buf_free(&b);
+            return scim_fail(x, 400, "invalidValue", "%s must be a list of attribute names", name);
+        }
+        buf_printf(&b, "%s%s", i ? "," : "", json_string_value(el));
+    }
+    *out = b.data ? buf_detach(&b) : xstrdup("");
+    return 0;
+}
+
+/* A SearchRequest member that is a string (NULL when absent). */
+static int text(const json_t *body, const char *name, char **out, scim_error *x)
+{
+    json_t *v = scim_json_get(body, name);
+    if (v && !json_is_null(v) && !json_is_string(v))
+        return scim_fail(x, 400, "invalidValue", "%s must be a string", name);
+    *out = json_is_string(v) && *json_string_value(v) ? xstrdup(json_string_value(v)) : NULL;
+    return 0;
+}
+
+/* A SearchRequest member that is a whole number (dflt when absent). */
+static int number(const json_t *body, const char *name, int64_t dflt, int64_t *out, scim_error *x)
+{
+    json_t *v = scim_json_get(body, name);
+    *out = dflt;
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_integer(v))
+        return scim_fail(x, 400, "invalidValue", "%s must be a whole number", name);
+    *out = json_integer_value(v);
+    return 0;
+}
+
+int scim_read_search(scim_call *c, scim_query *q, char **attributes, char **excluded, scim_error *x)
+{
+    memset(q, 0, sizeof *q);
+    *attributes = *excluded = NULL;
+    json_t *body;
+    if (scim_read_body(c->r, &body, x))
+        return -1;
+    char *order = NULL;
+    int rc = text(body, "filter", &q->filter, x) || text(body, "sortBy", &q->sort_by, x) ||
+             text(body, "sortOrder", &order, x) || sort_order(order, &q->descending, x) ||
+             number(body, "startIndex", 1, &q->start_index, x) || number(body, "count", SCIM_PAGE_MAX, &q->count, x) ||
+             joined(body, "attributes", attributes, x) || joined(body, "excludedAttributes", excluded, x);
+    free(order);
+    json_decref(body);
+    return rc ? -1 : 0;
+}
+
+void scim_call_method_not_allowed(scim_call *c, const char *allowed)
+{
+    scim_error x;
+    request_add_header(c->r, "Allow", allowed);
+    scim_fail(&x, 405, NULL, "%s is not allowed here; allowed: %s", c->r->method, allowed);
+    scim_send_error(c->r, &x);
+}

@@ -1,0 +1,42 @@
+/* scim_resources.h — the SCIM door's resource handlers and what they share beyond the wire
+ * (scim_wire.h): the attributes / excludedAttributes of a read, a PATCH applied with the
+ * resource type's mutability rules, the list and search parameters. The door (scim_door.c)
+ * authenticates, routes and calls these. */
+#ifndef ROSTER_API_SCIM_RESOURCES_H
+#define ROSTER_API_SCIM_RESOURCES_H
+
+#include "api/scim_wire.h"
+#include "scim/scim_schema.h"
+#include "scim/scim_user_query.h"
+
+/* /Users (id NULL), /Users/{id}, /Users/.search (search 1). */
+void scim_users_route(scim_call *c, const char *id, int search);
+/* /Groups, /Groups/{id}, /Groups/.search. */
+void scim_groups_route(scim_call *c, const char *id, int search);
+
+/* Cuts *doc (replaced, reference kept by the call) down to the attributes / excludedAttributes
+ * given, or, when both are NULL, the request's query parameters. Returns 0, or -1 with *x
+ * (400 invalidValue) and *doc untouched. */
+int scim_call_shape(scim_call *c, scim_resource_kind kind, json_t **doc, const char *attributes,
+                    const char *excluded, scim_error *x);
+/* The same for each resource of the array list (changed in place). */
+int scim_call_shape_list(scim_call *c, scim_resource_kind kind, json_t *list, const char *attributes,
+                         const char *excluded, scim_error *x);
+
+/* current with the PATCH request body applied (RFC 7644 §3.5.2) under kind's mutability: a new
+ * reference, or NULL with *x. */
+json_t *scim_call_patch(scim_call *c, scim_resource_kind kind, const json_t *current, const json_t *body,
+                        scim_error *x);
+
+/* A list's parameters from the query string (filter, sortBy, sortOrder, startIndex, count).
+ * *q is the caller's to clear (also after a failure). */
+int scim_read_query(scim_call *c, scim_query *q, scim_error *x);
+/* A POST …/.search body (RFC 7644 §3.4.3): the query, and its attributes and excludedAttributes
+ * lists joined by commas into *attributes / *excluded (malloc'd, NULL when absent; the caller
+ * frees them and clears *q, also after a failure). */
+int scim_read_search(scim_call *c, scim_query *q, char **attributes, char **excluded, scim_error *x);
+
+/* 405 naming the methods allowed. */
+void scim_call_method_not_allowed(scim_call *c, const char *allowed);
+
+#endif
