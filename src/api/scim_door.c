@@ -22,10 +22,10 @@ static const char *bearer_of(const request *r)
     return *h ? h : NULL;
 }
 
-static void fail(request *r, int status, const char *scim_type, const char *detail)
+static void fail(request *r, int status, const char *type, const char *detail)
 {
     scim_error x;
-    scim_fail(&x, status, scim_type, "%s", detail);
+    scim_fail(&x, status, type, "%s", detail);
     scim_send_error(r, &x);
 }
 

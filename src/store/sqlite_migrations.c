@@ -511,7 +511,7 @@ static const char *const m015_scim_tokens =
  * - scim_user_attributes: the SCIM attributes of a user that roster has no column for
  *   (displayName, title, the enterprise extension, …), kept as the JSON the provider sent.
  * - scim_groups and scim_group_members: groups pushed by the provider, unique by display name
- *   (ignoring ASCII case) per instance; scim_group_mappings turn a group's display name into a
+ *   (ignoring ASCII case) per instance, their members with the display the provider gave; scim_group_mappings turn a group's display name into a
  *   security profile, a routing profile or a hierarchy group for its members (exactly one of the
  *   three, each deleted with its target), the lowest precedence winning; scim_user_grants records
  *   what the mappings gave each user, so that leaving a group takes back exactly that.
@@ -546,6 +546,7 @@ static const char *const m016_scim_data =
     "CREATE TABLE scim_group_members(\n"
     "  group_id TEXT NOT NULL REFERENCES scim_groups(id) ON DELETE CASCADE,\n"
     "  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,\n"
+    "  display TEXT,\n"
     "  PRIMARY KEY(group_id, user_id)) WITHOUT ROWID;\n"
     "CREATE INDEX scim_group_members_user ON scim_group_members(user_id);\n"
     "CREATE TABLE scim_group_mappings(\n"
