@@ -2,6 +2,7 @@
 #include "core/scim_users.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/authorize.h"
@@ -40,6 +41,35 @@ static void wipe(char *s)
     }
 }
 
+/* The contact details roster takes from SCIM: an address or number its rules refuse (and, on a
+ * SAML instance, the primary email, which the identity provider holds) stays a SCIM attribute
+ * only — kept and returned as sent — rather than failing the provisioning of the user. */
+static user_identity_in contacts(const char *idm_type, const user_identity_in *in)
+{
+    user_identity_in out = *in;
+    rerr ignored;
+    if (strcmp(idm_type, "SAML") == 0 || (out.email && user_check_email("Email", out.email, &ignored)))
+        out.email = NULL;
+    if (out.secondary_email && user_check_email("SecondaryEmail", out.secondary_email, &ignored))
+        out.secondary_email = NULL;
+    if (out.mobile && user_check_phone("Mobile", out.mobile, &ignored))
+        out.mobile = NULL;
+    return out;
+}
+
+/* The identity management type of instance_id into idm (24 bytes). */
+static int idm_of(core_ctx *cx, const char *instance_id, char idm[24], rerr *e)
+{
+    instance inst;
+    int rc = store_instance_get(cx->conn, instance_id, &inst);
+    if (rc != STORE_OK)
+        return rc == STORE_NOTFOUND ? rerr_set(e, ERR_NOT_FOUND, "InstanceId", "Instance not found: %.100s", instance_id)
+                                    : core_store_error(cx, rc, "read the instance", e);
+    snprintf(idm, 24, "%s", inst.idm_type);
+    instance_clear(&inst);
+    return 0;
+}
+
 struct args {
     const char *instance_id;
     const char *id;
@@ -56,11 +86,13 @@ static int create_change(core_ctx *cx, void *arg, rerr *e)
     char rp[ID_LEN] = "";
     strlist sps = {0};
     int delete_disables;
-    int result = scim_settings_defaults(cx, a->instance_id, rp, &sps, &delete_disables, e);
+    char idm[24];
+    int result = idm_of(cx, a->instance_id, idm, e) || scim_settings_defaults(cx, a->instance_id, rp, &sps,
+                                                                               &delete_disables, e);
     if (result == 0) {
         user_new u = {.username = a->in->username,
                       .password = a->in->password,
-                      .identity = a->in->identity,
+                      .identity = contacts(idm, &a->in->identity),
                       .security_profile_ids = &sps,
                       .routing_profile_id = rp,
                       .mode = USER_CHECK_CREATE_OPERATOR,
@@ -91,17 +123,12 @@ int scim_users_create(core_ctx *cx, const char *instance_id, const scim_user_inp
 static int replace_change(core_ctx *cx, void *arg, rerr *e)
 {
     struct args *a = arg;
-    instance inst;
-    int rc = store_instance_get(cx->conn, a->instance_id, &inst);
-    if (rc != STORE_OK)
-        return rc == STORE_NOTFOUND ? rerr_set(e, ERR_NOT_FOUND, "InstanceId", "Instance not found: %.100s", a->instance_id)
-                                    : core_store_error(cx, rc, "read the instance", e);
-    int saml = strcmp(inst.idm_type, "SAML") == 0;
-    instance_clear(&inst);
-    /* Left out: cleared, but for the names (required) and CONNECT_MANAGED's email. */
-    user_identity_in idn = a->in->identity;
-    if (!idn.email && saml)
-        idn.email = "";
+    char idm[24];
+    if (idm_of(cx, a->instance_id, idm, e))
+        return -1;
+    /* Left out: cleared, but for the names (required) and the email (CONNECT_MANAGED's cannot be
+     * cleared; SAML's is the identity provider's, never set). */
+    user_identity_in idn = contacts(idm, &a->in->identity);
     if (!idn.secondary_email)
         idn.secondary_email = "";
     if (!idn.mobile)

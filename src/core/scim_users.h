@@ -3,6 +3,10 @@
  * audit event, through users.h (so every field rule, the permission and the instance boundary
  * apply as at every other door). The SCIM wire shapes are scim/scim_user_json.h's.
  *
+ * - Contact details: an email or mobile number that roster's rules refuse (SCIM has no format
+ *   for them), and on a SAML instance the primary email (the identity provider holds it), are
+ *   not copied into roster's fields; they stay SCIM attributes, kept and returned as sent, so
+ *   that a provider's odd phone number does not stop its user from being provisioned.
  * - A create fills in what the identity provider does not send from the instance's SCIM
  *   settings (core/scim_settings.h): routing profile, security profiles. Email and password are
  *   optional on CONNECT_MANAGED instances (a user without a password signs in once one is set);

@@ -244,21 +244,12 @@ int scim_user_from_json(const json_t *doc, scim_user_read *out, rerr *e)
     return 0;
 }
 
-static int same(const char *a, const char *b)
-{
-    return (!a || !*a) ? (!b || !*b) : (b && strcmp(a, b) == 0);
-}
-
-/* The emails list: the kept one while it still says what roster holds, else one made from
- * roster's email and secondary email. New reference or NULL (none). */
+/* The emails list: the kept one for a user the provider manages, else one made from roster's
+ * email and secondary email. New reference or NULL (none). */
 static json_t *emails_of(const user_record *u, json_t *kept)
 {
-    if (json_is_array(kept)) {
-        const char *p, *o;
-        pick_emails(kept, &p, &o);
-        if (same(p, u->email) && same(o, u->secondary_email))
-            return json_incref(kept);
-    }
+    if (json_is_array(kept) && u->externally_managed)
+        return json_incref(kept);
     json_t *l = json_array();
     if (u->email && *u->email)
         json_array_append_new(l, json_pack("{s:s, s:s, s:b}", "value", u->email, "type", "work", "primary", 1));
@@ -271,10 +262,11 @@ static json_t *emails_of(const user_record *u, json_t *kept)
     return l;
 }
 
-/* The phoneNumbers list: the kept one with its mobile number set to roster's. */
+/* The phoneNumbers list: the kept one for a user the provider manages, else the kept numbers
+ * but the mobile one, and roster's mobile number. */
 static json_t *phones_of(const user_record *u, json_t *kept)
 {
-    if (json_is_array(kept) && same(typed_value(kept, "mobile"), u->mobile))
+    if (json_is_array(kept) && u->externally_managed)
         return json_incref(kept);
     json_t *l = json_array();
     size_t i;

@@ -10,8 +10,9 @@
  *   family name (a one-word displayName gives both); neither -> 400 naming name.givenName.
  * Everything else the provider sends (displayName, title, the enterprise extension, other name
  * parts, the whole emails and phoneNumbers lists with their types) is kept as given and returned
- * as given; the mapped members win where they differ (a list whose mapped values changed through
- * roster is rebuilt from roster's fields). id, meta, schemas and groups are the server's and are
+ * as given. The emails and phoneNumbers of a user the provider manages come back as it sent
+ * them (core/scim_users.h: roster maps only the values its rules accept, and nobody else may
+ * change them); for any other user they are made from roster's fields. id, meta, schemas and groups are the server's and are
  * not kept. Errors: rerr ERR_INVALID_PARAMETER with field the SCIM attribute path.
  */
 #ifndef ROSTER_SCIM_SCIM_USER_JSON_H

@@ -1,7 +1,7 @@
 """test_scim_tokens.py — SCIM bearer tokens (issue 12, first part): `roster scim-token
 create|list|revoke` against the real store, and the SCIM door of a real `roster serve` refusing
-a missing, malformed, unknown or revoked token with 401 in the SCIM error schema, and knowing the
-instance of a good one. The SCIM resources themselves are not served yet: a good token gets 501.
+a missing, malformed, unknown or revoked token with 401 in the SCIM error schema, and serving a
+good one its own instance's users only.
 """
 import json
 import re
@@ -49,10 +49,11 @@ class ScimTokensTest(RosterTestCase):
         self.assertRegex(listed, rf"{token_id}\s+active\s+\S+\s+{self.roster.instance_id}\s+Entra ID")
         self.assertNotIn(token, listed)
 
-        # a good token: the door knows its instance; the resources are not served yet
-        doc = self.assert_scim_error(self.scim(token), 501)
-        self.assertIn(self.roster.instance_id, doc["detail"])
-        self.assert_scim_error(self.scim(token, scheme="bearer"), 501)  # the scheme in any case
+        # a good token: its instance's users (the admin made by init)
+        for scheme in ("Bearer", "bearer"):  # the scheme in any case
+            good = self.scim(token, scheme=scheme)
+            self.assertEqual(good.status, 200, good)
+            self.assertEqual([u["userName"] for u in json.loads(good.body)["Resources"]], ["admin"])
         # missing, other schemes, malformed, unknown: 401 with a challenge, one message for the bad ones
         resp = self.assert_scim_error(self.scim(None), 401)
         self.assertEqual(resp["status"], "401")
