@@ -3,7 +3,8 @@
 # usage: scripts/deps.sh run|test|bench|fuzz
 #   run   what building and running roster needs
 #   test  that plus what the test suite needs (cmocka, the aws CLI, boto3; for the browser tests
-#         Debian's chromium, Node.js with npm, and playwright-core in tests/ui/node_modules)
+#         Debian's chromium, Node.js with npm, and playwright-core in tests/ui/node_modules; for
+#         Microsoft's SCIM test collection newman in tests/scim/node_modules)
 #   bench that plus wrk and nginx for the benchmarks
 #   fuzz  what building runs with plus clang and its fuzzing runtime (make fuzz)
 set -euo pipefail
@@ -44,11 +45,16 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if [ "${1:-run}" = test ]; then
-  ui="$(cd "$(dirname "$0")/.." && pwd)/tests/ui"
+  root="$(cd "$(dirname "$0")/.." && pwd)"
+  # The npm packages of the tests, at the versions their package-lock.json pins: playwright-core
+  # (tests/ui) and newman, which runs Microsoft's SCIM test collection (tests/scim).
   # npm ci only when node_modules is missing or the lock changed since the last install.
-  if ! cmp -s "$ui/package-lock.json" "$ui/node_modules/.roster-package-lock.json" 2>/dev/null; then
-    echo "deps: npm ci in tests/ui (playwright-core)"
-    (cd "$ui" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-    cp "$ui/package-lock.json" "$ui/node_modules/.roster-package-lock.json"
-  fi
+  for dir in "$root/tests/ui:playwright-core" "$root/tests/scim:newman"; do
+    d="${dir%%:*}"
+    if ! cmp -s "$d/package-lock.json" "$d/node_modules/.roster-package-lock.json" 2>/dev/null; then
+      echo "deps: npm ci in tests/$(basename "$d") (${dir##*:})"
+      (cd "$d" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+      cp "$d/package-lock.json" "$d/node_modules/.roster-package-lock.json"
+    fi
+  done
 fi
