@@ -140,7 +140,10 @@ int store_scim_user_attributes_put(store_conn *c, const char *user_id, const cha
 int store_scim_users(store_conn *c, const char *instance_id, store_scim_by by, const char *key, int64_t offset,
                      int64_t limit, store_scim_user_fn fn, void *ctx)
 {
-    static const char all[] = SCIM_USER_SELECT "WHERE u.instance_id = ? ORDER BY u.username_fold LIMIT ? OFFSET ?";
+    /* The page's rows are found in the username index alone (its entries carry seq), so the rows
+     * an OFFSET skips cost an index step each, not a row read and a join. */
+    static const char all[] = SCIM_USER_SELECT "WHERE u.seq IN (SELECT seq FROM users WHERE instance_id = ? "
+                                               "ORDER BY username_fold LIMIT ? OFFSET ?) ORDER BY u.username_fold";
     static const char by_id[] = SCIM_USER_SELECT "WHERE u.instance_id = ? AND u.id = ?";
     static const char by_fold[] = SCIM_USER_SELECT "WHERE u.instance_id = ? AND u.username_fold = ?";
     static const char by_external[] = SCIM_USER_SELECT "WHERE u.instance_id = ? AND u.external_id = ? "
