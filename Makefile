@@ -4,7 +4,7 @@
 #              (the fuzz corpora in tests/fuzz/corpus/ are replayed as unit tests)
 #   make fuzz  build the libFuzzer harnesses with clang and run each (FUZZ_RUNS, FUZZ_TIME);
 #              make fuzz-merge also minimises what they found into tests/fuzz/corpus/
-.PHONY: run test build build-san bench bench-users bench-import bench-bulk bench-console fuzz fuzz-merge clean
+.PHONY: run test build build-san bench bench-users bench-import bench-bulk bench-console bench-scim fuzz fuzz-merge clean
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
@@ -59,6 +59,12 @@ bench-console:
 	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROSTER_WERROR=ON >/dev/null
 	@cmake --build build -j $(JOBS) --target roster
 	@bench/console
+
+bench-scim:
+	@scripts/deps.sh bench
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROSTER_WERROR=ON >/dev/null
+	@cmake --build build -j $(JOBS) --target roster
+	@bench/scim
 
 fuzz:
 	@scripts/deps.sh fuzz
