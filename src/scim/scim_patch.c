@@ -122,10 +122,9 @@ static int ask_value(patcher *p, const target *t, const json_t *value)
 {
     if (ask(p, t, NULL))
         return -1;
-    const json_t *one[1] = {value};
     size_t n = json_is_array(value) ? json_array_size(value) : 1;
     for (size_t i = 0; i < n; i++) {
-        const json_t *v = json_is_array(value) ? json_array_get(value, i) : one[0];
+        const json_t *v = json_is_array(value) ? json_array_get(value, i) : value;
         const char *k;
         json_t *x;
         if (json_is_object(v))

@@ -7,7 +7,8 @@
  *   as JSON; found through a hash of the values when a search repeats often;
  * - "primary": one element at most has it true (RFC 7643 §2.4);
  * - the elements of a multi-valued attribute that a value filter matches (scim_match.h).
- * Allocation failure aborts, as buf.h says; nothing here fails otherwise.
+ * Nothing here fails: buf.h's allocations abort on failure, and jansson's are not checked, as
+ * elsewhere in roster.
  */
 #ifndef ROSTER_SCIM_SCIM_VALUES_H
 #define ROSTER_SCIM_SCIM_VALUES_H

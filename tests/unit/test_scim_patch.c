@@ -677,6 +677,7 @@ static void extensions(void **state)
     patched(BJ_ENT("{'department': 'Tours', 'costCenter': '4'}"), "[{'op': 'remove', 'path': '" ENTERPRISE "'}]",
             BJ_NO_ENT);
     patched(BJ_NO_ENT, "[{'op': 'replace', 'path': '" ENTERPRISE ":department', 'value': null}]", BJ_NO_ENT);
+    patched(BJ_NO_ENT, "[{'op': 'remove', 'path': '" ENTERPRISE "'}]", BJ_NO_ENT);
     /* one that was empty before stays */
     patched(BJ_ENT("{}"), "[{'op': 'replace', 'path': 'userName', 'value': 'b'}]",
             "{'schemas': ['urn:ietf:params:scim:schemas:core:2.0:User', '" ENTERPRISE "'], 'id': 'u1', "
