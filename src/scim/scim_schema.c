@@ -188,7 +188,7 @@ typedef struct schema_def {
     size_t n_attrs;
 } schema_def;
 
-static const schema_def user_schema = {SCIM_SCHEMA_USER, "User", "A person who works in the contact center.",
+static const schema_def user_schema = {SCIM_SCHEMA_USER, "User", "User Account",
                                        user_attrs, COUNT(user_attrs)};
 static const schema_def enterprise_schema = {SCIM_SCHEMA_ENTERPRISE_USER, "EnterpriseUser",
                                              "What an organisation records about a user.", enterprise_attrs,
