@@ -43,14 +43,14 @@ static int read_settings(core_ctx *cx, const char *instance_id, scim_settings *o
     out->admins_edit_settings = row.admins_edit_settings;
     out->delete_disables = row.delete_disables;
     if (out->routing_profile_id[0]) {
-        routing_profile p;
+        routing_profile p = {0};
         if ((rc = store_routing_profile_get(cx->conn, instance_id, out->routing_profile_id, &p)) != STORE_OK)
             return core_store_error(cx, rc, "read the SCIM settings' routing profile", e);
         out->routing_profile_name = p.name ? strdup(p.name) : NULL;
         routing_profile_clear(&p);
     }
     for (size_t i = 0; i < out->security_profile_ids.n; i++) {
-        security_profile p;
+        security_profile p = {0};
         if ((rc = store_security_profile_get(cx->conn, instance_id, out->security_profile_ids.items[i], &p)) != STORE_OK)
             return core_store_error(cx, rc, "read the SCIM settings' security profiles", e);
         strlist_push(&out->security_profile_names, p.name);
@@ -83,7 +83,7 @@ static int put_change(core_ctx *cx, void *arg, rerr *e)
     if (in->routing_profile && !*in->routing_profile)
         row.routing_profile_id[0] = '\0';
     else if (in->routing_profile) {
-        routing_profile p;
+        routing_profile p = {0};
         rc = store_routing_profile_by_name(cx->conn, a->instance_id, in->routing_profile, &p);
         if (rc == STORE_OK)
             memcpy(row.routing_profile_id, p.id, ID_LEN);
@@ -100,7 +100,7 @@ static int put_change(core_ctx *cx, void *arg, rerr *e)
             result = rerr_set(e, ERR_INVALID_PARAMETER, "SecurityProfiles",
                               "at most 10 security profiles (got %zu)", in->security_profiles->n);
         for (size_t i = 0; result == 0 && i < in->security_profiles->n; i++) {
-            security_profile p;
+            security_profile p = {0};
             const char *name = in->security_profiles->items[i];
             rc = store_security_profile_by_name(cx->conn, a->instance_id, name, &p);
             if (rc == STORE_OK && !strlist_contains(&row.security_profile_ids, p.id))
@@ -144,7 +144,7 @@ int scim_settings_defaults(core_ctx *cx, const char *instance_id, char rp[ID_LEN
     if (row.routing_profile_id[0])
         memcpy(rp, row.routing_profile_id, ID_LEN);
     else {
-        routing_profile p;
+        routing_profile p = {0};
         rc = store_routing_profile_by_name(cx->conn, instance_id, SCIM_DEFAULT_ROUTING_PROFILE, &p);
         if (rc == STORE_OK)
             memcpy(rp, p.id, ID_LEN);
@@ -159,7 +159,7 @@ int scim_settings_defaults(core_ctx *cx, const char *instance_id, char rp[ID_LEN
     for (size_t i = 0; result == 0 && i < row.security_profile_ids.n; i++)
         strlist_push(sps, row.security_profile_ids.items[i]);
     if (result == 0 && !row.security_profile_ids.n) {
-        security_profile p;
+        security_profile p = {0};
         rc = store_security_profile_by_name(cx->conn, instance_id, SCIM_DEFAULT_SECURITY_PROFILE, &p);
         if (rc == STORE_OK)
             strlist_push(sps, p.id);
