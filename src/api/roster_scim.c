@@ -1,7 +1,8 @@
 /* roster_scim.c — an instance's SCIM administration on the roster API: its SCIM settings
  * (GET/PUT …/scim/settings) and its group mappings (GET/POST …/scim/mappings, DELETE
- * …/scim/mappings/{MappingId}). An account-wide principal only (CORE_SCIM_SETTINGS); the rules
- * are core's (core/scim_settings.h, core/scim_groups.h).
+ * …/scim/mappings/{MappingId}), the instance named by its id or alias (resolved by core). An
+ * account-wide principal only (CORE_SCIM_SETTINGS); the rules are core's (core/scim_settings.h,
+ * core/scim_groups.h).
  *
  * Settings: {"RoutingProfile": name or null (unset: the profile named "Basic Routing Profile"),
  * "SecurityProfiles": [names] ([]: unset, the profile named "Agent"), "AdminsEditSettings": bool,
@@ -27,7 +28,7 @@
 static int answer_settings(api_call *c)
 {
     scim_settings s;
-    if (scim_settings_get(&c->cx, c->inst.id, &s, &c->err)) {
+    if (scim_settings_get(&c->cx, c->labels[0], &s, &c->err)) {
         scim_settings_clear(&s);
         return -1;
     }
@@ -69,7 +70,7 @@ static int put_settings(api_call *c)
     if (has_disables)
         in.delete_disables = disables != 0;
     if (rc == 0)
-        rc = scim_settings_put(&c->cx, c->inst.id, &in, &c->err);
+        rc = scim_settings_put(&c->cx, c->labels[0], &in, &c->err);
     strlist_clear(&sps);
     if (rc)
         return -1;
@@ -100,7 +101,7 @@ static json_t *mappings_json(api_call *c, const char *only)
 {
     scim_mapping *v = NULL;
     size_t n = 0;
-    if (scim_mappings_list(&c->cx, c->inst.id, &v, &n, &c->err))
+    if (scim_mappings_list(&c->cx, c->labels[0], &v, &n, &c->err))
         return NULL;
     json_t *out = only ? NULL : json_array();
     for (size_t i = 0; i < n; i++) {
@@ -142,7 +143,7 @@ static int create_mapping(api_call *c)
         validate_enum(&c->err, "Kind", kind, kinds))
         return -1;
     char id[ID_LEN];
-    if (scim_mappings_add(&c->cx, c->inst.id, group, (scim_mapping_kind)scim_mapping_kind_of(kind), target, precedence,
+    if (scim_mappings_add(&c->cx, c->labels[0], group, (scim_mapping_kind)scim_mapping_kind_of(kind), target, precedence,
                           id, &c->err))
         return -1;
     store_begin(c->cx.conn, 0);
@@ -158,7 +159,7 @@ static int create_mapping(api_call *c)
 static int delete_mapping(api_call *c)
 {
     static const char *const params[] = {NULL};
-    return roster_check_params(c->r, params, &c->err) || scim_mappings_remove(&c->cx, c->inst.id, c->labels[1], &c->err)
+    return roster_check_params(c->r, params, &c->err) || scim_mappings_remove(&c->cx, c->labels[0], c->labels[1], &c->err)
                ? -1
                : 0;
 }
@@ -166,11 +167,11 @@ static int delete_mapping(api_call *c)
 #define SCIM "/roster/v1/instances/{InstanceId}/scim"
 
 static const api_op ops[] = {
-    {"DescribeScimSettings", "GET", SCIM "/settings", CORE_SCIM_SETTINGS, 0, get_settings},
-    {"UpdateScimSettings", "PUT", SCIM "/settings", CORE_SCIM_SETTINGS, 0, put_settings},
-    {"ListScimMappings", "GET", SCIM "/mappings", CORE_SCIM_SETTINGS, 0, list_mappings},
-    {"CreateScimMapping", "POST", SCIM "/mappings", CORE_SCIM_SETTINGS, 0, create_mapping},
-    {"DeleteScimMapping", "DELETE", SCIM "/mappings/{MappingId}", CORE_SCIM_SETTINGS, 0, delete_mapping},
+    {"DescribeScimSettings", "GET", SCIM "/settings", CORE_SCIM_SETTINGS, OP_NO_INSTANCE, get_settings},
+    {"UpdateScimSettings", "PUT", SCIM "/settings", CORE_SCIM_SETTINGS, OP_NO_INSTANCE, put_settings},
+    {"ListScimMappings", "GET", SCIM "/mappings", CORE_SCIM_SETTINGS, OP_NO_INSTANCE, list_mappings},
+    {"CreateScimMapping", "POST", SCIM "/mappings", CORE_SCIM_SETTINGS, OP_NO_INSTANCE, create_mapping},
+    {"DeleteScimMapping", "DELETE", SCIM "/mappings/{MappingId}", CORE_SCIM_SETTINGS, OP_NO_INSTANCE, delete_mapping},
 };
 
 const api_op *roster_scim_ops(size_t *n)

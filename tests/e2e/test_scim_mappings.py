@@ -153,6 +153,8 @@ class ScimMappingsTest(RosterTestCase):
                            "AccessDeniedException")
         assert_error_shape(self, call(self.roster, "GET", scim_base(str(uuid.uuid4())) + "/settings"), 404,
                            "ResourceNotFoundException")
+        by_alias = self.ok_json(call(self.roster, "GET", scim_base("default") + "/settings"))
+        self.assertFalse(by_alias["AdminsEditSettings"])
 
     def test_api_mappings(self):
         gid = self.push_group("Api Team", self.g2)
