@@ -143,8 +143,8 @@ static int create_mapping(api_call *c)
         validate_enum(&c->err, "Kind", kind, kinds))
         return -1;
     char id[ID_LEN];
-    if (scim_mappings_add(&c->cx, c->labels[0], group, (scim_mapping_kind)scim_mapping_kind_of(kind), target, precedence,
-                          id, &c->err))
+    scim_mapping_kind k = (scim_mapping_kind)scim_mapping_kind_of(kind);
+    if (scim_mappings_add(&c->cx, c->labels[0], group, k, target, precedence, id, &c->err))
         return -1;
     store_begin(c->cx.conn, 0);
     json_t *m = mappings_json(c, id);
@@ -159,9 +159,9 @@ static int create_mapping(api_call *c)
 static int delete_mapping(api_call *c)
 {
     static const char *const params[] = {NULL};
-    return roster_check_params(c->r, params, &c->err) || scim_mappings_remove(&c->cx, c->labels[0], c->labels[1], &c->err)
-               ? -1
-               : 0;
+    if (roster_check_params(c->r, params, &c->err))
+        return -1;
+    return scim_mappings_remove(&c->cx, c->labels[0], c->labels[1], &c->err);
 }
 
 #define SCIM "/roster/v1/instances/{InstanceId}/scim"

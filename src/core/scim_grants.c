@@ -112,8 +112,8 @@ static int change_user(core_ctx *cx, const user_record *u, const user_change *ch
     char field[sizeof e->field];
     snprintf(field, sizeof field, "%s", e->field);
     return rerr_set(e, e->code, field[0] ? field : NULL,
-                    "the SCIM group mappings cannot be applied to user '%.100s' (%s): %s", u->username ? u->username : "",
-                    u->id, why);
+                    "the SCIM group mappings cannot be applied to user '%.100s' (%s): %s",
+                    u->username ? u->username : "", u->id, why);
 }
 
 static int recompute(core_ctx *cx, const char *instance_id, const char *user_id, defaults *d, rerr *e)

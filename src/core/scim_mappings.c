@@ -234,10 +234,13 @@ static int remove_change(core_ctx *cx, void *arg, rerr *e)
     int rc = store_scim_mapping_get(cx->conn, a->instance_id, a->id, &m);
     if (rc == STORE_OK)
         rc = store_scim_mapping_delete(cx->conn, a->instance_id, a->id);
-    int result = rc == STORE_OK         ? recompute_name(cx, a->instance_id, m.group_name, e)
-                 : rc == STORE_NOTFOUND ? rerr_set(e, ERR_NOT_FOUND, "MappingId", "SCIM group mapping not found: %.256s",
-                                                   a->id)
-                                        : core_store_error(cx, rc, "remove the SCIM group mapping", e);
+    int result;
+    if (rc == STORE_OK)
+        result = recompute_name(cx, a->instance_id, m.group_name, e);
+    else if (rc == STORE_NOTFOUND)
+        result = rerr_set(e, ERR_NOT_FOUND, "MappingId", "SCIM group mapping not found: %.256s", a->id);
+    else
+        result = core_store_error(cx, rc, "remove the SCIM group mapping", e);
     scim_mapping_row_clear(&m);
     return result;
 }

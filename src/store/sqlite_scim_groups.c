@@ -232,7 +232,8 @@ int store_scim_user_mappings(store_conn *c, const char *user_id, scim_mapping_ro
 {
     static const char sql[] = "SELECT " MAPPING_COLS("m.") " FROM scim_group_members gm "
                               "JOIN scim_groups g ON g.id = gm.group_id "
-                              "JOIN scim_group_mappings m ON m.instance_id = g.instance_id AND m.group_fold = g.display_fold "
+                              "JOIN scim_group_mappings m "
+                              "ON m.instance_id = g.instance_id AND m.group_fold = g.display_fold "
                               "WHERE gm.user_id = ? ORDER BY m.precedence, g.display_name, m.id";
     return sq_collect(c, sql, (void **)out, n, sizeof **out, read_mapping, SQ_ARGS(SQ_TEXT(user_id)));
 }

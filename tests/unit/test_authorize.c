@@ -1287,7 +1287,8 @@ static int setup(void **state)
     CHECK(make_scim_token(f, &cx, &token, &e));
     memcpy(f->scim_token_id, token.id, ID_LEN);
     CHECK(make_scim_group(f, &cx, "Unit Group", f->scim_group, &e));
-    CHECK(scim_mappings_add(&cx, f->a.id, "unit group", SCIM_MAP_SECURITY_PROFILE, "QualityAnalyst", 100, f->mapping_id, &e));
+    CHECK(scim_mappings_add(&cx, f->a.id, "unit group", SCIM_MAP_SECURITY_PROFILE, "QualityAnalyst", 100,
+                            f->mapping_id, &e));
     for (int m = 0; m < 2; m++)
         if (make_job(f, m ? "UPSERT" : "CREATE", 0, f->queued_job[m]) || make_job(f, m ? "UPSERT" : "CREATE", 1, f->failed_job[m]))
             return -1;

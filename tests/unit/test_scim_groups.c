@@ -231,10 +231,12 @@ static int setup(void **state)
     hours_create hc = {.name = "Unit Hours", .time_zone = "UTC", .config_given = 1};
     queue_create qc = {.name = "Unit Queue", .hours_id = hours_id};
     static const rp_media_in voice[] = {{"VOICE", 1, NULL}};
-    rp_create rc = {.name = "Sales RP", .description = "d", .default_outbound_queue_id = queue_id, .media = {voice, 1, 1}};
+    rp_create rc = {
+        .name = "Sales RP", .description = "d", .default_outbound_queue_id = queue_id, .media = {voice, 1, 1}};
     const char *const levels[HIERARCHY_LEVELS] = {"Region", "Site"};
     hierarchy_group_new emea = {.name = "EMEA"};
-    if (queues_create_hours(&f->cx, f->inst.id, &hc, hours_id, &e) || queues_create(&f->cx, f->inst.id, &qc, queue_id, &e) ||
+    if (queues_create_hours(&f->cx, f->inst.id, &hc, hours_id, &e) ||
+        queues_create(&f->cx, f->inst.id, &qc, queue_id, &e) ||
         routing_profiles_create(&f->cx, f->inst.id, &rc, f->sales_rp, &e) ||
         (rc.name = "Support RP", routing_profiles_create(&f->cx, f->inst.id, &rc, f->support_rp, &e)) ||
         hierarchy_structure_update(&f->cx, f->inst.id, levels, &e) ||
@@ -362,7 +364,8 @@ static void refusals_write_nothing(void **state)
     const char *bad[] = {"", "tab\there", "bell\x07", "c1\xc2\x85", "bad\xff utf8"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         in.display_name = bad[i];
-        expect_err(scim_groups_create(&f->cx, f->inst.id, &in, tmp, &e), &e, ERR_INVALID_PARAMETER, "displayName", NULL);
+        expect_err(scim_groups_create(&f->cx, f->inst.id, &in, tmp, &e), &e, ERR_INVALID_PARAMETER, "displayName",
+                   NULL);
     }
     char name[SCIM_GROUP_NAME_MAX * 2 + 2];
     memset(name, 0, sizeof name);
