@@ -18,6 +18,7 @@ static const command commands[] = {
     {"keys", cmd_keys, "create, list and revoke access keys"},
     {"scim-token", cmd_scim_token, "create, list and revoke the SCIM bearer tokens of an instance"},
     {"scim-settings", cmd_scim_settings, "show and set what SCIM provisioning gives users, and who may edit them"},
+    {"scim-mapping", cmd_scim_mapping, "map SCIM group names to security profiles, routing profiles, hierarchy groups"},
     {"users", cmd_users, "add a user from the command line"},
     {"audit", cmd_audit, "list the audit trail of user changes"},
     {"template", cmd_template, "write an instance's CSV template (from the running server)"},

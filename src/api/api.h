@@ -99,5 +99,6 @@ const api_op *roster_bulk_ops(size_t *n);
 const api_op *roster_console_list_ops(size_t *n);
 const api_op *roster_console_catalog_ops(size_t *n);
 const api_op *roster_console_user_ops(size_t *n);
+const api_op *roster_scim_ops(size_t *n);
 
 #endif

@@ -124,7 +124,8 @@ static const api_op *route(request *r, const http_door *door, const char **label
                                                    connect_user_ops,     connect_user_search_ops, NULL};
     const api_op *(*const roster[])(size_t *) = {roster_job_ops,           roster_document_ops,
                                                   roster_bulk_ops,          roster_console_list_ops,
-                                                  roster_console_catalog_ops, roster_console_user_ops, NULL};
+                                                  roster_console_catalog_ops, roster_console_user_ops,
+                                                  roster_scim_ops,          NULL};
     const api_op *(*const *tables)(size_t *) = NULL;
     if (door->id == DOOR_CONNECT)
         tables = connect;

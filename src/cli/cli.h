@@ -39,6 +39,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 int cmd_scim_token(int argc, char **argv);
 int cmd_scim_settings(int argc, char **argv);
+int cmd_scim_mapping(int argc, char **argv);
 int cmd_users(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 /* Clients of a running server over HTTP (cli/client.h), not of the store. */

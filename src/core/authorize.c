@@ -12,6 +12,7 @@
 #define I(op, fns) {op, fns, NEED_INSTANCE, NULL}
 #define T(op, fns) {op, fns, NEED_BY_INPUT, NULL}
 #define S(op, fns, perm) {op, fns, NEED_PERMISSION_OR_SELF, perm}
+#define SCIM(op, fns, perm) {op, fns, NEED_SCIM_PERMISSION, perm}
 /* clang-format on */
 
 static const core_rule rules[CORE_ACTION__COUNT] = {
@@ -23,7 +24,12 @@ static const core_rule rules[CORE_ACTION__COUNT] = {
     [CORE_KEYS_CREATE] = A("CreateAccessKey", "keys_create"),
     [CORE_KEYS_REVOKE] = A("RevokeAccessKey", "keys_revoke"),
     [CORE_SCIM_TOKENS_MANAGE] = A("ManageScimTokens", "scim_token_create scim_token_list scim_token_revoke"),
-    [CORE_SCIM_SETTINGS] = A("ManageScimSettings", "scim_settings_get scim_settings_put"),
+    [CORE_SCIM_SETTINGS] = A("ManageScimSettings", "scim_settings_get scim_settings_put scim_mappings_add "
+                                                   "scim_mappings_list scim_mappings_remove"),
+    [CORE_SCIM_GROUPS_CHANGE] =
+        SCIM("ChangeScimGroups", "scim_groups_create scim_groups_replace scim_groups_delete", "Users.Edit"),
+    [CORE_SCIM_GROUPS_READ] =
+        P("ReadScimGroups", "scim_groups_each scim_groups_count scim_groups_of_user", "Users.View"),
 
     [CORE_USERS_CREATE] = P("CreateUser", "users_create users_create_tx users_create_basic scim_users_create", "Users.Create"),
     [CORE_USERS_DESCRIBE] = P("DescribeUser", "users_get", "Users.View"),
@@ -170,6 +176,13 @@ int core_allow_op(core_ctx *cx, core_action a, const char *instance_id, const ch
         return rerr_set(e, ERR_ACCESS_DENIED, NULL,
                         "%s needs an account access key; key %s acts as user %s of one instance", op,
                         who->key_id[0] ? who->key_id : "?", who->username ? who->username : "?");
+    case NEED_SCIM_PERMISSION:
+        if (principal_is_account(who) || (who->kind == PRINCIPAL_SCIM_TOKEN && principal_has(who, r->permission)))
+            return 0;
+        return rerr_set(e, ERR_ACCESS_DENIED, NULL,
+                        "%s is not authorized to perform %s: only the identity provider's SCIM token (with the "
+                        "permission %s) or an account access key may",
+                        describe(who, name, sizeof name), op, r->permission);
     case NEED_PERMISSION_OR_SELF:
         if (who->user_id[0]) /* core_allow_user decides with the user */
             return 0;

@@ -8,7 +8,8 @@
  *   2. the instance boundary: a principal confined to one instance may not act on another, and a
  *      confined principal without an instance may act on none;
  *   3. what the action needs: a permission, an account-wide principal (the command line or an
- *      account key), or nothing beyond being a principal of the instance.
+ *      account key), a SCIM token holding a permission (or an account-wide principal), or nothing
+ *      beyond being a principal of the instance.
  * Actions whose permission depends on the input keep that rule in core next to the call:
  * tags (the permission follows the resource kind of the ARN: core_allow_permission) and
  * security profiles and user profile changes (the grant rule: a principal may only grant
@@ -38,6 +39,8 @@ typedef enum core_action {
     CORE_KEYS_REVOKE,
     CORE_SCIM_TOKENS_MANAGE,
     CORE_SCIM_SETTINGS,          /* an instance's SCIM settings and group mappings, read or changed */
+    CORE_SCIM_GROUPS_CHANGE,     /* SCIM groups created, replaced, deleted: a SCIM token's (or account-wide) */
+    CORE_SCIM_GROUPS_READ,       /* SCIM groups and a user's groups read */
     /* users */
     CORE_USERS_CREATE,
     CORE_USERS_DESCRIBE,
@@ -117,6 +120,8 @@ typedef enum core_need {
     NEED_PERMISSION_OR_SELF, /* the rule's permission, or a principal acting as the user the action
                               * concerns (core_allow_user); core_allow alone lets a principal acting
                               * as some user through, for the entry point to check with the user */
+    NEED_SCIM_PERMISSION,    /* a SCIM token of the instance holding the rule's permission, or an
+                              * account-wide principal: what only the identity provider changes */
 } core_need;
 
 typedef struct core_rule {

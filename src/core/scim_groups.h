@@ -5,7 +5,8 @@
  * optional externalId, the attributes roster has no column for (kept as JSON text, like users'),
  * members (users of the instance, each with the display the provider gave, or NULL), a version
  * (+1 on every change: the ETag) and times. Groups are SCIM's alone: only a SCIM token of the
- * instance (or an account-wide principal) changes them (Users.Edit for SCIM tokens).
+ * instance (or an account-wide principal) changes them (Users.Edit for SCIM tokens). A change is
+ * one write transaction; members are folded when given twice (the first one's display kept).
  *
  * Mappings (roster scim-mapping, /roster/v1): a group display name (matched ignoring ASCII case,
  * so a mapping may name a group the provider has not pushed yet) -> one security profile, one
@@ -37,6 +38,8 @@
 
 #define SCIM_GROUP_MEMBERS_MAX 100000  /* members in one request */
 #define SCIM_GROUP_NAME_MAX 256        /* characters of a display name */
+#define SCIM_MAPPING_PRECEDENCE_MAX 1000000
+#define SCIM_MAPPING_PRECEDENCE_DEFAULT 100
 
 typedef struct scim_member {
     char user_id[ID_LEN];
@@ -48,6 +51,8 @@ typedef struct scim_member_list {
     size_t n, cap;
 } scim_member_list;
 void scim_member_list_clear(scim_member_list *l);
+/* Appends a copy of the member. A user_id of ID_LEN characters or more (no user's) is kept as "",
+ * so that the change refuses it by its index rather than matching a cut copy. */
 void scim_member_list_push(scim_member_list *l, const char *user_id, const char *display);
 
 typedef struct scim_group {
@@ -85,11 +90,13 @@ typedef enum scim_groups_by {
 /* Called with each group and, when asked for, its members (NULL otherwise); returns non-zero to
  * stop. Both are valid during the call only. */
 typedef int (*scim_group_fn)(void *ctx, const scim_group *g, const scim_member_list *members);
-/* Hands fn the selected groups (with_members: and their members, in user id order). Users.View. */
+/* Hands fn the selected groups (with_members: and their members, in user id order); offset and
+ * limit (< 0: no limit) apply to SCIM_GROUPS_ALL. None is none (never ERR_NOT_FOUND). Users.View. */
 int scim_groups_each(core_ctx *cx, const char *instance_id, scim_groups_by by, const char *key, int64_t offset,
                      int64_t limit, int with_members, scim_group_fn fn, void *ctx, rerr *e);
 int scim_groups_count(core_ctx *cx, const char *instance_id, int64_t *n, rerr *e);
-/* The groups user_id is in: ids and display names (kvlist: id -> name), by name. Users.View. */
+/* The groups user_id is in: ids and display names (kvlist: id -> name, appended), by name.
+ * ERR_NOT_FOUND (field "UserId") when the instance has no such user. Users.View. */
 int scim_groups_of_user(core_ctx *cx, const char *instance_id, const char *user_id, kvlist *out, rerr *e);
 
 /* ---- mappings (an account-wide principal: CORE_SCIM_SETTINGS) ---- */
@@ -112,14 +119,17 @@ typedef struct scim_mapping {
 } scim_mapping;
 void scim_mapping_clear(scim_mapping *m);
 
-/* Maps group_name to the target named target (a security or routing profile's name, a hierarchy
- * group's path "Level1 / Level2" or its id) and recomputes the members of groups of that name.
- * id_out gets the mapping's id. */
+/* Maps group_name (1..SCIM_GROUP_NAME_MAX characters) to the target named target (a security or
+ * routing profile's name, a hierarchy group's path "Level1 / Level2" or its id; ERR_NOT_FOUND,
+ * field "Target", when there is none) with precedence (0..SCIM_MAPPING_PRECEDENCE_MAX) and
+ * recomputes the members of groups of that name. ERR_DUPLICATE (field "GroupName") when the same
+ * group name already maps to the same target. id_out gets the mapping's id. */
 int scim_mappings_add(core_ctx *cx, const char *instance_ref, const char *group_name, scim_mapping_kind kind,
                       const char *target, int64_t precedence, char id_out[ID_LEN], rerr *e);
 /* The instance's mappings by group name, precedence; *out malloc'd, each cleared by the caller. */
 int scim_mappings_list(core_ctx *cx, const char *instance_ref, scim_mapping **out, size_t *n, rerr *e);
-/* Removes mapping id and takes back what it gave. */
+/* Removes mapping id and takes back what it gave. ERR_NOT_FOUND (field "MappingId") when the
+ * instance has no such mapping. */
 int scim_mappings_remove(core_ctx *cx, const char *instance_ref, const char *id, rerr *e);
 
 /* "SECURITY_PROFILE", "ROUTING_PROFILE", "HIERARCHY_GROUP"; and back (-1 for another text). */

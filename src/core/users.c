@@ -441,9 +441,34 @@ static unsigned change_facets(const user_change *ch)
     if (ch->identity || ch->password || ch->set_disabled || ch->security_profile_ids || ch->username ||
         ch->set_external_id)
         f |= USER_FACET_IDENTITY;
-    if (ch->phone || ch->config || ch->routing_profile_id || ch->set_hierarchy || ch->set_tags)
+    if (ch->phone || ch->config || ch->set_tags)
         f |= USER_FACET_SETTINGS;
+    if (ch->routing_profile_id)
+        f |= USER_FACET_ROUTING;
+    if (ch->set_hierarchy)
+        f |= USER_FACET_HIERARCHY;
     return f;
+}
+
+/* Refuses a change of facets (USER_FACET_ROUTING, _HIERARCHY) that the SCIM group mappings gave
+ * user_id (scim_user_grants): those follow the groups, whoever may edit the rest. */
+static int check_granted(core_ctx *cx, const char *user_id, unsigned facets, rerr *e)
+{
+    strlist g[STORE_SCIM_TARGETS] = {{0}};
+    int rc = store_scim_grants_get(cx->conn, user_id, g);
+    const char *what = (facets & USER_FACET_ROUTING) && g[STORE_SCIM_ROUTING_PROFILE].n     ? "routing profile"
+                       : (facets & USER_FACET_HIERARCHY) && g[STORE_SCIM_HIERARCHY_GROUP].n ? "hierarchy group"
+                                                                                          : NULL;
+    for (int k = 0; k < STORE_SCIM_TARGETS; k++)
+        strlist_clear(&g[k]);
+    if (rc != STORE_OK)
+        return core_store_error(cx, rc, "read what the SCIM group mappings gave the user", e);
+    if (what)
+        return rerr_set(e, ERR_INVALID_REQUEST, "UserId",
+                        "%s: its %s comes from its groups' SCIM mappings (roster scim-mapping list); change the "
+                        "groups or the mappings instead",
+                        USER_MANAGED_MESSAGE, what);
+    return 0;
 }
 
 int users_check_managed(core_ctx *cx, const user_record *u, unsigned facets, rerr *e)
@@ -458,7 +483,7 @@ int users_check_managed(core_ctx *cx, const user_record *u, unsigned facets, rer
         if (rc != STORE_OK)
             return core_store_error(cx, rc, "read the instance's SCIM settings", e);
         if (s.admins_edit_settings)
-            return 0;
+            return facets & (USER_FACET_ROUTING | USER_FACET_HIERARCHY) ? check_granted(cx, u->id, facets, e) : 0;
     }
     return rerr_set(e, ERR_INVALID_REQUEST, "UserId", "%s", USER_MANAGED_MESSAGE);
 }
@@ -642,7 +667,8 @@ int users_update_tx(core_ctx *cx, const char *instance_id, const char *id, const
                  (long long)before.version, (long long)ch->if_version);
         goto done;
     }
-    if (users_check_managed(cx, &before, change_facets(ch), e) || apply_change(cx, instance_id, ch, &after, e))
+    if ((!ch->by_mapping && users_check_managed(cx, &before, change_facets(ch), e)) ||
+        apply_change(cx, instance_id, ch, &after, e))
         goto done;
     if (ch->username && !same_text(before.username, ch->username)) {
         if (strcasecmp(before.username, ch->username) != 0 && check_unique(cx, instance_id, ch->username, e))
@@ -654,7 +680,7 @@ int users_update_tx(core_ctx *cx, const char *instance_id, const char *id, const
         free(after.external_id);
         after.external_id = xstrdup(ch->external_id);
     }
-    if (cx->who && cx->who->kind == PRINCIPAL_SCIM_TOKEN)
+    if (cx->who && cx->who->kind == PRINCIPAL_SCIM_TOKEN && !ch->by_mapping)
         after.externally_managed = 1;
     if (ch->password) {
         free_secret(after.password_hash);

@@ -30,11 +30,12 @@
  * - Usernames are unique per instance ignoring ASCII case: a name differing only in case from
  *   an existing one is a DuplicateResourceException naming the existing user.
  * - DirectoryUserId applies to EXISTING_DIRECTORY instances, which roster does not serve: refused.
- * - Externally managed users (core/users_managed.c): a user created or changed by a SCIM token
+ * - Externally managed users (users_check_managed): a user created or changed by a SCIM token
  *   becomes externally managed; other principals may not delete it nor change its identity,
  *   username, password, disabled state or security profiles (InvalidRequestException,
  *   USER_MANAGED_MESSAGE); its contact-center settings (routing profile, phone and channel
- *   settings, hierarchy group, tags) only when the instance's SCIM settings let admins edit them.
+ *   settings, hierarchy group, tags) only when the instance's SCIM settings let admins edit them,
+ *   and never a routing profile or hierarchy group its SCIM groups' mappings gave it.
  * - A SCIM token may give any security profile of its instance: its profiles come from the
  *   operator's SCIM settings and group mappings, never from the client.
  * - Permissions (core/authorize.c's table): Users.Create, Users.View, Users.Edit (every facet
@@ -118,19 +119,28 @@ typedef struct user_change {
     int *changed;                        /* when not NULL: a change that leaves the user as it was writes
                                           * nothing (no version, no audit event) and sets *changed to 0;
                                           * otherwise 1 */
+    int by_mapping;                      /* core-internal (core/scim_grants.c): the SCIM group mappings
+                                          * recompute this user's profiles and hierarchy group, so the
+                                          * externally-managed lock does not apply and the change does not
+                                          * make the user externally managed; permissions still apply */
 } user_change;
 
 int users_update(core_ctx *cx, const char *instance_id, const char *id, const user_change *ch, rerr *e);
 int users_update_tx(core_ctx *cx, const char *instance_id, const char *id, const user_change *ch, rerr *e);
 
-/* What a change of an externally managed user touches (users_check_managed). */
-#define USER_FACET_IDENTITY 1u /* username, names, emails, mobile, password, disabled, profiles, delete */
-#define USER_FACET_SETTINGS 2u /* routing profile, phone and channel settings, hierarchy group, tags */
+/* What a change of an externally managed user touches (users_check_managed). The last three are
+ * its contact-center settings. */
+#define USER_FACET_IDENTITY 1u  /* username, names, emails, mobile, password, disabled, profiles, delete */
+#define USER_FACET_SETTINGS 2u  /* phone and channel settings, tags */
+#define USER_FACET_ROUTING 4u   /* routing profile */
+#define USER_FACET_HIERARCHY 8u /* hierarchy group */
 
 /* Whether cx->who may make a change touching facets (USER_FACET_*) of u: always when u is not
  * externally managed or the principal is a SCIM token of its instance; otherwise only a change
- * of USER_FACET_SETTINGS alone on an instance whose SCIM settings let admins edit them.
- * Returns 0, or -1 with *e set: ERR_INVALID_REQUEST, field "UserId", USER_MANAGED_MESSAGE. */
+ * of contact-center settings alone on an instance whose SCIM settings let admins edit them, and
+ * then not of a routing profile or hierarchy group the user has from its SCIM groups' mappings
+ * (core/scim_groups.h). Returns 0, or -1 with *e set: ERR_INVALID_REQUEST, field "UserId", a
+ * message starting with USER_MANAGED_MESSAGE. */
 int users_check_managed(core_ctx *cx, const user_record *u, unsigned facets, rerr *e);
 
 /* Deletes the user with its AGENT queue, tags and access keys. */

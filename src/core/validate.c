@@ -9,6 +9,8 @@
 #include <string.h>
 #include <wctype.h>
 
+#include "util/utf8.h"
+
 size_t utf8_count(const char *s)
 {
     size_t n = 0;
@@ -27,6 +29,22 @@ int validate_length(rerr *e, const char *field, const char *s, size_t min, size_
                             field, min, n);
         return rerr_set(e, ERR_INVALID_PARAMETER, field, "%s must be %zu to %zu characters long (got %zu)", field,
                         min, max, n);
+    }
+    return 0;
+}
+
+int validate_text(rerr *e, const char *field, const char *s, size_t min, size_t max)
+{
+    if (validate_length(e, field, s, min, max))
+        return -1;
+    size_t len = s ? strlen(s) : 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t k = utf8_char_len((const unsigned char *)s + i, len - i, &cp);
+        if (k == 0 || cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
+            return rerr_set(e, ERR_INVALID_PARAMETER, field, "%s must be UTF-8 text without control characters",
+                            field);
+        i += k;
     }
     return 0;
 }

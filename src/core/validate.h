@@ -16,6 +16,9 @@
 size_t utf8_count(const char *s);
 
 int validate_length(rerr *e, const char *field, const char *s, size_t min, size_t max);
+/* A name or other text shown to people: min..max characters of well-formed UTF-8 without control
+ * characters (C0, DEL, C1). */
+int validate_text(rerr *e, const char *field, const char *s, size_t min, size_t max);
 /* allowed is NULL-terminated. */
 int validate_enum(rerr *e, const char *field, const char *s, const char *const *allowed);
 int validate_range(rerr *e, const char *field, int64_t v, int64_t min, int64_t max);

@@ -116,6 +116,7 @@ static int collect_one(const audit_event *ev, void *ctx)
     e->resource_id = xstrdup(ev->resource_id);
     e->before_json = xstrdup(ev->before_json);
     e->after_json = xstrdup(ev->after_json);
+    e->actor_name = xstrdup(ev->actor_name);
     return 0;
 }
 

@@ -11,8 +11,10 @@
  *   nobody   — a user key of A holding no permission: refused (except actions any principal of
  *              the instance may do: allowed),
  *   stranger — a user key of B holding every permission: refused (ListInstances: only B seen),
- *   allowed  — an account key for account-only actions, else a user key of A holding every
- *              permission: the call succeeds.
+ *   allowed  — an account key for account-only actions, a SCIM token of A holding the Users
+ *              permissions for the identity provider's actions (a user key of A holding every
+ *              permission is refused those), else a user key of A holding every permission: the
+ *              call succeeds.
  * "Unchanged" is a digest of every row of every table of the database file, read through a
  * connection of the test's own.
  */
@@ -29,6 +31,7 @@
 
 #include "auth/keys.h"
 #include "auth/scim_tokens.h"
+#include "core/scim_groups.h"
 #include "core/scim_settings.h"
 #include "core/scim_users.h"
 #include "core/arn.h"
@@ -77,12 +80,14 @@ struct fixture {
     char user_id[ID_LEN];
     char key_id[24];
     char scim_token_id[ID_LEN]; /* a SCIM token of instance a, for the revoke row */
+    char scim_group[ID_LEN];    /* a SCIM group of instance a ("Unit Group", the target user in it) */
+    char mapping_id[ID_LEN];    /* "Unit Group" -> the QualityAnalyst security profile */
     /* jobs of A: one QUEUED and one finished with a failed row, in each mode */
     char queued_job[2][ID_LEN], failed_job[2][ID_LEN];
     char admins_job[ID_LEN]; /* finished, submitted by the admin's key: for DismissJob */
     char *user_arn;
     strlist agent; /* {the Agent profile of A} */
-    principal nobody, stranger, admin, account;
+    principal nobody, stranger, admin, account, scim;
     int listed_a; /* instances_list saw A */
 };
 
@@ -226,6 +231,87 @@ static int e_scim_settings_put(fixture *f, core_ctx *cx, rerr *e)
 {
     scim_settings_in in = {.admins_edit_settings = 1, .delete_disables = -1};
     return scim_settings_put(cx, f->a.id, &in, e);
+}
+
+/* A SCIM group of instance a named name (NULL: a name no call has used), with the target user,
+ * made by cx. */
+static int make_scim_group(fixture *f, core_ctx *cx, const char *name, char id[ID_LEN], rerr *e)
+{
+    static int n;
+    char fresh[32];
+    snprintf(fresh, sizeof fresh, "authorize-group-%d", ++n);
+    scim_member_list members = {0};
+    scim_member_list_push(&members, f->user_id, "Tar Get");
+    scim_group_input in = {.display_name = name ? name : fresh, .members = &members};
+    int rc = scim_groups_create(cx, f->a.id, &in, id, e);
+    scim_member_list_clear(&members);
+    return rc;
+}
+
+static int e_scim_groups_create(fixture *f, core_ctx *cx, rerr *e)
+{
+    char id[ID_LEN];
+    return make_scim_group(f, cx, NULL, id, e);
+}
+
+static int e_scim_groups_replace(fixture *f, core_ctx *cx, rerr *e)
+{
+    scim_group_input in = {.display_name = "Unit Group Renamed", .external_id = "ext-1"};
+    return scim_groups_replace(cx, f->a.id, f->scim_group, &in, 0, e);
+}
+
+static int e_scim_groups_delete(fixture *f, core_ctx *cx, rerr *e)
+{
+    return scim_groups_delete(cx, f->a.id, f->scim_group, 0, e);
+}
+
+static int count_group(void *ctx, const scim_group *g, const scim_member_list *members)
+{
+    (void)g, (void)members;
+    ++*(int *)ctx;
+    return 0;
+}
+
+static int e_scim_groups_each(fixture *f, core_ctx *cx, rerr *e)
+{
+    int n = 0;
+    return scim_groups_each(cx, f->a.id, SCIM_GROUPS_ALL, NULL, 0, 10, 1, count_group, &n, e);
+}
+
+static int e_scim_groups_count(fixture *f, core_ctx *cx, rerr *e)
+{
+    int64_t n;
+    return scim_groups_count(cx, f->a.id, &n, e);
+}
+
+static int e_scim_groups_of_user(fixture *f, core_ctx *cx, rerr *e)
+{
+    kvlist groups = {0};
+    int rc = scim_groups_of_user(cx, f->a.id, f->user_id, &groups, e);
+    kvlist_clear(&groups);
+    return rc;
+}
+
+static int e_scim_mappings_add(fixture *f, core_ctx *cx, rerr *e)
+{
+    char id[ID_LEN];
+    return scim_mappings_add(cx, f->a.id, "Unit Group", SCIM_MAP_ROUTING_PROFILE, "Spare RP", 10, id, e);
+}
+
+static int e_scim_mappings_list(fixture *f, core_ctx *cx, rerr *e)
+{
+    scim_mapping *v = NULL;
+    size_t n = 0;
+    int rc = scim_mappings_list(cx, f->a.id, &v, &n, e);
+    for (size_t i = 0; i < n; i++)
+        scim_mapping_clear(&v[i]);
+    free(v);
+    return rc;
+}
+
+static int e_scim_mappings_remove(fixture *f, core_ctx *cx, rerr *e)
+{
+    return scim_mappings_remove(cx, f->a.id, f->mapping_id, e);
 }
 
 static int e_users_create(fixture *f, core_ctx *cx, rerr *e)
@@ -984,6 +1070,15 @@ static const entry entries[] = {
     {"scim_token_revoke", CORE_SCIM_TOKENS_MANAGE, e_scim_token_revoke},
     {"scim_settings_get", CORE_SCIM_SETTINGS, e_scim_settings_get},
     {"scim_settings_put", CORE_SCIM_SETTINGS, e_scim_settings_put},
+    {"scim_mappings_add", CORE_SCIM_SETTINGS, e_scim_mappings_add},
+    {"scim_mappings_list", CORE_SCIM_SETTINGS, e_scim_mappings_list},
+    {"scim_mappings_remove", CORE_SCIM_SETTINGS, e_scim_mappings_remove},
+    {"scim_groups_create", CORE_SCIM_GROUPS_CHANGE, e_scim_groups_create},
+    {"scim_groups_replace", CORE_SCIM_GROUPS_CHANGE, e_scim_groups_replace},
+    {"scim_groups_delete", CORE_SCIM_GROUPS_CHANGE, e_scim_groups_delete},
+    {"scim_groups_each", CORE_SCIM_GROUPS_READ, e_scim_groups_each},
+    {"scim_groups_count", CORE_SCIM_GROUPS_READ, e_scim_groups_count},
+    {"scim_groups_of_user", CORE_SCIM_GROUPS_READ, e_scim_groups_of_user},
     {"users_create", CORE_USERS_CREATE, e_users_create},
     {"users_create_tx", CORE_USERS_CREATE, e_users_create_tx},
     {"users_create_basic", CORE_USERS_CREATE, e_users_create_basic},
@@ -1191,6 +1286,9 @@ static int setup(void **state)
     scim_token token;
     CHECK(make_scim_token(f, &cx, &token, &e));
     memcpy(f->scim_token_id, token.id, ID_LEN);
+    CHECK(make_scim_group(f, &cx, "Unit Group", f->scim_group, &e));
+    CHECK(scim_mappings_add(&cx, f->a.id, "unit group", SCIM_MAP_SECURITY_PROFILE, "QualityAnalyst", 100,
+                            f->mapping_id, &e));
     for (int m = 0; m < 2; m++)
         if (make_job(f, m ? "UPSERT" : "CREATE", 0, f->queued_job[m]) || make_job(f, m ? "UPSERT" : "CREATE", 1, f->failed_job[m]))
             return -1;
@@ -1214,6 +1312,14 @@ static int setup(void **state)
     user_principal(&f->admin, "AKRSADMIN", "admin", f->a.id, 1);
     f->account.kind = PRINCIPAL_ACCOUNT_KEY;
     snprintf(f->account.key_id, sizeof f->account.key_id, "AKRSACCOUNT");
+    f->scim.kind = PRINCIPAL_SCIM_TOKEN;
+    snprintf(f->scim.key_id, sizeof f->scim.key_id, "scim-token");
+    snprintf(f->scim.instance_id, sizeof f->scim.instance_id, "%s", f->a.id);
+    f->scim.username = xstrdup("okta");
+    static const char *const scim_perms[] = {"Users.Create", "Users.View", "Users.Edit", "Users.EditPermission",
+                                             "Users.Delete"};
+    for (size_t i = 0; i < sizeof scim_perms / sizeof *scim_perms; i++)
+        strlist_push(&f->scim.permissions, scim_perms[i]);
     return 0;
 }
 
@@ -1223,6 +1329,7 @@ static int teardown(void **state)
     principal_clear(&f->nobody);
     principal_clear(&f->stranger);
     principal_clear(&f->admin);
+    principal_clear(&f->scim);
     instance_clear(&f->a);
     instance_clear(&f->b);
     strlist_clear(&f->agent);
@@ -1287,8 +1394,10 @@ static void entry_point(void **state)
     } else {
         expect_refused(f, &f->stranger);
     }
-    /* The principal the rule is for. */
-    expect_allowed(f, r->need == NEED_ACCOUNT ? &f->account : &f->admin);
+    /* The principal the rule is for: what only the identity provider does refuses even an admin. */
+    if (r->need == NEED_SCIM_PERMISSION)
+        expect_refused(f, &f->admin);
+    expect_allowed(f, r->need == NEED_ACCOUNT ? &f->account : r->need == NEED_SCIM_PERMISSION ? &f->scim : &f->admin);
 }
 
 /* 1 if the space-separated list holds word. */
@@ -1309,7 +1418,8 @@ static void table_covers_every_action(void **state)
         if (!r)
             fail_msg("action %d has no rule in core's table", a);
         assert_non_null(r->operation);
-        if ((r->need == NEED_PERMISSION || r->need == NEED_PERMISSION_OR_SELF) != (r->permission != NULL))
+        if ((r->need == NEED_PERMISSION || r->need == NEED_PERMISSION_OR_SELF || r->need == NEED_SCIM_PERMISSION) !=
+            (r->permission != NULL))
             fail_msg("%s: a permission goes with NEED_PERMISSION only", r->operation);
         if (r->permission && !permission_is_known(r->permission))
             fail_msg("%s: %s is not in the catalogue", r->operation, r->permission);
