@@ -170,7 +170,7 @@ static const scim_attr member_subs[] = {
      .mutability = SCIM_MUT_IMMUTABLE, .description = "The URI of the member."},
     {.name = "type", .canonical_values = member_types, .mutability = SCIM_MUT_IMMUTABLE,
      .description = "Whether the member is a User or a Group."},
-    {.name = "display", .mutability = SCIM_MUT_READ_ONLY, .description = "The member's display name."},
+    {.name = "display", .description = "The member's display name, as the identity provider gave it."},
 };
 
 static const scim_attr group_attrs[] = {

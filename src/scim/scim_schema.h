@@ -12,7 +12,8 @@
  * - id and schemas are "required": false in the table: required constrains what a client
  *   sends, and a client never sends id (the server assigns it) or needs to be told of schemas.
  * - Group displayName is required (§4.2's text; §8.7.1's listing says false); Group members
- *   carry the RFC's value, $ref and type (immutable) and a display (readOnly) that roster fills.
+ *   carry the RFC's value, $ref and type (immutable) and a display (readWrite: the label the
+ *   provider gave, kept; Okta sends it when it adds members).
  * - Pure: no store, no HTTP; nothing here allocates but the documents the caller decrefs.
  */
 #ifndef ROSTER_SCIM_SCIM_SCHEMA_H

@@ -124,6 +124,6 @@ class ScimSequencesTest(RosterTestCase):
         self.assertEqual(s.delete("/Users/" + uid).status, 204)
         self.assertEqual(s.get("/Users/" + uid).status, 404)
         self.assertEqual(s.delete("/Groups/" + gid).status, 204)
-        trail = self.roster.cli("audit", "--user", "alex@contoso.com").stdout
+        trail = self.roster.cli("audit", "--user", "Alex@contoso.com").stdout
         self.assertIn("ScimPatchUser", trail)
         self.assertIn("actor=entra", trail)

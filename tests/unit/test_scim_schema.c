@@ -102,7 +102,7 @@ static void characteristics_per_rfc(void **state)
     assert_int_equal(scim_attr_find(SCIM_GROUP, "members.value")->mutability, SCIM_MUT_IMMUTABLE);
     assert_int_equal(scim_attr_find(SCIM_GROUP, "members.$ref")->mutability, SCIM_MUT_IMMUTABLE);
     assert_int_equal(scim_attr_find(SCIM_GROUP, "members.type")->mutability, SCIM_MUT_IMMUTABLE);
-    assert_int_equal(scim_attr_find(SCIM_GROUP, "members.display")->mutability, SCIM_MUT_READ_ONLY);
+    assert_int_equal(scim_attr_find(SCIM_GROUP, "members.display")->mutability, SCIM_MUT_READ_WRITE);
     /* every attribute of RFC 7643 §4.1 */
     static const char *const user_names[] = {
         "userName", "name.formatted", "name.familyName", "name.givenName", "name.middleName",
