@@ -27,6 +27,9 @@ int scim_call_shape_list(scim_call *c, scim_resource_kind kind, json_t *list, co
         attributes = pa;
         excluded = px;
     }
+    if (!attributes && !excluded) /* the representations never hold what is not returned by default
+                                   * (password is not kept): nothing to cut */
+        return 0;
     rerr e;
     scim_projection *p = scim_projection_new(kind, attributes, excluded, &e);
     free(pa);

@@ -46,7 +46,7 @@ static int load_defaults(core_ctx *cx, const char *instance_id, defaults *d, rer
     if (d->loaded)
         return 0;
     int delete_disables;
-    if (scim_settings_defaults(cx, instance_id, d->rp, &d->sps, &delete_disables, e))
+    if (scim_settings_defaults(cx, instance_id, d->rp, &d->sps, &delete_disables, NULL, e))
         return -1;
     d->loaded = 1;
     return 0;

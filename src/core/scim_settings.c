@@ -1,6 +1,7 @@
 /* scim_settings.c — an instance's SCIM settings (see scim_settings.h). */
 #include "core/scim_settings.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,45 +134,33 @@ int scim_settings_put(core_ctx *cx, const char *instance_ref, const scim_setting
 }
 
 int scim_settings_defaults(core_ctx *cx, const char *instance_id, char rp[ID_LEN], strlist *sps, int *delete_disables,
-                           rerr *e)
+                           char idm_type[24], rerr *e)
 {
-    scim_settings_row row;
-    int stored, rc = store_scim_settings_get(cx->conn, instance_id, &row, &stored);
-    if (rc != STORE_OK)
-        return core_store_error(cx, rc, "read the SCIM settings", e);
-    *delete_disables = row.delete_disables;
+    scim_create_defaults d;
+    int rc = store_scim_create_defaults(cx->conn, instance_id, SCIM_DEFAULT_ROUTING_PROFILE,
+                                        SCIM_DEFAULT_SECURITY_PROFILE, &d);
     int result = 0;
-    if (row.routing_profile_id[0])
-        memcpy(rp, row.routing_profile_id, ID_LEN);
-    else {
-        routing_profile p = {0};
-        rc = store_routing_profile_by_name(cx->conn, instance_id, SCIM_DEFAULT_ROUTING_PROFILE, &p);
-        if (rc == STORE_OK)
-            memcpy(rp, p.id, ID_LEN);
-        routing_profile_clear(&p);
-        if (rc == STORE_NOTFOUND)
-            result = rerr_set(e, ERR_INVALID_REQUEST, "RoutingProfile",
-                              "the instance has no routing profile named '" SCIM_DEFAULT_ROUTING_PROFILE
-                              "' for provisioned users: choose one with `roster scim-settings set --routing-profile NAME`");
-        else if (rc != STORE_OK)
-            result = core_store_error(cx, rc, "look up the default routing profile", e);
+    if (rc == STORE_NOTFOUND)
+        result = rerr_set(e, ERR_NOT_FOUND, "InstanceId", "Instance not found: %.100s", instance_id);
+    else if (rc != STORE_OK)
+        result = core_store_error(cx, rc, "read the SCIM settings", e);
+    else if (!d.routing_profile_id[0])
+        result = rerr_set(e, ERR_INVALID_REQUEST, "RoutingProfile",
+                          "the instance has no routing profile named '" SCIM_DEFAULT_ROUTING_PROFILE
+                          "' for provisioned users: choose one with `roster scim-settings set --routing-profile NAME`");
+    else if (!d.security_profile_ids.n)
+        result = rerr_set(e, ERR_INVALID_REQUEST, "SecurityProfiles",
+                          "the instance has no security profile named '" SCIM_DEFAULT_SECURITY_PROFILE
+                          "' for provisioned users: choose some with `roster scim-settings set --security-profile "
+                          "NAME`");
+    if (result == 0) {
+        memcpy(rp, d.routing_profile_id, ID_LEN);
+        for (size_t i = 0; i < d.security_profile_ids.n; i++)
+            strlist_push(sps, d.security_profile_ids.items[i]);
+        *delete_disables = d.delete_disables;
+        if (idm_type)
+            snprintf(idm_type, 24, "%s", d.idm_type);
     }
-    for (size_t i = 0; result == 0 && i < row.security_profile_ids.n; i++)
-        strlist_push(sps, row.security_profile_ids.items[i]);
-    if (result == 0 && !row.security_profile_ids.n) {
-        security_profile p = {0};
-        rc = store_security_profile_by_name(cx->conn, instance_id, SCIM_DEFAULT_SECURITY_PROFILE, &p);
-        if (rc == STORE_OK)
-            strlist_push(sps, p.id);
-        security_profile_clear(&p);
-        if (rc == STORE_NOTFOUND)
-            result = rerr_set(e, ERR_INVALID_REQUEST, "SecurityProfiles",
-                              "the instance has no security profile named '" SCIM_DEFAULT_SECURITY_PROFILE
-                              "' for provisioned users: choose some with `roster scim-settings set --security-profiles "
-                              "NAME[,NAME…]`");
-        else if (rc != STORE_OK)
-            result = core_store_error(cx, rc, "look up the default security profile", e);
-    }
-    strlist_clear(&row.security_profile_ids);
+    strlist_clear(&d.security_profile_ids);
     return result;
 }

@@ -6,8 +6,8 @@
  * Unset, the routing profile is the instance's profile named SCIM_DEFAULT_ROUTING_PROFILE and the
  * security profiles the one named SCIM_DEFAULT_SECURITY_PROFILE (looked up at each create, so a
  * profile made later under that name counts); admins edit nothing and DELETE deletes.
- * Reading and writing them needs an account-wide principal (CORE_SCIM_SETTINGS); the SCIM door
- * reads the defaults through scim_settings_defaults, inside the create it serves.
+ * Reading and writing them needs an account-wide principal (CORE_SCIM_SETTINGS); a SCIM create
+ * reads the defaults through scim_settings_defaults (core-internal: the create's own check applies).
  * Functions return 0, or -1 with *e set.
  */
 #ifndef ROSTER_CORE_SCIM_SETTINGS_H
@@ -45,10 +45,12 @@ typedef struct scim_settings_in {
  * (field "RoutingProfile" / "SecurityProfiles"). */
 int scim_settings_put(core_ctx *cx, const char *instance_ref, const scim_settings_in *in, rerr *e);
 
-/* For a SCIM create inside the caller's transaction: the routing profile (rp) and security
- * profiles (*sps, appended) a new user gets, and whether DELETE disables. ERR_INVALID_REQUEST
- * saying how to set them when the instance has no profile of the default's name. */
+/* For a SCIM create or a recomputation of what group mappings give, inside the caller's write
+ * transaction (one statement): the routing profile (rp) and security profiles (*sps, appended)
+ * a new user gets, whether DELETE disables, and the instance's identity management type
+ * (idm_type, when not NULL). ERR_NOT_FOUND for an unknown instance; ERR_INVALID_REQUEST saying
+ * how to set them when the instance has no profile of the default's name. */
 int scim_settings_defaults(core_ctx *cx, const char *instance_id, char rp[ID_LEN], strlist *sps, int *delete_disables,
-                           rerr *e);
+                           char idm_type[24], rerr *e);
 
 #endif

@@ -80,15 +80,15 @@ struct args {
     char *id_out;
 };
 
+/* Inside the write transaction: on the writer's handle, whose page cache survives the commits
+ * of a busy sync (a pooled reader's does not), the settings' look-ups cost little. */
 static int create_change(core_ctx *cx, void *arg, rerr *e)
 {
     struct args *a = arg;
-    char rp[ID_LEN] = "";
+    char rp[ID_LEN] = "", idm[24];
     strlist sps = {0};
     int delete_disables;
-    char idm[24];
-    int result = idm_of(cx, a->instance_id, idm, e) || scim_settings_defaults(cx, a->instance_id, rp, &sps,
-                                                                               &delete_disables, e);
+    int result = scim_settings_defaults(cx, a->instance_id, rp, &sps, &delete_disables, idm, e);
     if (result == 0) {
         user_new u = {.username = a->in->username,
                       .password = a->in->password,
@@ -97,13 +97,12 @@ static int create_change(core_ctx *cx, void *arg, rerr *e)
                       .routing_profile_id = rp,
                       .mode = USER_CHECK_CREATE_OPERATOR,
                       .external_id = a->in->external_id,
-                      .disabled = a->in->active == 0};
+                      .disabled = a->in->active == 0,
+                      .scim_attributes = kept(a->in->attributes_json)};
         result = users_create_tx(cx, a->instance_id, &u, a->hash, a->id_out, e);
     }
-    if (result == 0)
-        result = put_attributes(cx, a->id_out, a->in->attributes_json, e);
     strlist_clear(&sps);
-    return result;
+    return result ? -1 : 0;
 }
 
 int scim_users_create(core_ctx *cx, const char *instance_id, const scim_user_input *in, char id_out[ID_LEN], rerr *e)

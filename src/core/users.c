@@ -354,6 +354,7 @@ static void build_user(core_ctx *cx, const char *instance_id, const user_new *in
     apply_config(u, &in->config);
     u->external_id = xstrdup(in->external_id);
     u->disabled = in->disabled != 0;
+    u->scim_attributes = xstrdup(in->scim_attributes);
     u->externally_managed = cx->who && cx->who->kind == PRINCIPAL_SCIM_TOKEN;
     u->version = 1;
     u->created_ms = u->modified_ms = cx->now_ms;

@@ -76,6 +76,7 @@ typedef struct user_new {
     int dry_run;                         /* users_create_tx only: every check, nothing written (id_out "") */
     const char *external_id;             /* SCIM's externalId; NULL when none */
     int disabled;                        /* created disabled (SCIM's active=false) */
+    const char *scim_attributes;         /* SCIM's kept attributes (JSON text); NULL when none */
 } user_new;
 
 /* Creates the user (and its AGENT queue) and writes its id into id_out. The password is hashed

@@ -144,6 +144,7 @@ void user_clear(user_record *u)
     free(u->password_hash);
     free(u->directory_user_id);
     free(u->external_id);
+    free(u->scim_attributes);
     strlist_clear(&u->security_profile_ids);
     memset(u, 0, sizeof *u);
 }
@@ -160,6 +161,7 @@ void user_copy(user_record *dst, const user_record *src, int with_hash)
     dst->password_hash = with_hash ? xstrdup(src->password_hash) : NULL;
     dst->directory_user_id = xstrdup(src->directory_user_id);
     dst->external_id = xstrdup(src->external_id);
+    dst->scim_attributes = xstrdup(src->scim_attributes);
     memset(&dst->security_profile_ids, 0, sizeof dst->security_profile_ids);
     for (size_t i = 0; i < src->security_profile_ids.n; i++)
         strlist_push(&dst->security_profile_ids, src->security_profile_ids.items[i]);

@@ -178,6 +178,8 @@ typedef struct user_record {
     size_t n_channels;
     int externally_managed;      /* provisioned by SCIM: read-only elsewhere */
     char *external_id;
+    char *scim_attributes;       /* what SCIM keeps beside the fields (JSON text), written by a create
+                                  * only; NULL: none (store_user_get does not read it) */
     int disabled;                /* cannot sign in; its access keys and console sessions are refused */
     int password_temporary;      /* set by an admin: the user must choose a new one before anything else */
     int64_t version;             /* +1 on every change */

@@ -508,8 +508,9 @@ static const char *const m015_scim_tokens =
  *   send (routing profile; NULL: the profile named "Basic Routing Profile"; security profiles in
  *   scim_settings_profiles, none: the profile named "Agent"), whether admins may still edit the
  *   contact-center settings of provisioned users, and whether a SCIM DELETE disables instead.
- * - scim_user_attributes: the SCIM attributes of a user that roster has no column for
- *   (displayName, title, the enterprise extension, …), kept as the JSON the provider sent.
+ * - users.scim_attributes: the SCIM attributes of a user that roster has no column for
+ *   (displayName, title, the enterprise extension, …), kept as the JSON the provider sent (a
+ *   column of the user's own row: a create writes no other table for it).
  * - scim_groups and scim_group_members: groups pushed by the provider, unique by display name
  *   (ignoring ASCII case) per instance, their members with the display the provider gave; scim_group_mappings turn a group's display name into a
  *   security profile, a routing profile or a hierarchy group for its members (exactly one of the
@@ -529,9 +530,7 @@ static const char *const m016_scim_data =
     "  PRIMARY KEY(instance_id, profile_id)) WITHOUT ROWID;\n"
     "CREATE INDEX scim_settings_profiles_profile ON scim_settings_profiles(profile_id);\n"
     "CREATE INDEX scim_settings_routing ON scim_settings(routing_profile_id);\n"
-    "CREATE TABLE scim_user_attributes(\n"
-    "  user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,\n"
-    "  json TEXT NOT NULL) WITHOUT ROWID;\n"
+    "ALTER TABLE users ADD COLUMN scim_attributes TEXT;\n"
     "CREATE TABLE scim_groups(\n"
     "  id TEXT PRIMARY KEY,\n"
     "  instance_id TEXT NOT NULL REFERENCES instances(id) ON DELETE CASCADE,\n"

@@ -1,5 +1,6 @@
 /* sqlite_scim.c — SCIM in the SQLite backend (see store_scim.h): bearer tokens (scim_tokens,
  * migration 15), settings and the attributes kept for users (migration 16). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,6 +74,40 @@ int store_scim_token_revoke(store_conn *c, const char *id, int64_t now_ms)
     return sq_exec_found(c, sql, SQ_ARGS(SQ_INT(now_ms), SQ_TEXT(id)));
 }
 
+static void read_defaults(sqlite3_stmt *st, void *out)
+{
+    scim_create_defaults *d = out;
+    sq_col_copy(st, 0, d->idm_type, sizeof d->idm_type);
+    d->routing_from_settings = sqlite3_column_type(st, 1) != SQLITE_NULL;
+    sq_col_copy(st, d->routing_from_settings ? 1 : 2, d->routing_profile_id, sizeof d->routing_profile_id);
+    d->delete_disables = sqlite3_column_int(st, 3) != 0;
+    const char *set = (const char *)sqlite3_column_text(st, 4), *named = (const char *)sqlite3_column_text(st, 5);
+    d->security_from_settings = set != NULL;
+    if (set) { /* ids hold no ',' */
+        char *copy = xstrdup(set), *save = NULL;
+        for (char *id = strtok_r(copy, ",", &save); id; id = strtok_r(NULL, ",", &save))
+            strlist_push(&d->security_profile_ids, id);
+        free(copy);
+    } else if (named) {
+        strlist_push(&d->security_profile_ids, named);
+    }
+}
+
+int store_scim_create_defaults(store_conn *c, const char *instance_id, const char *routing_name,
+                               const char *security_name, scim_create_defaults *out)
+{
+    static const char sql[] =
+        "SELECT i.idm_type, s.routing_profile_id, "
+        "(SELECT id FROM routing_profiles WHERE instance_id = i.id AND name = ? ORDER BY id LIMIT 1), "
+        "coalesce(s.delete_disables, 0), "
+        "(SELECT group_concat(profile_id) FROM (SELECT profile_id FROM scim_settings_profiles "
+        "  WHERE instance_id = i.id ORDER BY profile_id)), "
+        "(SELECT id FROM security_profiles WHERE instance_id = i.id AND name = ? ORDER BY id LIMIT 1) "
+        "FROM instances i LEFT JOIN scim_settings s ON s.instance_id = i.id WHERE i.id = ?";
+    memset(out, 0, sizeof *out);
+    return sq_row(c, sql, read_defaults, out, SQ_ARGS(SQ_TEXT(routing_name), SQ_TEXT(security_name), SQ_TEXT(instance_id)));
+}
+
 static void read_settings(sqlite3_stmt *st, void *out)
 {
     scim_settings_row *s = out;
@@ -115,7 +150,7 @@ int store_scim_settings_put(store_conn *c, const char *instance_id, const scim_s
 
 int store_scim_user_attributes_get(store_conn *c, const char *user_id, char **out)
 {
-    static const char sql[] = "SELECT json FROM scim_user_attributes WHERE user_id = ?";
+    static const char sql[] = "SELECT scim_attributes FROM users WHERE id = ?";
     *out = NULL;
     int rc = sq_row(c, sql, sq_read_text, out, SQ_ARGS(SQ_TEXT(user_id)));
     return rc == STORE_NOTFOUND ? STORE_OK : rc;
@@ -123,19 +158,15 @@ int store_scim_user_attributes_get(store_conn *c, const char *user_id, char **ou
 
 int store_scim_user_attributes_put(store_conn *c, const char *user_id, const char *json)
 {
-    static const char drop[] = "DELETE FROM scim_user_attributes WHERE user_id = ?";
-    static const char put[] = "INSERT INTO scim_user_attributes(user_id, json) VALUES (?, ?) "
-                              "ON CONFLICT(user_id) DO UPDATE SET json = excluded.json";
-    if (!json)
-        return sq_exec(c, drop, SQ_ARGS(SQ_TEXT(user_id)));
-    return sq_exec(c, put, SQ_ARGS(SQ_TEXT(user_id), SQ_TEXT(json)));
+    static const char put[] = "UPDATE users SET scim_attributes = ? WHERE id = ?";
+    return sq_exec(c, put, SQ_ARGS(SQ_TEXT_OPT(json), SQ_TEXT(user_id)));
 }
 
 /* The users' SCIM columns: what scim_users_each hands on. */
 #define SCIM_USER_SELECT                                                                                       \
     "SELECT u.id, u.instance_id, u.username, u.first_name, u.last_name, u.email, u.secondary_email, u.mobile, " \
-    "u.externally_managed, u.external_id, u.disabled, u.version, u.created_ms, u.modified_ms, a.json "       \
-    "FROM users u LEFT JOIN scim_user_attributes a ON a.user_id = u.id "
+    "u.externally_managed, u.external_id, u.disabled, u.version, u.created_ms, u.modified_ms, "              \
+    "u.scim_attributes FROM users u "
 
 int store_scim_users(store_conn *c, const char *instance_id, store_scim_by by, const char *key, int64_t offset,
                      int64_t limit, store_scim_user_fn fn, void *ctx)

@@ -75,8 +75,8 @@ int store_user_create(store_conn *c, const user_record *u)
     static const char sql[] = "INSERT INTO users(id, instance_id, username, username_fold, first_name, last_name, "
                               "email, secondary_email, mobile, password_hash, directory_user_id, "
                               "routing_profile_id, hierarchy_group_id, externally_managed, external_id, disabled, "
-                              "password_temporary, version, created_ms, modified_ms) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                              "password_temporary, version, created_ms, modified_ms, scim_attributes) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     char *folded = fold(u->username);
     int rc = sq_exec(c, sql,
                      SQ_ARGS(SQ_TEXT(u->id), SQ_TEXT(u->instance_id), SQ_TEXT(u->username), SQ_TEXT(folded),
@@ -86,7 +86,7 @@ int store_user_create(store_conn *c, const user_record *u)
                              SQ_TEXT_OPT(u->hierarchy_group_id), SQ_INT(u->externally_managed != 0),
                              SQ_TEXT(u->external_id), SQ_INT(u->disabled != 0), SQ_INT(u->password_temporary != 0),
                              SQ_INT(u->version > 0 ? u->version : 1),
-                             SQ_INT(u->created_ms), SQ_INT(u->modified_ms)));
+                             SQ_INT(u->created_ms), SQ_INT(u->modified_ms), SQ_TEXT(u->scim_attributes)));
     free(folded);
     if (rc == STORE_OK)
         rc = insert_profiles(c, u);

@@ -47,7 +47,22 @@ int store_scim_settings_get(store_conn *c, const char *instance_id, scim_setting
 /* Writes the instance's settings (replacing them). */
 int store_scim_settings_put(store_conn *c, const char *instance_id, const scim_settings_row *s);
 
-/* ---- the attributes kept for a user (scim_user_attributes) ---- */
+/* What a SCIM create of instance_id needs, in one statement: the instance's identity management
+ * type, the settings' routing profile (else the id of the one named routing_name, "" when none),
+ * the settings' security profiles (else the one named security_name, none when none) and
+ * delete_disables. STORE_NOTFOUND when there is no such instance. The caller clears sps. */
+typedef struct scim_create_defaults {
+    char idm_type[24];
+    char routing_profile_id[ID_LEN];
+    int routing_from_settings;
+    strlist security_profile_ids;
+    int security_from_settings;
+    int delete_disables;
+} scim_create_defaults;
+int store_scim_create_defaults(store_conn *c, const char *instance_id, const char *routing_name,
+                               const char *security_name, scim_create_defaults *out);
+
+/* ---- the attributes kept for a user (users.scim_attributes) ---- */
 
 /* The JSON text kept for user_id in *out (malloc'd; NULL when there is none, still STORE_OK). */
 int store_scim_user_attributes_get(store_conn *c, const char *user_id, char **out);
