@@ -176,6 +176,18 @@ class RosterTestCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.roster = Roster().start()
+        # tearDownClass does not run when a subclass's setUpClass fails after this: a class
+        # cleanup does, so no server outlives its tests.
+        cls.addClassCleanup(cls._stop_roster)
+
+    @classmethod
+    def _stop_roster(cls):
+        roster = cls.__dict__.get("roster")
+        if roster is not None and roster.proc is not None:
+            try:
+                roster.stop(check=False)
+            finally:
+                roster.cleanup()
 
     @classmethod
     def tearDownClass(cls):
