@@ -157,3 +157,47 @@ void scim_call_method_not_allowed(scim_call *c, const char *allowed)
     scim_fail(&x, 405, NULL, "%s is not allowed here; allowed: %s", c->r->method, allowed);
     scim_send_error(c->r, &x);
 }
+
+void scim_root_search(scim_call *c)
+{
+    if (strcmp(c->r->method, "POST") != 0) {
+        scim_call_method_not_allowed(c, "POST");
+        return;
+    }
+    scim_query q;
+    char *attributes = NULL, *excluded = NULL;
+    scim_error x;
+    json_t *users = NULL, *groups = NULL;
+    int64_t n_users = 0, n_groups = 0;
+    int rc = scim_read_search(c, &q, &attributes, &excluded, &x);
+    if (rc == 0) {
+        /* The users' matches come first, then the groups': startIndex and count run over the two
+         * as one list; sortBy orders each kind within itself. */
+        int64_t start = q.start_index < 1 ? 1 : q.start_index;
+        int64_t count = q.count < 0 ? 0 : q.count > SCIM_PAGE_MAX ? SCIM_PAGE_MAX : q.count;
+        q.start_index = start;
+        q.count = count;
+        rc = scim_user_query(c->cx, c->instance_id, &q, c->base, &users, &n_users, &x) ||
+             scim_call_shape_list(c, SCIM_USER, users, attributes ? attributes : "", excluded ? excluded : "", &x);
+        if (rc == 0) {
+            scim_query gq = q; /* the groups' part of the page: what the users left of it */
+            int64_t taken = (int64_t)json_array_size(users);
+            gq.start_index = start > n_users ? start - n_users : 1;
+            gq.count = count - taken;
+            rc = scim_group_query(c, &gq, &groups, &n_groups, &x) ||
+                 scim_call_shape_list(c, SCIM_GROUP, groups, attributes ? attributes : "", excluded ? excluded : "",
+                                      &x);
+        }
+    }
+    if (rc == 0) {
+        json_array_extend(users, groups);
+        scim_send_list(c->r, json_incref(users), n_users + n_groups, q.start_index);
+    } else {
+        scim_send_error(c->r, &x);
+    }
+    json_decref(users);
+    json_decref(groups);
+    scim_query_clear(&q);
+    free(attributes);
+    free(excluded);
+}

@@ -69,9 +69,7 @@ static void route(scim_call *c, char **seg, size_t n)
     } else if (strcasecmp(what, "ResourceTypes") == 0) {
         discovery(c, id ? scim_resource_type_doc(c->base, id) : scim_resource_types(c->base), "resource type", id);
     } else if (!id && strcmp(what, ".search") == 0) {
-        /* Only users and groups are served; a search of both would need a common order and paging
-         * across the two: the root search answers users and groups through their own .search. */
-        fail(c->r, 501, NULL, "POST /.search at the root is not served: search /Users/.search or /Groups/.search");
+        scim_root_search(c);
     } else if (!id && strcasecmp(what, "Bulk") == 0) {
         fail(c->r, 501, NULL, "Bulk is not supported (ServiceProviderConfig says so)");
     } else if (!id && strcasecmp(what, "Me") == 0) {

@@ -168,20 +168,20 @@ static int by_key(const void *pa, const void *pb)
              : strcmp(json_string_value(json_object_get(a->doc, "id")), json_string_value(json_object_get(b->doc, "id")));
 }
 
-static void list(scim_call *c, const scim_query *q, const char *attributes, const char *excluded)
+int scim_group_query(scim_call *c, const scim_query *q, json_t **page_out, int64_t *total, scim_error *x)
 {
-    scim_error x;
+    *page_out = NULL;
+    *total = 0;
     scim_filter *f = NULL;
     if (q->filter) {
         buf err;
         buf_init(&err);
-        if (scim_filter_parse(q->filter, strlen(q->filter), &f, &err)) {
-            scim_fail(&x, 400, "invalidFilter", "the filter cannot be read: %s", err.data ? err.data : "?");
-            buf_free(&err);
-            scim_send_error(c->r, &x);
-            return;
-        }
+        int bad = scim_filter_parse(q->filter, strlen(q->filter), &f, &err);
+        if (bad)
+            scim_fail(x, 400, "invalidFilter", "the filter cannot be read: %s", err.data ? err.data : "?");
         buf_free(&err);
+        if (bad)
+            return -1;
     }
     scim_groups_by by = SCIM_GROUPS_ALL;
     const char *key = NULL;
@@ -193,9 +193,7 @@ static void list(scim_call *c, const scim_query *q, const char *attributes, cons
     scim_filter_free(f);
     if (rc) {
         json_decref(ga.out);
-        scim_fail_rerr(&x, &e);
-        scim_send_error(c->r, &x);
-        return;
+        return scim_fail_rerr(x, &e);
     }
     size_t n = json_array_size(ga.out);
     sorted *v = xmalloc((n ? n : 1) * sizeof *v);
@@ -218,12 +216,23 @@ static void list(scim_call *c, const scim_query *q, const char *attributes, cons
         json_array_append(page, v[i].doc);
     free(v);
     json_decref(ga.out);
-    if (scim_call_shape_list(c, SCIM_GROUP, page, attributes, excluded, &x)) {
+    *page_out = page;
+    *total = (int64_t)n;
+    return 0;
+}
+
+static void list(scim_call *c, const scim_query *q, const char *attributes, const char *excluded)
+{
+    scim_error x;
+    json_t *page;
+    int64_t total;
+    if (scim_group_query(c, q, &page, &total, &x) ||
+        scim_call_shape_list(c, SCIM_GROUP, page, attributes, excluded, &x)) {
         json_decref(page);
         scim_send_error(c->r, &x);
         return;
     }
-    scim_send_list(c->r, page, (int64_t)n, start);
+    scim_send_list(c->r, page, total, q->start_index);
 }
 
 void scim_groups_route(scim_call *c, const char *id, int search)

@@ -14,6 +14,13 @@ void scim_users_route(scim_call *c, const char *id, int search);
 /* /Groups, /Groups/{id}, /Groups/.search. */
 void scim_groups_route(scim_call *c, const char *id, int search);
 
+/* One page of the instance's groups as q asks (the whole RFC 7644 §3.4.2 list: filter, sortBy,
+ * startIndex/count): *page (new array) and *total, or -1 with *x. */
+int scim_group_query(scim_call *c, const scim_query *q, json_t **page, int64_t *total, scim_error *x);
+
+/* POST /.search at the root (RFC 7644 §3.4.3): users, then groups. */
+void scim_root_search(scim_call *c);
+
 /* Cuts *doc (replaced, reference kept by the call) down to the attributes / excludedAttributes
  * given, or, when both are NULL, the request's query parameters. Returns 0, or -1 with *x
  * (400 invalidValue) and *doc untouched. */

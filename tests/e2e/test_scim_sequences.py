@@ -113,6 +113,15 @@ class ScimSequencesTest(RosterTestCase):
         gid = self.ok(s.post("/Groups", {"schemas": [GROUP_SCHEMA], "displayName": "quality team",
                                          "externalId": "g-entra", "members": []}), 201)["id"]
         self.assertEqual(s.post("/Groups", {"displayName": "Quality TEAM"}).status, 409)
+        # a search at the root: users first, then groups, paged as one list
+        both = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+                "filter": 'displayName eq "quality team" or userName eq "alex@contoso.com"', "attributes": ["id"]}
+        found = self.ok(s.post("/.search", both))
+        self.assertEqual(found["totalResults"], 2)
+        self.assertEqual([r["id"] for r in found["Resources"]], [uid, gid])
+        second = self.ok(s.post("/.search", dict(both, startIndex=2, count=1)))
+        self.assertEqual(([r["id"] for r in second["Resources"]], second["totalResults"]), ([gid], 2))
+        self.assertEqual(s.get("/.search").status, 405)
         self.ok(s.patch("/Groups/" + gid, [{"op": "Add", "path": "members", "value": [{"value": uid}]}]))
         self.assertIn(self.profile["QualityAnalyst"], self.profiles(uid))
         self.ok(s.patch("/Groups/" + gid, [{"op": "Remove", "path": "members", "value": [{"value": uid}]}]))
