@@ -66,6 +66,21 @@ static json_t *user_doc(api_call *c, user_record *u)
     api_tags(c, o, "Tags", u->id);
     json_object_set_new(o, "Role", json_string(console_user_role(&profiles, &u->security_profile_ids)));
     json_object_set_new(o, "ExternallyManaged", json_boolean(u->externally_managed));
+    if (u->externally_managed) { /* what the caller may still change of it (core decides, per facet) */
+        static const struct {
+            unsigned facet;
+            const char *names[2];
+        } facets[] = {{USER_FACET_SETTINGS, {"PhoneConfig", "Tags"}},
+                      {USER_FACET_ROUTING, {"RoutingProfileId", NULL}},
+                      {USER_FACET_HIERARCHY, {"HierarchyGroupId", NULL}}};
+        json_t *editable = json_array();
+        rerr refused;
+        for (size_t i = 0; i < sizeof facets / sizeof facets[0]; i++)
+            if (users_check_managed(&c->cx, u, facets[i].facet, &refused) == 0)
+                for (size_t k = 0; k < 2 && facets[i].names[k]; k++)
+                    json_array_append_new(editable, json_string(facets[i].names[k]));
+        json_object_set_new(o, "ManagedEditable", editable);
+    }
     json_object_set_new(o, "Disabled", json_boolean(u->disabled));
     json_object_set_new(o, "PasswordTemporary", json_boolean(u->password_temporary));
     json_object_set_new(o, "Version", json_integer(u->version));

@@ -1,7 +1,8 @@
 // roles.mjs — what each role sees, and that the server refuses the rest anyway: an Agent sees only
 // their own page (no list, no admin action); a Supervisor sees the list, users' pages and history,
-// read-only, and the banner without its actions; a user managed by the identity provider shows its
-// badge and no Edit / Delete / Reset password.
+// read-only, and the banner without its actions; a user managed by the identity provider (made so by
+// a SCIM change) shows its badge and no Edit / Delete / Reset password, and, as its instance lets
+// admins keep contact-center settings, a form of those with the identity locked.
 import { main, Flow, facts, ok, eq, visible, absent, until, signIn, search, expectUsernames, banner, batch, dataRows,
   api, inst, user, base } from './lib.mjs';
 
@@ -54,7 +55,7 @@ new Flow('roles').run(async (flow) => {
     eq((await api(page, 'POST', inst(`/jobs/${facts.jobs.roles}/dismiss`), {})).status, 403, 'a Supervisor dismissing a batch');
   });
 
-  await flow.step('a user managed by the identity provider: the badge, and no Edit, Delete or Reset password', async () => {
+  await flow.step('a user managed by the identity provider: the badge, no Edit, Delete or Reset password; its contact-center settings editable when the instance allows', async () => {
     const page = await flow.page({ label: 'admin' });
     await signIn(page, facts.admin.username, facts.admin.password);
     await search(page, 'extuser');
@@ -69,5 +70,20 @@ new Flow('roles').run(async (flow) => {
     const r = await api(page, 'POST', inst(`/console/users/${user('extuser').id}`), { IdentityInfo: { FirstName: 'Changed' } });
     eq(r.status, 400, 'the server refusing a change of extuser');
     ok(/managed by the identity provider/.test(r.json?.Message || ''), `the refusal's message: ${JSON.stringify(r.json)}`);
+
+    // The instance lets admins keep its contact-center settings: those can be edited, the identity stays locked.
+    await main(page).getByRole('button', { name: 'Edit contact-center settings', exact: true }).click();
+    const form = main(page).locator('form.user-form');
+    await visible(form.getByRole('heading', { name: 'Edit the contact-center settings' }), 'the settings form');
+    ok(await form.getByLabel('First name').isDisabled(), 'the first name is locked');
+    ok(await form.getByLabel('Security profiles').isDisabled(), 'the security profiles are locked');
+    ok(!(await form.getByLabel('After contact work (ACW) timeout').isDisabled()), 'the ACW timeout is editable');
+    await form.getByLabel('After contact work (ACW) timeout').fill('120');
+    await flow.shot(page, 'external-user-settings-edit');
+    await form.getByRole('button', { name: 'Save', exact: true }).click();
+    await visible(page.getByText('The changes were saved.'), 'the saved message');
+    const after = await api(page, 'GET', inst(`/console/users/${user('extuser').id}`));
+    eq(after.json?.User?.PhoneConfig?.AfterContactWorkTimeLimit, 120, 'extuser\'s ACW after the save');
+    eq(after.json?.User?.IdentityInfo?.FirstName, 'External', 'extuser\'s first name after the save');
   });
 });

@@ -24,7 +24,8 @@ ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
 
 from harness import Roster  # noqa: E402
-from import_support import api, parse_csv, to_csv  # noqa: E402
+from import_support import api, parse_csv, to_csv, wait_job  # noqa: E402
+from scim_client import Scim, make_token  # noqa: E402
 
 PASSWORD = "Seeded#Pass1"  # every seeded user's password (meets the policy)
 FLOW_TIMEOUT = 420  # seconds for one flow file, Chromium's start included
@@ -96,7 +97,12 @@ class Seeder:
             con.close()
 
     def external(self, login):
-        self.sql("UPDATE users SET externally_managed = 1 WHERE username = ?", login)
+        """Makes the user one the identity provider manages, as SCIM does: a change through a SCIM
+        token of the instance."""
+        if not hasattr(self, "scim"):
+            self.scim = Scim(self.r.port, make_token(self.r, self.iid, "ui identity provider"))
+        a = self.scim.patch(f"/Users/{self.users[login]['id']}", [{"op": "replace", "path": "title", "value": "Agent"}])
+        assert a.status == 200, a
 
 
 # ---- what each flow needs ---------------------------------------------------------------------
@@ -171,6 +177,10 @@ def seed_roles(s, facts):
     r = api(s.r, "POST", f"instances/{s.iid}/bulk-edits", body=json.dumps(doc))
     assert r.status in (200, 202), r
     facts["jobs"]["roles"] = r.json()["Job"]["JobId"]
+    # Once that batch has failed on extuser, the instance lets admins keep provisioned users'
+    # contact-center settings (the flow edits extuser's, never its identity).
+    wait_job(s.r, s.iid, facts["jobs"]["roles"])
+    s.r.cli("scim-settings", "set", "--instance", s.iid, "--admins-edit-settings", "yes")
 
 
 def seed_user_page(s, facts):

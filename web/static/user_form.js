@@ -101,7 +101,7 @@ function checkbox(checked) {
  * review() -> [[label, text]…], showError(err) -> true when shown beside a field (and focused),
  * clear()}.
  */
-export function userFields({ mode, user, catalog, canEditProfiles = true }) {
+export function userFields({ mode, user, catalog, canEditProfiles = true, editable = null }) {
   const creating = mode === 'create';
   const idm = (catalog.Instance && catalog.Instance.IdentityManagementType) || 'CONNECT_MANAGED';
   const saml = idm === 'SAML';
@@ -149,8 +149,8 @@ export function userFields({ mode, user, catalog, canEditProfiles = true }) {
     const ids = roleProfiles[c.role.value] || [];
     for (const o of c.profiles.options) o.selected = ids.includes(o.value);
   });
-  const roleHint = !creating && !canEditProfiles
-    ? 'You may not change security profiles.'
+  const roleHint = editable ? 'Set by your identity provider.'
+    : !creating && !canEditProfiles ? 'You may not change security profiles.'
     : 'Choosing a role selects its security profiles; change them as you need.';
   const access = [
     field({ label: 'Role', input: c.role, name: 'Role', hint: roleHint }),
@@ -217,8 +217,24 @@ export function userFields({ mode, user, catalog, canEditProfiles = true }) {
   for (const [k, v] of Object.entries(u.Tags || {})) addTag(k, v);
   const tagsField = fieldset({ legend: 'Tags', name: 'Tags', className: 'tags', children: [tagRows, addButton] });
 
+  /* A user the identity provider manages: only what the server lists in `editable` may change
+   * (the instance lets admins keep its contact-center settings); everything else is shown, locked. */
+  if (editable) {
+    const may = (name) => editable.includes(name);
+    const lock = (...inputs) => { for (const i of inputs) i.disabled = true; };
+    lock(c.first, c.last, c.email, c.email2, c.mobile, c.role, c.profiles);
+    if (!may('RoutingProfileId')) lock(c.routing);
+    if (!may('HierarchyGroupId')) lock(c.hierarchy);
+    if (!may('PhoneConfig')) lock(c.soft, c.desk, c.deskNumber, c.autoAccept, c.acw);
+    if (!may('Tags')) {
+      lock(addButton);
+      for (const row of tagRows.children) lock(row.tagKey, row.tagValue, ...row.querySelectorAll('button'));
+    }
+  }
+
   const node = h('div', { class: 'user-fields' },
-    h('section', { class: 'form-section' }, h('h2', null, 'Identity'), identity),
+    h('section', { class: 'form-section' }, h('h2', null, 'Identity'),
+      editable ? h('p', { class: 'hint' }, 'Set by your identity provider: change it there.') : null, identity),
     account.length ? h('section', { class: 'form-section' }, h('h2', null, 'Sign-in'), account) : null,
     h('section', { class: 'form-section' }, h('h2', null, 'Access and routing'), access),
     h('section', { class: 'form-section' }, h('h2', null, 'Phone'), phoneFields),

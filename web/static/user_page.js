@@ -131,6 +131,9 @@ export async function render(main, ctx, params) {
       if (user.Disabled) list.push(h('button', { type: 'button', onclick: () => setDisabled(false) }, 'Enable'));
       else if (!own) list.push(h('button', { type: 'button', onclick: () => setDisabled(true) }, 'Disable'));
     }
+    const editable = user.ExternallyManaged ? (user.ManagedEditable || []) : [];
+    if (!writable && editable.length && can('Users.Edit'))
+      list.push(h('button', { type: 'button', class: 'primary', onclick: startEdit }, 'Edit contact-center settings'));
     if (writable && !own && can('Users.Delete'))
       list.push(h('button', { type: 'button', class: 'danger', onclick: remove }, 'Delete'));
     if (can('Users.View'))
@@ -141,25 +144,27 @@ export async function render(main, ctx, params) {
     actions.hidden = list.length === 0;
   }
 
-  const managedNote = user.ExternallyManaged
-    ? h('p', { class: 'hint' }, 'This user is managed by your identity provider: change them there.')
-    : null;
+  const managedNote = !user.ExternallyManaged ? null
+    : (user.ManagedEditable || []).length
+      ? h('p', { class: 'hint' }, 'This user is managed by your identity provider: change their identity there. Their contact-center settings can be changed here.')
+      : h('p', { class: 'hint' }, 'This user is managed by your identity provider: change them there.');
 
   /* ---- Edit in place ---- */
   function startEdit() {
     if (!catalog) { fail('The form cannot be shown', { name: 'ApiError', message: 'the lists of profiles did not load; reload the page' }); return; }
-    const form = userFields({ mode: 'edit', user, catalog, canEditProfiles: can('Users.EditPermission') });
+    const form = userFields({ mode: 'edit', user, catalog, canEditProfiles: can('Users.EditPermission'),
+      editable: user.ExternallyManaged ? (user.ManagedEditable || []) : null });
     const top = errorBox();
     const save = h('button', { type: 'submit', class: 'primary' }, 'Save');
     const cancel = h('button', { type: 'button' }, 'Cancel');
-    const editTitle = h('h2', { tabindex: '-1' }, 'Edit the user');
+    const editTitle = h('h2', { tabindex: '-1' }, user.ExternallyManaged ? 'Edit the contact-center settings' : 'Edit the user');
     const el = h('form', { class: 'user-form', novalidate: true }, editTitle, top, form.node, h('div', { class: 'actions' }, save, cancel));
     actions.hidden = true;
     note.textContent = '';
     problem.hidden = true;
     replace(body, el);
     editTitle.focus();
-    const done = () => { draw(); const b = [...actions.querySelectorAll('button')].find((x) => x.textContent === 'Edit'); if (b) b.focus(); };
+    const done = () => { draw(); const b = [...actions.querySelectorAll('button')].find((x) => /^Edit/.test(x.textContent)); if (b) b.focus(); };
     cancel.addEventListener('click', done);
     el.addEventListener('submit', async (ev) => {
       ev.preventDefault();
