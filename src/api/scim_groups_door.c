@@ -1,5 +1,5 @@
-/* scim_groups_door.c — /scim/v2/Groups: create, read, list and search, replace, patch and delete
- * groups (RFC 7644 §3.3–§3.6) through core/scim_groups.h, in scim/scim_group_json.h's shapes.
+/* scim_groups_door.c — /scim/v2/Groups: the Group resource type's operations for
+ * scim_resource_door.c, through core/scim_groups.h, in scim/scim_group_json.h's shapes.
  * A list reads the groups with their members and matches the filter on each representation;
  * `displayName eq`, `externalId eq` and `id eq` (alone or in an `and`) read only those groups.
  * Without sortBy the order is the display name's, ignoring case. */
@@ -44,86 +44,30 @@ static json_t *fetch(scim_call *c, const char *id, scim_error *x)
     return doc;
 }
 
-static void answer(scim_call *c, int status, const char *id)
-{
-    scim_error x;
-    json_t *doc = fetch(c, id, &x);
-    if (doc && scim_call_shape(c, SCIM_GROUP, &doc, NULL, NULL, &x) == 0)
-        scim_send_resource(c->r, status, doc);
-    else {
-        json_decref(doc);
-        scim_send_error(c->r, &x);
-    }
-}
-
-static void create(scim_call *c)
-{
-    scim_error x;
-    json_t *body;
-    if (scim_read_body(c->r, &body, &x)) {
-        scim_send_error(c->r, &x);
-        return;
-    }
-    scim_group_read in;
-    rerr e;
-    char id[ID_LEN];
-    if (scim_group_from_json(body, &in, &e) || scim_groups_create(c->cx, c->instance_id, &in.in, id, &e)) {
-        scim_fail_rerr(&x, &e);
-        scim_send_error(c->r, &x);
-    } else {
-        answer(c, 201, id);
-    }
-    scim_group_read_clear(&in);
-    json_decref(body);
-}
-
-static int replace(scim_call *c, const char *id, const json_t *doc, scim_error *x)
+static int create(scim_call *c, const json_t *doc, char id_out[ID_LEN], scim_error *x)
 {
     scim_group_read in;
     rerr e;
-    int64_t version = scim_if_match(c->r);
-    int rc = scim_group_from_json(doc, &in, &e) ||
-             scim_groups_replace(c->cx, c->instance_id, id, &in.in, version < 0 ? INT64_MAX : version, &e);
+    int rc = scim_group_from_json(doc, &in, &e) || scim_groups_create(c->cx, c->instance_id, &in.in, id_out, &e);
     scim_group_read_clear(&in);
     return rc ? scim_fail_rerr(x, &e) : 0;
 }
 
-static void put(scim_call *c, const char *id)
+static int replace(scim_call *c, const char *id, const json_t *doc, int64_t if_version, int patch, scim_error *x)
 {
-    scim_error x;
-    json_t *body = NULL;
-    if (scim_read_body(c->r, &body, &x) || replace(c, id, body, &x))
-        scim_send_error(c->r, &x);
-    else
-        answer(c, 200, id);
-    json_decref(body);
+    (void)patch;
+    scim_group_read in;
+    rerr e;
+    int rc = scim_group_from_json(doc, &in, &e) ||
+             scim_groups_replace(c->cx, c->instance_id, id, &in.in, if_version, &e);
+    scim_group_read_clear(&in);
+    return rc ? scim_fail_rerr(x, &e) : 0;
 }
 
-static void patch(scim_call *c, const char *id)
-{
-    scim_error x;
-    json_t *body = NULL, *current = NULL, *patched = NULL;
-    if (scim_read_body(c->r, &body, &x) || !(current = fetch(c, id, &x)) ||
-        !(patched = scim_call_patch(c, SCIM_GROUP, current, body, &x)) || replace(c, id, patched, &x))
-        scim_send_error(c->r, &x);
-    else
-        answer(c, 200, id);
-    json_decref(body);
-    json_decref(current);
-    json_decref(patched);
-}
-
-static void delete_group(scim_call *c, const char *id)
+static int remove_group(scim_call *c, const char *id, int64_t if_version, scim_error *x)
 {
     rerr e;
-    int64_t version = scim_if_match(c->r);
-    if (scim_groups_delete(c->cx, c->instance_id, id, version < 0 ? INT64_MAX : version, &e)) {
-        scim_error x;
-        scim_fail_rerr(&x, &e);
-        scim_send_error(c->r, &x);
-        return;
-    }
-    request_respond(c->r, 204, NULL, NULL, 0);
+    return scim_groups_delete(c->cx, c->instance_id, id, if_version, &e) ? scim_fail_rerr(x, &e) : 0;
 }
 
 /* An index look-up that selects every group f can match. */
@@ -158,12 +102,7 @@ typedef struct sorted {
 static int by_key(const void *pa, const void *pb)
 {
     const sorted *a = pa, *b = pb;
-    const json_t *x = a->key, *y = b->key;
-    int c = !x || !y ? !x - !y
-            : json_is_string(x) && json_is_string(y) ? strcasecmp(json_string_value(x), json_string_value(y))
-            : json_is_number(x) && json_is_number(y) ? (json_number_value(x) > json_number_value(y)) -
-                                                           (json_number_value(x) < json_number_value(y))
-                                                     : 0;
+    int c = scim_sort_compare(a->key, b->key);
     return c ? c
              : strcmp(json_string_value(json_object_get(a->doc, "id")), json_string_value(json_object_get(b->doc, "id")));
 }
@@ -221,62 +160,9 @@ int scim_group_query(scim_call *c, const scim_query *q, json_t **page_out, int64
     return 0;
 }
 
-static void list(scim_call *c, const scim_query *q, const char *attributes, const char *excluded)
-{
-    scim_error x;
-    json_t *page;
-    int64_t total;
-    if (scim_group_query(c, q, &page, &total, &x) ||
-        scim_call_shape_list(c, SCIM_GROUP, page, attributes, excluded, &x)) {
-        json_decref(page);
-        scim_send_error(c->r, &x);
-        return;
-    }
-    scim_send_list(c->r, page, total, q->start_index);
-}
+static const scim_kind_ops groups = {SCIM_GROUP, fetch, create, replace, remove_group, scim_group_query};
 
 void scim_groups_route(scim_call *c, const char *id, int search)
 {
-    const char *m = c->r->method;
-    scim_query q;
-    scim_error x;
-    if (search) {
-        char *attributes, *excluded;
-        if (strcmp(m, "POST") != 0)
-            scim_call_method_not_allowed(c, "POST");
-        else if (scim_read_search(c, &q, &attributes, &excluded, &x) == 0)
-            list(c, &q, attributes ? attributes : "", excluded ? excluded : "");
-        else
-            scim_send_error(c->r, &x);
-        if (strcmp(m, "POST") == 0) {
-            scim_query_clear(&q);
-            free(attributes);
-            free(excluded);
-        }
-        return;
-    }
-    if (!id) {
-        if (strcmp(m, "POST") == 0) {
-            create(c);
-        } else if (strcmp(m, "GET") == 0) {
-            if (scim_read_query(c, &q, &x) == 0)
-                list(c, &q, NULL, NULL);
-            else
-                scim_send_error(c->r, &x);
-            scim_query_clear(&q);
-        } else {
-            scim_call_method_not_allowed(c, "GET, POST");
-        }
-        return;
-    }
-    if (strcmp(m, "GET") == 0)
-        answer(c, 200, id);
-    else if (strcmp(m, "PUT") == 0)
-        put(c, id);
-    else if (strcmp(m, "PATCH") == 0)
-        patch(c, id);
-    else if (strcmp(m, "DELETE") == 0)
-        delete_group(c, id);
-    else
-        scim_call_method_not_allowed(c, "GET, PUT, PATCH, DELETE");
+    scim_resource_route(c, &groups, id, search);
 }

@@ -9,6 +9,23 @@
 #include "scim/scim_schema.h"
 #include "scim/scim_user_query.h"
 
+/* What a resource type does, for scim_resource_route. Each returns 0, or -1 with *x. */
+typedef struct scim_kind_ops {
+    scim_resource_kind kind;
+    /* The representation of id (new reference), or NULL with *x (404 when there is none). */
+    json_t *(*fetch)(scim_call *c, const char *id, scim_error *x);
+    int (*create)(scim_call *c, const json_t *doc, char id_out[ID_LEN], scim_error *x);
+    /* Replaces id with doc, a PUT's body or (patch 1) a PATCH's result; if_version as core's. */
+    int (*replace)(scim_call *c, const char *id, const json_t *doc, int64_t if_version, int patch, scim_error *x);
+    int (*remove)(scim_call *c, const char *id, int64_t if_version, scim_error *x);
+    /* One page of what q selects (*page a new array) and the number of all matches. */
+    int (*query)(scim_call *c, const scim_query *q, json_t **page, int64_t *total, scim_error *x);
+} scim_kind_ops;
+
+/* Answers a request of the resource type: its collection (id NULL), one resource, or .search
+ * (search 1). */
+void scim_resource_route(scim_call *c, const scim_kind_ops *ops, const char *id, int search);
+
 /* /Users (id NULL), /Users/{id}, /Users/.search (search 1). */
 void scim_users_route(scim_call *c, const char *id, int search);
 /* /Groups, /Groups/{id}, /Groups/.search. */

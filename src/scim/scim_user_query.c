@@ -120,7 +120,7 @@ static int on_user(void *ctx, const user_record *u, const char *attributes)
     return 0;
 }
 
-static int cmp_values(const json_t *a, const json_t *b)
+int scim_sort_compare(const json_t *a, const json_t *b)
 {
     if (!a || !b)
         return !a - !b; /* a missing value after a present one */
@@ -138,7 +138,7 @@ static int cmp_values(const json_t *a, const json_t *b)
 static int by_key(const void *pa, const void *pb)
 {
     const hit *a = pa, *b = pb;
-    int c = cmp_values(a->key, b->key);
+    int c = scim_sort_compare(a->key, b->key);
     return c ? c : strcmp(a->id, b->id);
 }
 

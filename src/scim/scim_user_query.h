@@ -46,4 +46,8 @@ int scim_user_path_case_exact(const char *path);
  * NULL when there is none. Borrowed from doc. */
 const json_t *scim_sort_value(const json_t *doc, const char *path);
 
+/* The order of two sort values (either may be NULL: after any value): numbers by value, strings
+ * ignoring ASCII case, booleans false first, values of different kinds by kind. <0, 0, >0. */
+int scim_sort_compare(const json_t *a, const json_t *b);
+
 #endif
