@@ -44,8 +44,9 @@ static json_t *fetch(scim_call *c, const char *id, scim_error *x)
     return doc;
 }
 
-static int create(scim_call *c, const json_t *doc, char id_out[ID_LEN], scim_error *x)
+static int create(scim_call *c, const json_t *doc, char id_out[ID_LEN], json_t **made, scim_error *x)
 {
+    (void)made; /* read back: the members' displays are the store's */
     scim_group_read in;
     rerr e;
     int rc = scim_group_from_json(doc, &in, &e) || scim_groups_create(c->cx, c->instance_id, &in.in, id_out, &e);

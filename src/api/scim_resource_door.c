@@ -23,12 +23,17 @@ static void answer(scim_call *c, const scim_kind_ops *ops, int status, const cha
 static void create(scim_call *c, const scim_kind_ops *ops)
 {
     scim_error x;
-    json_t *body;
+    json_t *body, *made = NULL;
     char id[ID_LEN];
-    if (scim_read_body(c->r, &body, &x) || ops->create(c, body, id, &x))
+    if (scim_read_body(c->r, &body, &x) || ops->create(c, body, id, &made, &x))
         scim_send_error(c->r, &x);
-    else
+    else if (!made)
         answer(c, ops, 201, id);
+    else if (scim_call_shape(c, ops->kind, &made, NULL, NULL, &x) == 0)
+        scim_send_resource(c->r, 201, json_incref(made));
+    else
+        scim_send_error(c->r, &x);
+    json_decref(made);
     json_decref(body);
 }
 

@@ -14,7 +14,9 @@ typedef struct scim_kind_ops {
     scim_resource_kind kind;
     /* The representation of id (new reference), or NULL with *x (404 when there is none). */
     json_t *(*fetch)(scim_call *c, const char *id, scim_error *x);
-    int (*create)(scim_call *c, const json_t *doc, char id_out[ID_LEN], scim_error *x);
+    /* Creates doc's resource: its id, and (*made, when the kind can tell without reading it back)
+     * its representation, a new reference; NULL: the door reads it. */
+    int (*create)(scim_call *c, const json_t *doc, char id_out[ID_LEN], json_t **made, scim_error *x);
     /* Replaces id with doc, a PUT's body or (patch 1) a PATCH's result; if_version as core's. */
     int (*replace)(scim_call *c, const char *id, const json_t *doc, int64_t if_version, int patch, scim_error *x);
     int (*remove)(scim_call *c, const char *id, int64_t if_version, scim_error *x);

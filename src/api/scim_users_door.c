@@ -2,6 +2,8 @@
  * scim_resource_door.c, through core/scim_users.h, in scim/scim_user_json.h's shapes. */
 #include "api/scim_resources.h"
 
+#include <string.h>
+
 #include "core/scim_users.h"
 #include "scim/scim_user_json.h"
 #include "scim/scim_user_query.h"
@@ -31,11 +33,27 @@ static json_t *fetch(scim_call *c, const char *id, scim_error *x)
     return o.doc;
 }
 
-static int create(scim_call *c, const json_t *doc, char id_out[ID_LEN], scim_error *x)
+/* The new user's representation is made from what was written (a created user is at version 1,
+ * created now by this principal, so managed by the provider: its lists come back as sent),
+ * without reading it back. */
+static int create(scim_call *c, const json_t *doc, char id_out[ID_LEN], json_t **made, scim_error *x)
 {
     scim_user_read in;
     rerr e;
     int rc = scim_user_from_json(doc, &in, &e) || scim_users_create(c->cx, c->instance_id, &in.in, id_out, &e);
+    if (rc == 0) {
+        user_record u = {.username = (char *)in.in.username,
+                         .first_name = (char *)in.in.identity.first_name,
+                         .last_name = (char *)in.in.identity.last_name,
+                         .external_id = (char *)in.in.external_id,
+                         .externally_managed = 1,
+                         .disabled = in.in.active == 0,
+                         .version = 1,
+                         .created_ms = c->cx->now_ms,
+                         .modified_ms = c->cx->now_ms};
+        memcpy(u.id, id_out, ID_LEN);
+        *made = scim_user_to_json(&u, in.attributes, c->base);
+    }
     scim_user_read_clear(&in);
     return rc ? scim_fail_rerr(x, &e) : 0;
 }

@@ -516,7 +516,8 @@ static const char *const m015_scim_tokens =
  *   security profile, a routing profile or a hierarchy group for its members (exactly one of the
  *   three, each deleted with its target), the lowest precedence winning; scim_user_grants records
  *   what the mappings gave each user, so that leaving a group takes back exactly that.
- * - users_external_id: SCIM's `externalId eq "…"` look-ups. */
+ * - users_external_id: SCIM's `externalId eq "…"` look-ups; routing_profiles_name and
+ *   security_profiles_name: the profiles of an instance by name (a SCIM create's defaults). */
 static const char *const m016_scim_data =
     "ALTER TABLE audit_events ADD COLUMN actor_name TEXT;\n"
     "CREATE TABLE scim_settings(\n"
@@ -569,7 +570,9 @@ static const char *const m016_scim_data =
     "  kind TEXT NOT NULL CHECK (kind IN ('SECURITY_PROFILE', 'ROUTING_PROFILE', 'HIERARCHY_GROUP')),\n"
     "  target_id TEXT NOT NULL,\n"
     "  PRIMARY KEY(user_id, kind, target_id)) WITHOUT ROWID;\n"
-    "CREATE INDEX users_external_id ON users(instance_id, external_id) WHERE external_id IS NOT NULL;\n";
+    "CREATE INDEX users_external_id ON users(instance_id, external_id) WHERE external_id IS NOT NULL;\n"
+    "CREATE INDEX routing_profiles_name ON routing_profiles(instance_id, name);\n"
+    "CREATE INDEX security_profiles_name ON security_profiles(instance_id, name);\n";
 
 static const migration all[] = {
     {1, "foundation: instances, resources, users, keys, audit", m001_foundation, NULL, 0},

@@ -120,7 +120,7 @@ static void exec_sql(const char *path, const char *sql)
 /* Version 8's job_items: the state checked with IN, the index by state over every item. */
 /* Migration 16 undone and forgotten (SCIM settings, attributes, groups; the trail's actor name). */
 #define BACK_TO_15                                                                                      \
-    "DROP INDEX users_external_id; DROP TABLE scim_user_grants; DROP TABLE scim_group_mappings; "       \
+    "DROP INDEX users_external_id; DROP INDEX routing_profiles_name; DROP INDEX security_profiles_name; DROP TABLE scim_user_grants; DROP TABLE scim_group_mappings; "       \
     "DROP TABLE scim_group_members; DROP TABLE scim_groups; ALTER TABLE users DROP COLUMN scim_attributes; "          \
     "DROP TABLE scim_settings_profiles; DROP TABLE scim_settings; "                                     \
     "ALTER TABLE audit_events DROP COLUMN actor_name; DELETE FROM schema_migrations WHERE version >= 16; "

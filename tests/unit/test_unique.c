@@ -208,7 +208,7 @@ static void old_store_with_lookalikes_is_refused(void **state)
     /* (The jobs' tables of migrations 7 and 8, migration 12's indexes, the console's tables of
      * 13, the names' trigram index of 14 the SCIM tokens of 15 and SCIM's tables of 16 dropped too, or they would be
      * made again.) */
-    exec_sql(db, "DROP INDEX users_external_id; DROP TABLE scim_user_grants; DROP TABLE scim_group_mappings; "
+    exec_sql(db, "DROP INDEX users_external_id; DROP INDEX routing_profiles_name; DROP INDEX security_profiles_name; DROP TABLE scim_user_grants; DROP TABLE scim_group_mappings; "
                  "DROP TABLE scim_group_members; DROP TABLE scim_groups; ALTER TABLE users DROP COLUMN scim_attributes; "
                  "DROP TABLE scim_settings_profiles; DROP TABLE scim_settings; "
                  "ALTER TABLE audit_events DROP COLUMN actor_name; "
