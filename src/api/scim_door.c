@@ -43,9 +43,7 @@ static void discovery(scim_call *c, json_t *doc, const char *what, const char *n
         scim_send_error(c->r, &x);
         return;
     }
-    request_respond_take(c->r, 200, SCIM_CONTENT_TYPE, json_dumps(doc, JSON_COMPACT), 0);
-    c->r->resp_len = c->r->resp_body ? strlen(c->r->resp_body) : 0;
-    json_decref(doc);
+    scim_send_resource(c->r, 200, doc);
 }
 
 /* Routes the path after /scim/v2: seg[0..n). Resource names match in any case; a trailing '/'

@@ -26,8 +26,8 @@ typedef struct scim_call {
 
 /* Answers with x (status, scimType, detail). */
 void scim_send_error(request *r, const scim_error *x);
-/* Answers status with the resource doc (reference taken): its meta.version as ETag, and for 201
- * its meta.location as Location. */
+/* Answers status with the resource doc (reference taken): its meta.version, if any, as ETag, and
+ * for 201 its meta.location as Location. */
 void scim_send_resource(request *r, int status, json_t *doc);
 /* Answers 200 with a ListResponse of resources (reference taken). */
 void scim_send_list(request *r, json_t *resources, int64_t total, int64_t start_index);
