@@ -67,6 +67,16 @@ static int sort_order(const char *s, int *descending, scim_error *x)
     return scim_fail(x, 400, "invalidValue", "sortOrder must be ascending or descending (got '%.40s')", s);
 }
 
+/* startIndex below 1 counts as 1 (RFC 7644 §3.4.2.4), and past any real list as the last
+ * position roster could hold (so start + count never overflows); count below 0 as 0, above the
+ * page size as the page size. */
+static void clamp_page(scim_query *q)
+{
+    const int64_t start_max = INT64_C(1000000000000);
+    q->start_index = q->start_index < 1 ? 1 : q->start_index > start_max ? start_max : q->start_index;
+    q->count = q->count < 0 ? 0 : q->count > SCIM_PAGE_MAX ? SCIM_PAGE_MAX : q->count;
+}
+
 int scim_read_query(scim_call *c, scim_query *q, scim_error *x)
 {
     memset(q, 0, sizeof *q);
@@ -75,11 +85,12 @@ int scim_read_query(scim_call *c, scim_query *q, scim_error *x)
         q->filter = scim_plus_as_space(filter);
     if (sort_by && *sort_by)
         q->sort_by = scim_plus_as_space(sort_by);
-    return sort_order(scim_param(c->r, "sortOrder"), &q->descending, x) ||
-                   scim_int_param(c->r, "startIndex", 1, &q->start_index, x) ||
-                   scim_int_param(c->r, "count", SCIM_PAGE_MAX, &q->count, x)
-               ? -1
-               : 0;
+    if (sort_order(scim_param(c->r, "sortOrder"), &q->descending, x) ||
+        scim_int_param(c->r, "startIndex", 1, &q->start_index, x) ||
+        scim_int_param(c->r, "count", SCIM_PAGE_MAX, &q->count, x))
+        return -1;
+    clamp_page(q);
+    return 0;
 }
 
 /* A SearchRequest member that is a list of strings, joined by commas (NULL when absent). */
@@ -147,6 +158,7 @@ int scim_read_search(scim_call *c, scim_query *q, char **attributes, char **excl
              joined(body, "attributes", attributes, x) || joined(body, "excludedAttributes", excluded, x);
     free(order);
     json_decref(body);
+    clamp_page(q);
     return rc ? -1 : 0;
 }
 
@@ -173,10 +185,7 @@ void scim_root_search(scim_call *c)
     if (rc == 0) {
         /* The users' matches come first, then the groups': startIndex and count run over the two
          * as one list; sortBy orders each kind within itself. */
-        int64_t start = q.start_index < 1 ? 1 : q.start_index;
-        int64_t count = q.count < 0 ? 0 : q.count > SCIM_PAGE_MAX ? SCIM_PAGE_MAX : q.count;
-        q.start_index = start;
-        q.count = count;
+        int64_t start = q.start_index, count = q.count; /* clamped by scim_read_search */
         rc = scim_user_query(c->cx, c->instance_id, &q, c->base, &users, &n_users, &x) ||
              scim_call_shape_list(c, SCIM_USER, users, attributes ? attributes : "", excluded ? excluded : "", &x);
         if (rc == 0) {

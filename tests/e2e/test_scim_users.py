@@ -284,6 +284,12 @@ class ScimUsersTest(RosterTestCase):
         all_names = names(s.get("/Users"))
         self.assertEqual(names(page), all_names[1:3])
         self.assertEqual(names(s.get("/Users", query={"startIndex": total + 5})), [])
+        for start in ("9223372036854775807", "-5"):   # far past the end, and before the start
+            far = s.get("/Users", query={"startIndex": start, "count": "9223372036854775807"})
+            self.assertEqual(far.status, 200, far)
+            self.assertEqual(far.doc["totalResults"], total)
+        self.assertEqual(names(s.get("/Users", query={"startIndex": "-5", "count": 1})), all_names[:1])
+        self.assertEqual(s.post("/Users/.search", {"startIndex": 9223372036854775807, "count": 5}).doc["Resources"], [])
         only = s.get("/Users", query={"attributes": "userName", "filter": 'userName eq "amy.adams"'})
         self.assertEqual(set(only.doc["Resources"][0]), {"id", "schemas", "userName"})
         less = s.get("/Users/" + ids["amy.adams"], query={"excludedAttributes": "emails,meta,name"})
