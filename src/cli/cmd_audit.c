@@ -168,6 +168,11 @@ static char *lookup_name(cli_env *env, const char *user_id, int64_t up_to_id)
  * one. "" when unknown. The string stays valid until the next call. */
 static const char *event_username(cli_env *env, name_cache *nc, const audit_event *ev, json_t *b, json_t *a)
 {
+    if (audit_is_group_event(ev->operation)) { /* a SCIM group: its name as the event records it */
+        json_t *d = a ? a : b;
+        return json_string_value(json_object_get(d, "DisplayName")) ? json_string_value(json_object_get(d, "DisplayName"))
+                                                                     : "";
+    }
     const char *own = doc_username(a) ? doc_username(a) : doc_username(b);
     if (!ev->resource_id || strlen(ev->resource_id) >= ID_LEN)
         return own ? own : "";
@@ -234,8 +239,9 @@ static void print_line(cli_env *env, const char *name, const audit_event *ev, js
     time_format_ms(ev->at_ms, when, sizeof when);
     buf out;
     buf_init(&out);
-    buf_printf(&out, "%s %s instance=%s user=%s", when, ev->operation ? ev->operation : "?",
-               ev->instance_id[0] ? ev->instance_id : "-", ev->resource_id ? ev->resource_id : "-");
+    buf_printf(&out, "%s %s instance=%s %s=%s", when, ev->operation ? ev->operation : "?",
+               ev->instance_id[0] ? ev->instance_id : "-", audit_is_group_event(ev->operation) ? "group" : "user",
+               ev->resource_id ? ev->resource_id : "-");
     if (*name)
         buf_printf(&out, "(%s)", name);
     buf_printf(&out, " key=%s", ev->key_id[0] ? ev->key_id : "-");
@@ -265,6 +271,7 @@ static void print_json(const char *name, const audit_event *ev, json_t *b, json_
     json_object_set_new(o, "at_ms", json_integer(ev->at_ms));
     json_object_set_new(o, "operation", json_string(ev->operation ? ev->operation : ""));
     json_object_set_new(o, "instance_id", ev->instance_id[0] ? json_string(ev->instance_id) : json_null());
+    json_object_set_new(o, "resource_type", json_string(audit_is_group_event(ev->operation) ? "GROUP" : "USER"));
     json_object_set_new(o, "user_id", ev->resource_id ? json_string(ev->resource_id) : json_null());
     json_object_set_new(o, "username", *name ? json_string(name) : json_null());
     json_object_set_new(o, "key_id", ev->key_id[0] ? json_string(ev->key_id) : json_null());

@@ -237,6 +237,45 @@ static audit_texts_job *deferred(const audit_user *before, const audit_user *aft
     return &d->job;
 }
 
+/* Zeroes *ev and fills who acts (the key, the user it acts as, or a SCIM token's name), when and
+ * in which instance. */
+static void actor_of(core_ctx *cx, const char *instance_id, audit_event *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    snprintf(ev->instance_id, sizeof ev->instance_id, "%s", instance_id);
+    ev->at_ms = cx->now_ms;
+    if (!cx->who) {
+        memcpy(ev->key_id, "cli", sizeof "cli");
+        return;
+    }
+    memcpy(ev->key_id, cx->who->key_id, sizeof ev->key_id);
+    ev->key_id[sizeof ev->key_id - 1] = '\0';
+    if (cx->who->user_id[0])
+        snprintf(ev->actor_user_id, sizeof ev->actor_user_id, "%s", cx->who->user_id);
+    else if (cx->who->kind == PRINCIPAL_SCIM_TOKEN)
+        ev->actor_name = xstrdup(cx->who->username);
+}
+
+int audit_resource_event(core_ctx *cx, const char *instance_id, const char *resource_id, const char *operation,
+                         const json_t *before, const json_t *after, rerr *e)
+{
+    audit_event ev;
+    actor_of(cx, instance_id, &ev);
+    ev.operation = xstrdup(operation);
+    ev.resource_id = xstrdup(resource_id);
+    ev.before_json = before ? audit_json_text(before) : NULL;
+    ev.after_json = after ? audit_json_text(after) : NULL;
+    int rc = store_audit_insert(cx->conn, &ev);
+    audit_event_clear(&ev);
+    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "record the audit event", e);
+}
+
+int audit_is_group_event(const char *operation)
+{
+    return operation && (strcmp(operation, "ScimCreateGroup") == 0 || strcmp(operation, "ScimReplaceGroup") == 0 ||
+                         strcmp(operation, "ScimDeleteGroup") == 0);
+}
+
 int audit_user_event(core_ctx *cx, const char *operation, const audit_user *before, const audit_user *after,
                      rerr *e)
 {
@@ -244,22 +283,7 @@ int audit_user_event(core_ctx *cx, const char *operation, const audit_user *befo
     if (!u || (before && !before->user) || (after && !after->user) || !operation || !*operation)
         return rerr_set(e, ERR_INTERNAL, NULL, "an audit event needs an operation and a user");
     audit_event ev;
-    memset(&ev, 0, sizeof ev);
-    memcpy(ev.instance_id, u->instance_id, sizeof ev.instance_id);
-    ev.instance_id[ID_LEN - 1] = '\0';
-    ev.at_ms = cx->now_ms;
-    if (cx->who) {
-        memcpy(ev.key_id, cx->who->key_id, sizeof ev.key_id);
-        ev.key_id[sizeof ev.key_id - 1] = '\0';
-        if (cx->who->user_id[0]) {
-            memcpy(ev.actor_user_id, cx->who->user_id, sizeof ev.actor_user_id);
-            ev.actor_user_id[ID_LEN - 1] = '\0';
-        } else if (cx->who->kind == PRINCIPAL_SCIM_TOKEN) {
-            ev.actor_name = xstrdup(cx->who->username);
-        }
-    } else {
-        memcpy(ev.key_id, "cli", sizeof "cli");
-    }
+    actor_of(cx, u->instance_id, &ev);
     ev.operation = xstrdup(operation);
     ev.resource_id = xstrdup(u->id);
     if (cx->audit_defer) { /* a batch's: written with the batch's other events before it commits */

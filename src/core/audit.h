@@ -23,6 +23,16 @@ typedef struct audit_user {
 int audit_user_event(core_ctx *cx, const char *operation, const audit_user *before, const audit_user *after,
                      rerr *e);
 
+/* Records a change of another resource of the instance (a SCIM group) inside the caller's write
+ * transaction: operation, the resource's id, and its before and after documents (either NULL for a
+ * create or a delete; borrowed). Returns 0, or -1 with *e set. */
+int audit_resource_event(core_ctx *cx, const char *instance_id, const char *resource_id, const char *operation,
+                         const json_t *before, const json_t *after, rerr *e);
+
+/* 1 when operation is one of a SCIM group's own events (ScimCreateGroup, ScimReplaceGroup,
+ * ScimDeleteGroup): its resource is a group, not a user. */
+int audit_is_group_event(const char *operation);
+
 /* audit_user_event for records without their tags (a change that leaves the tags alone). */
 int audit_user_change(core_ctx *cx, const char *operation, const user_record *before, const user_record *after,
                       rerr *e);

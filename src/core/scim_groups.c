@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/audit.h"
 #include "core/authorize.h"
 #include "core/instances.h"
 #include "core/scim_grants.h"
@@ -212,19 +213,61 @@ static int member_ids(core_ctx *cx, const char *group_id, strlist *out, rerr *e)
     return rc == STORE_OK ? 0 : core_store_error(cx, rc, "read the group's members", e);
 }
 
-/* The ids in exactly one of a and b (both sorted, each id once), appended to *out. */
-static void either_not_both(const strlist *a, const strlist *b, strlist *out)
+/* The ids only in a appended to *only_a, those only in b to *only_b (a and b sorted, each id
+ * once; either out may be the other). */
+static void split(const strlist *a, const strlist *b, strlist *only_a, strlist *only_b)
 {
     size_t i = 0, j = 0;
     while (i < a->n || j < b->n) {
         int c = i == a->n ? 1 : j == b->n ? -1 : strcmp(a->items[i], b->items[j]);
         if (c < 0)
-            strlist_push(out, a->items[i++]);
+            strlist_push(only_a, a->items[i++]);
         else if (c > 0)
-            strlist_push(out, b->items[j++]);
+            strlist_push(only_b, b->items[j++]);
         else
             i++, j++;
     }
+}
+
+#define AUDIT_IDS_MAX 100 /* member ids listed in one audit document; past it, only the count */
+
+/* A list of at most AUDIT_IDS_MAX of ids, then "… and N more" (new reference). */
+static json_t *ids_json(const strlist *ids)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < ids->n && i < AUDIT_IDS_MAX; i++)
+        json_array_append_new(a, json_string(ids->items[i]));
+    if (ids->n > AUDIT_IDS_MAX) {
+        char more[48];
+        snprintf(more, sizeof more, "... and %zu more", ids->n - AUDIT_IDS_MAX);
+        json_array_append_new(a, json_string(more));
+    }
+    return a;
+}
+
+/* A group as the audit trail records it: its name, externalId and number of members, and (lists
+ * not NULL) the members added and removed. New reference. */
+static json_t *group_audit_doc(const char *name, const char *external_id, size_t members, const strlist *added,
+                               const strlist *removed)
+{
+    json_t *o = json_pack("{s:s, s:I}", "DisplayName", name, "MemberCount", (json_int_t)members);
+    if (external_id)
+        json_object_set_new(o, "ExternalId", json_string(external_id));
+    if (added && added->n)
+        json_object_set_new(o, "MembersAdded", ids_json(added));
+    if (removed && removed->n)
+        json_object_set_new(o, "MembersRemoved", ids_json(removed));
+    return o;
+}
+
+/* Records operation on group id of the instance with the two documents (either NULL; taken). */
+static int audit_group(core_ctx *cx, const char *instance_id, const char *id, const char *operation, json_t *before,
+                       json_t *after, rerr *e)
+{
+    int rc = audit_resource_event(cx, instance_id, id, operation, before, after, e);
+    json_decref(before);
+    json_decref(after);
+    return rc;
 }
 
 /* ---- changes ------------------------------------------------------------------------------------- */
@@ -260,6 +303,11 @@ static int create_change(core_ctx *cx, void *arg, rerr *e)
                          scim_grants_apply(cx, a->instance_id, &added, e)
                      ? -1
                      : 0;
+    if (result == 0) {
+        scim_ids_sort_unique(&added);
+        result = audit_group(cx, a->instance_id, id, "ScimCreateGroup", NULL,
+                             group_audit_doc(a->in->display_name, a->in->external_id, added.n, &added, NULL), e);
+    }
     strlist_clear(&added);
     if (result == 0)
         memcpy(a->id_out, id, ID_LEN);
@@ -282,7 +330,7 @@ static int replace_change(core_ctx *cx, void *arg, rerr *e)
     scim_group g;
     if (load_group(cx, a->instance_id, a->id, &g, e))
         return -1;
-    strlist before = {0}, after = {0}, affected = {0};
+    strlist before = {0}, after = {0}, affected = {0}, added = {0}, removed = {0};
     int renamed = strcmp(g.display_name, a->in->display_name) != 0;
     int result = check_version(&g, a->if_version, e) ||
                          (renamed && check_name_free(cx, a->instance_id, a->in->display_name, g.id, e)) ||
@@ -306,18 +354,28 @@ static int replace_change(core_ctx *cx, void *arg, rerr *e)
     if (result == 0) {
         /* a new name may change which mappings apply (or their order): every member, old and new */
         scim_ids_sort_unique(&after);
+        split(&before, &after, &removed, &added);
         if (renamed) {
             for (size_t i = 0; i < before.n; i++)
                 strlist_push(&affected, before.items[i]);
             for (size_t i = 0; i < after.n; i++)
                 strlist_push(&affected, after.items[i]);
         } else {
-            either_not_both(&before, &after, &affected);
+            split(&before, &after, &affected, &affected);
         }
-        result = scim_grants_apply(cx, a->instance_id, &affected, e);
+        result = scim_grants_apply(cx, a->instance_id, &affected, e) ||
+                         audit_group(cx, a->instance_id, g.id, "ScimReplaceGroup",
+                                     group_audit_doc(g.display_name, g.external_id, before.n, NULL, NULL),
+                                     group_audit_doc(a->in->display_name, a->in->external_id, after.n, &added,
+                                                     &removed),
+                                     e)
+                     ? -1
+                     : 0;
     }
     strlist_clear(&before);
     strlist_clear(&after);
+    strlist_clear(&added);
+    strlist_clear(&removed);
     strlist_clear(&affected);
     scim_group_clear(&g);
     return result;
@@ -345,7 +403,11 @@ static int delete_change(core_ctx *cx, void *arg, rerr *e)
         result = rc == STORE_NOTFOUND ? rerr_set(e, ERR_NOT_FOUND, "id", "Group not found: %s", g.id)
                                       : core_store_error(cx, rc, "delete the group", e);
     if (result == 0)
-        result = scim_grants_apply(cx, a->instance_id, &members, e);
+        result = scim_grants_apply(cx, a->instance_id, &members, e) ||
+                         audit_group(cx, a->instance_id, g.id, "ScimDeleteGroup",
+                                     group_audit_doc(g.display_name, g.external_id, members.n, NULL, NULL), NULL, e)
+                     ? -1
+                     : 0;
     strlist_clear(&members);
     scim_group_clear(&g);
     return result;

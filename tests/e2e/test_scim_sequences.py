@@ -65,6 +65,16 @@ class ScimSequencesTest(RosterTestCase):
         self.assertIs(on["active"], True)
         self.assertEqual(s.delete("/Groups/" + gid).status, 204)
         self.assertEqual(s.get("/Groups/" + gid).status, 404)
+        # the group's own changes are in the trail too, with the token's name
+        trail = [line for line in self.roster.cli("audit", "--instance", "default").stdout.splitlines()
+                 if f"group={gid}" in line]
+        self.assertEqual([line.split()[1] for line in trail],
+                         ["ScimCreateGroup", "ScimReplaceGroup", "ScimReplaceGroup", "ScimReplaceGroup",
+                          "ScimDeleteGroup"])
+        self.assertTrue(all("key=scim actor=okta" in line for line in trail), trail)
+        self.assertIn(f'MembersAdded=["{uid}"]', trail[1])
+        self.assertIn(f'MembersRemoved=["{uid}"]', trail[2])
+        self.assertIn('DisplayName: "Quality Team" -> "QA"', trail[3])
         # Okta deactivates rather than deletes: the user stays, disabled
         self.ok(s.patch("/Users/" + uid, [{"op": "replace", "value": {"active": False}}]))
         self.assertIs(self.ok(s.get("/Users/" + uid))["active"], False)
