@@ -55,19 +55,45 @@ static void put(scim_call *c, const scim_kind_ops *ops, const char *id)
     json_decref(body);
 }
 
+/* A PATCH is applied to the representation read, then written only over that very version (so a
+ * change made in between is never lost): if another change came first, it is read and applied
+ * again, up to PATCH_TRIES times, then 409 "try again" (several writers hammering one resource).
+ * A client's If-Match must name the version read. */
+enum { PATCH_TRIES = 32 };
+
 static void patch(scim_call *c, const scim_kind_ops *ops, const char *id)
 {
     scim_error x;
-    json_t *body = NULL, *current = NULL, *patched = NULL;
-    if (scim_read_body(c->r, &body, &x) || !(current = ops->fetch(c, id, &x)) ||
-        !(patched = scim_call_patch(c, ops->kind, current, body, &x)) ||
-        ops->replace(c, id, patched, if_version(c), 1, &x))
+    json_t *body = NULL;
+    int rc = scim_read_body(c->r, &body, &x), again = 1;
+    int64_t wanted = scim_if_match(c->r); /* 0: none, -1: no version matches it */
+    for (int tries = 0; rc == 0 && again && tries < PATCH_TRIES; tries++) {
+        again = 0;
+        json_t *current = ops->fetch(c, id, &x), *patched = NULL;
+        int64_t read = current ? scim_etag_version(json_string_value(
+                                     json_object_get(json_object_get(current, "meta"), "version")))
+                               : 0;
+        if (!current)
+            rc = -1;
+        else if (wanted && wanted != read)
+            rc = scim_fail(&x, 412, NULL, "the resource has changed: it is at version %lld; read it again",
+                           (long long)read);
+        else if (!(patched = scim_call_patch(c, ops->kind, current, body, &x)))
+            rc = -1;
+        else if (ops->replace(c, id, patched, read > 0 ? read : INT64_MAX, 1, &x)) {
+            again = !wanted && x.status == 412; /* another change came first: read it again */
+            rc = again ? 0 : -1;
+        }
+        json_decref(current);
+        json_decref(patched);
+    }
+    if (rc == 0 && again)
+        rc = scim_fail(&x, 409, NULL, "the resource kept changing while this PATCH was applied; try again");
+    if (rc)
         scim_send_error(c->r, &x);
     else
         answer(c, ops, 200, id);
     json_decref(body);
-    json_decref(current);
-    json_decref(patched);
 }
 
 static void delete_one(scim_call *c, const scim_kind_ops *ops, const char *id)

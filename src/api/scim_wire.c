@@ -119,8 +119,13 @@ int64_t scim_if_match(const request *r)
         return 0;
     while (*h == ' ')
         h++;
-    if (strcmp(h, "*") == 0)
-        return 0;
+    return strcmp(h, "*") == 0 ? 0 : scim_etag_version(h);
+}
+
+int64_t scim_etag_version(const char *h)
+{
+    if (!h)
+        return -1;
     if (strncmp(h, "W/", 2) == 0)
         h += 2;
     if (*h != '"')

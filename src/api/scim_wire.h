@@ -51,6 +51,8 @@ int scim_int_param(const request *r, const char *name, int64_t dflt, int64_t *ou
 /* The version an If-Match header asks for: 0 when there is none or it is "*", the version of a
  * W/"N" or "N" tag, -1 for any other tag (which matches no version). */
 int64_t scim_if_match(const request *r);
+/* The version of an entity tag W/"N" or "N" (N > 0), or -1 for any other text (or NULL). */
+int64_t scim_etag_version(const char *tag);
 
 /* The base URL of the SCIM door for r ("http://HOST/scim/v2"; HOST from the Host header when it
  * is a plain host[:port], else "localhost"). Caller frees. */

@@ -5,6 +5,7 @@ settings, the identity rules, active and its strings, passwords by identity type
 the instance boundary, the audit trail's actor, and the read-only rule at the other doors."""
 import json
 import sqlite3
+import threading
 
 from harness import RosterTestCase
 from scim_client import ENTERPRISE, ERROR_SCHEMA, LIST_SCHEMA, Scim, make_token, user
@@ -184,6 +185,31 @@ class ScimUsersTest(RosterTestCase):
         other = self.create(user("taken.name"))
         self.assert_error(self.scim.put(path, user("TAKEN.name")), 409, "uniqueness")
         self.assertEqual(self.scim.get("/Users/" + other["id"]).doc["userName"], "taken.name")
+
+    def test_concurrent_patches_lose_nothing(self):
+        got = self.create(user("busy.user"))
+        path = "/Users/" + got["id"]
+        failures = []
+
+        def worker(attr, n):
+            # as a provider does: a 409 "kept changing" is retried; anything else is a failure
+            s = Scim(self.roster.port, self.scim.token)
+            for i in range(n):
+                for _ in range(20):
+                    a = s.patch(path, [{"op": "replace", "path": attr, "value": f"{attr}-{i}"}])
+                    if not (a.status == 409 and "kept changing" in a.doc["detail"]):
+                        break
+                if a.status != 200:
+                    failures.append(a)
+        threads = [threading.Thread(target=worker, args=(attr, 15)) for attr in ("title", "nickName", "userType")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(failures, [])
+        doc = self.scim.get(path).doc
+        self.assertEqual((doc["title"], doc["nickName"], doc["userType"]), ("title-14", "nickName-14", "userType-14"))
+        self.assertEqual(doc["meta"]["version"], 'W/"46"')    # 1 + 45 patches, each on the version it read
 
     def test_delete_then_404_and_delete_disables(self):
         got = self.create(user("leaver"))
