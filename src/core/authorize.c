@@ -24,7 +24,7 @@ static const core_rule rules[CORE_ACTION__COUNT] = {
     [CORE_KEYS_CREATE] = A("CreateAccessKey", "keys_create"),
     [CORE_KEYS_REVOKE] = A("RevokeAccessKey", "keys_revoke"),
     [CORE_SCIM_TOKENS_MANAGE] = A("ManageScimTokens", "scim_token_create scim_token_list scim_token_revoke"),
-    [CORE_SCIM_SETTINGS] = A("ManageScimSettings", "scim_settings_get scim_settings_put scim_mappings_add "
+    [CORE_SCIM_SETTINGS] = A("ManageScimSettings", "scim_settings_instance scim_settings_get scim_settings_put scim_mappings_add "
                                                    "scim_mappings_list scim_mappings_remove"),
     [CORE_SCIM_GROUPS_CHANGE] =
         SCIM("ChangeScimGroups", "scim_groups_create scim_groups_replace scim_groups_delete", "Users.Edit"),

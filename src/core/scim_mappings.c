@@ -3,6 +3,7 @@
  * (CORE_SCIM_SETTINGS), each change recomputing the members of groups of that name in its write
  * transaction (scim_grants.h). Targets are named as people name them (catalog.h). */
 #include "core/scim_groups.h"
+#include "core/scim_settings.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,16 +48,6 @@ void scim_mapping_clear(scim_mapping *m)
     memset(m, 0, sizeof *m);
 }
 
-/* Resolves instance_ref for CORE_SCIM_SETTINGS into id. */
-static int resolve(core_ctx *cx, const char *instance_ref, char id[ID_LEN], rerr *e)
-{
-    instance in;
-    if (instances_resolve_for(cx, CORE_SCIM_SETTINGS, instance_ref, 1, &in, e))
-        return -1;
-    memcpy(id, in.id, ID_LEN);
-    instance_clear(&in);
-    return 0;
-}
 
 /* The hierarchy group named by path ("A / B / C") or by its id, from cat; NULL with *e set. */
 static const char *group_target(const catalog *cat, const char *target, rerr *e)
@@ -159,7 +150,7 @@ int scim_mappings_add(core_ctx *cx, const char *instance_ref, const char *group_
 {
     id_out[0] = '\0';
     struct add_args a = {.target = target};
-    if (resolve(cx, instance_ref, a.row.instance_id, e) ||
+    if (scim_settings_instance(cx, instance_ref, a.row.instance_id, e) ||
         validate_text(e, "GroupName", group_name, 1, SCIM_GROUP_NAME_MAX))
         return -1;
     if ((int)kind < 0 || (int)kind >= STORE_SCIM_TARGETS)
@@ -184,7 +175,7 @@ int scim_mappings_list(core_ctx *cx, const char *instance_ref, scim_mapping **ou
     *out = NULL;
     *n = 0;
     char id[ID_LEN];
-    if (resolve(cx, instance_ref, id, e))
+    if (scim_settings_instance(cx, instance_ref, id, e))
         return -1;
     scim_mapping_row *rows = NULL;
     size_t nr = 0;
@@ -248,7 +239,7 @@ static int remove_change(core_ctx *cx, void *arg, rerr *e)
 int scim_mappings_remove(core_ctx *cx, const char *instance_ref, const char *id, rerr *e)
 {
     char iid[ID_LEN];
-    if (resolve(cx, instance_ref, iid, e) || validate_id(e, "MappingId", id, 256))
+    if (scim_settings_instance(cx, instance_ref, iid, e) || validate_id(e, "MappingId", id, 256))
         return -1;
     struct remove_args a = {iid, id};
     return core_write(cx, remove_change, &a, e);

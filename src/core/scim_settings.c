@@ -19,8 +19,7 @@ void scim_settings_clear(scim_settings *s)
     memset(s, 0, sizeof *s);
 }
 
-/* Resolves instance_ref for action a into id. */
-static int resolve(core_ctx *cx, const char *instance_ref, char id[ID_LEN], rerr *e)
+int scim_settings_instance(core_ctx *cx, const char *instance_ref, char id[ID_LEN], rerr *e)
 {
     instance in;
     if (instances_resolve_for(cx, CORE_SCIM_SETTINGS, instance_ref, 1, &in, e))
@@ -64,7 +63,7 @@ int scim_settings_get(core_ctx *cx, const char *instance_ref, scim_settings *out
 {
     memset(out, 0, sizeof *out);
     char id[ID_LEN];
-    return resolve(cx, instance_ref, id, e) || read_settings(cx, id, out, e) ? -1 : 0;
+    return scim_settings_instance(cx, instance_ref, id, e) || read_settings(cx, id, out, e) ? -1 : 0;
 }
 
 struct put_args {
@@ -127,7 +126,7 @@ static int put_change(core_ctx *cx, void *arg, rerr *e)
 int scim_settings_put(core_ctx *cx, const char *instance_ref, const scim_settings_in *in, rerr *e)
 {
     char id[ID_LEN];
-    if (resolve(cx, instance_ref, id, e))
+    if (scim_settings_instance(cx, instance_ref, id, e))
         return -1;
     struct put_args a = {id, in};
     return core_write(cx, put_change, &a, e);

@@ -30,6 +30,10 @@ typedef struct scim_settings {
 } scim_settings;
 void scim_settings_clear(scim_settings *s);
 
+/* The id of instance instance_ref (id, ARN or alias) into id, for an action on its SCIM settings
+ * or mappings (CORE_SCIM_SETTINGS). */
+int scim_settings_instance(core_ctx *cx, const char *instance_ref, char id[ID_LEN], rerr *e);
+
 /* The settings of instance instance_ref (id, ARN or alias). *out is the caller's to clear. */
 int scim_settings_get(core_ctx *cx, const char *instance_ref, scim_settings *out, rerr *e);
 

@@ -150,6 +150,10 @@ int sq_status(store_conn *c, int rc);
  * value. For the few statements not run through sq_exec (transaction control). */
 int sq_exec_stmt(store_conn *c, sqlite3_stmt *st);
 
+/* An ASCII lower-case copy of s (NULL: ""), as the username and group-name indexes fold: only A-Z
+ * change. Caller frees. */
+char *sq_fold(const char *s);
+
 /* Copies column i as a malloc'd string, or NULL for SQL NULL. Caller frees. */
 char *sq_col_dup(sqlite3_stmt *st, int i);
 

@@ -246,3 +246,12 @@ int sq_count_and_first(store_conn *c, const char *sql, const char *key, int64_t 
     int rc = sq_row(c, sql, read_count_first, &cf, SQ_ARGS(SQ_TEXT(key)));
     return rc == STORE_NOTFOUND ? STORE_OK : rc;
 }
+
+char *sq_fold(const char *s)
+{
+    char *f = xstrdup(s ? s : "");
+    for (char *p = f; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    return f;
+}

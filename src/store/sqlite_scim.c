@@ -187,10 +187,7 @@ int store_scim_users(store_conn *c, const char *instance_id, store_scim_by by, c
         break;
     case STORE_SCIM_BY_ID: st = sq_prepare(c, by_id, SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(key))); break;
     case STORE_SCIM_BY_NAME:
-        folded = xstrdup(key);
-        for (char *p = folded; *p; p++)
-            if (*p >= 'A' && *p <= 'Z')
-                *p = (char)(*p - 'A' + 'a');
+        folded = sq_fold(key);
         st = sq_prepare(c, by_fold, SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(folded)));
         break;
     case STORE_SCIM_BY_EXTERNAL_ID: st = sq_prepare(c, by_external, SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(key))); break;

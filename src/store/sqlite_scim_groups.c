@@ -10,14 +10,6 @@
 
 /* s with ASCII upper case folded to lower case, as display_fold and group_fold keep names
  * (malloc'd; the caller frees). */
-static char *fold(const char *s)
-{
-    char *f = xstrdup(s ? s : "");
-    for (char *p = f; *p; p++)
-        if (*p >= 'A' && *p <= 'Z')
-            *p = (char)(*p - 'A' + 'a');
-    return f;
-}
 
 /* ---- groups -------------------------------------------------------------------------------------- */
 
@@ -25,7 +17,7 @@ int store_scim_group_insert(store_conn *c, const scim_group_row *g)
 {
     static const char sql[] = "INSERT INTO scim_groups(id, instance_id, display_name, display_fold, external_id, "
                               "attributes_json, version, created_ms, modified_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    char *f = fold(g->display_name);
+    char *f = sq_fold(g->display_name);
     int rc = sq_exec(c, sql,
                      SQ_ARGS(SQ_TEXT(g->id), SQ_TEXT(g->instance_id), SQ_TEXT(g->display_name), SQ_TEXT(f),
                              SQ_TEXT(g->external_id), SQ_TEXT(g->attributes), SQ_INT(g->version),
@@ -38,7 +30,7 @@ int store_scim_group_update(store_conn *c, const scim_group_row *g)
 {
     static const char sql[] = "UPDATE scim_groups SET display_name = ?, display_fold = ?, external_id = ?, "
                               "attributes_json = ?, version = ?, modified_ms = ? WHERE instance_id = ? AND id = ?";
-    char *f = fold(g->display_name);
+    char *f = sq_fold(g->display_name);
     int rc = sq_exec_found(c, sql,
                            SQ_ARGS(SQ_TEXT(g->display_name), SQ_TEXT(f), SQ_TEXT(g->external_id),
                                    SQ_TEXT(g->attributes), SQ_INT(g->version), SQ_INT(g->modified_ms),
@@ -73,7 +65,7 @@ int store_scim_groups(store_conn *c, const char *instance_id, store_scim_by by, 
         break;
     case STORE_SCIM_BY_ID: st = sq_prepare(c, by_id, SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(key))); break;
     case STORE_SCIM_BY_NAME:
-        folded = fold(key);
+        folded = sq_fold(key);
         st = sq_prepare(c, by_fold, SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(folded)));
         break;
     case STORE_SCIM_BY_EXTERNAL_ID: st = sq_prepare(c, by_external, SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(key))); break;
@@ -154,7 +146,7 @@ int store_scim_name_members(store_conn *c, const char *instance_id, const char *
     static const char sql[] = "SELECT DISTINCT m.user_id FROM scim_groups g "
                               "JOIN scim_group_members m ON m.group_id = g.id "
                               "WHERE g.instance_id = ? AND g.display_fold = ? ORDER BY m.user_id";
-    char *f = fold(group_name);
+    char *f = sq_fold(group_name);
     int rc = sq_rows(c, sql, sq_read_strlist, out, SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(f)));
     free(f);
     return rc;
@@ -197,7 +189,7 @@ int store_scim_mapping_insert(store_conn *c, const scim_mapping_row *m)
     static const char sql[] = "INSERT INTO scim_group_mappings(id, instance_id, group_name, group_fold, "
                               "security_profile_id, routing_profile_id, hierarchy_group_id, precedence, created_ms) "
                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    char *f = fold(m->group_name);
+    char *f = sq_fold(m->group_name);
     int rc = sq_exec(c, sql,
                      SQ_ARGS(SQ_TEXT(m->id), SQ_TEXT(m->instance_id), SQ_TEXT(m->group_name), SQ_TEXT(f),
                              SQ_TEXT(m->kind == STORE_SCIM_SECURITY_PROFILE ? m->target_id : NULL),

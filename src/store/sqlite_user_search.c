@@ -33,15 +33,6 @@
 #include "store/sqlite_int.h"
 #include "util/buf.h"
 
-/* ASCII lower-case copy of s. Caller frees. */
-static char *fold_ascii(const char *s)
-{
-    char *f = xstrdup(s);
-    for (char *p = f; *p; p++)
-        *p = (char)tolower((unsigned char)*p);
-    return f;
-}
-
 /* The least string greater than every string that starts with p: p with its last byte below
  * 0xff incremented and the rest cut off. Returns NULL when there is none (p is all 0xff
  * bytes, which valid UTF-8 never is). Caller frees. */
@@ -180,7 +171,7 @@ static int trigram_rows(store_conn *c, const char *instance_id, const char *quer
 static int match_trigrams(store_conn *c, const char *instance_id, store_user_field field, const char *value,
                           user_handles *out)
 {
-    char *folded = fold_ascii(value), *query = NULL;
+    char *folded = sq_fold(value), *query = NULL;
     int rc = trigram_query(c, field, folded, &query);
     if (rc == STORE_OK && query)
         rc = trigram_rows(c, instance_id, query, out);
@@ -198,7 +189,7 @@ static int match_username(store_conn *c, const char *instance_id, store_match m,
                                 "AND username_fold < ?";
     static const char scan[] = "SELECT seq FROM users WHERE instance_id = ? AND instr(username_fold, ?) > 0";
     static const char starts[] = "SELECT seq FROM users WHERE instance_id = ? AND instr(username_fold, ?) = 1";
-    char *folded = fold_ascii(value), *upper = m == STORE_MATCH_PREFIX ? prefix_upper_bound(folded) : NULL;
+    char *folded = sq_fold(value), *upper = m == STORE_MATCH_PREFIX ? prefix_upper_bound(folded) : NULL;
     const char *sql = m == STORE_MATCH_EXACT ? exact : m == STORE_MATCH_CONTAINS ? scan : upper ? range : starts;
     int rc = leaf(c, sql, instance_id, m == STORE_MATCH_EXACT ? value : folded, upper, out);
     free(folded);
@@ -280,7 +271,7 @@ static int match_id(store_conn *c, const char *instance_id, store_match m, const
 {
     static const char exact[] = "SELECT seq FROM users WHERE id = ?2 AND instance_id = ?1";
     static const char range[] = "SELECT seq FROM users WHERE id >= ?2 AND id < ?3 AND +instance_id = ?1";
-    char *folded = fold_ascii(value), *upper = m == STORE_MATCH_PREFIX ? prefix_upper_bound(folded) : NULL;
+    char *folded = sq_fold(value), *upper = m == STORE_MATCH_PREFIX ? prefix_upper_bound(folded) : NULL;
     if (m == STORE_MATCH_CONTAINS || (m == STORE_MATCH_PREFIX && !upper)) {
         free(folded);
         return match_scan(c, instance_id, STORE_USER_ID, m, value, out);
@@ -300,7 +291,7 @@ static int match_any_name(store_conn *c, const char *instance_id, const char *va
 {
     static const char sql[] = "SELECT seq FROM users INDEXED BY users_names WHERE instance_id = ?1 AND "
                               "(instr(username_fold, ?2) > 0 OR first_name" LIKE_ESC " OR last_name LIKE ?3 ESCAPE '\\')";
-    char *folded = fold_ascii(value), *pattern = like_pattern(value, 0);
+    char *folded = sq_fold(value), *pattern = like_pattern(value, 0);
     int rc = leaf(c, sql, instance_id, folded, pattern, out);
     free(folded);
     free(pattern);

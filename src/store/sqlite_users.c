@@ -10,14 +10,6 @@
 #include "store/store_testing.h"
 #include "util/buf.h"
 
-/* ASCII lower-case copy of s, for the look-alike index. Caller frees. */
-static char *fold(const char *s)
-{
-    char *f = xstrdup(s ? s : "");
-    for (char *p = f; *p; p++)
-        *p = (char)tolower((unsigned char)*p);
-    return f;
-}
 
 /* ---- writing ------------------------------------------------------------------------------ */
 
@@ -77,7 +69,7 @@ int store_user_create(store_conn *c, const user_record *u)
                               "routing_profile_id, hierarchy_group_id, externally_managed, external_id, disabled, "
                               "password_temporary, version, created_ms, modified_ms, scim_attributes) "
                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    char *folded = fold(u->username);
+    char *folded = sq_fold(u->username);
     int rc = sq_exec(c, sql,
                      SQ_ARGS(SQ_TEXT(u->id), SQ_TEXT(u->instance_id), SQ_TEXT(u->username), SQ_TEXT(folded),
                              SQ_TEXT(u->first_name), SQ_TEXT(u->last_name), SQ_TEXT(u->email),
@@ -111,7 +103,7 @@ int store_user_update(store_conn *c, const user_record *u, unsigned what)
                               "WHERE instance_id = ? AND id = ?";
     int rc;
     if (what & STORE_USER_NAME) {
-        char *folded = fold(u->username);
+        char *folded = sq_fold(u->username);
         rc = sq_exec_found(c, sql,
                            SQ_ARGS(SQ_TEXT(u->username), SQ_TEXT(folded), SQ_TEXT(u->first_name),
                                    SQ_TEXT(u->last_name), SQ_TEXT(u->email), SQ_TEXT(u->secondary_email),
@@ -272,7 +264,7 @@ int store_user_lookalike(store_conn *c, const char *instance_id, const char *use
      * unique index users_fold (migration 5) refuses a second. */
     static const char sql[] = "SELECT id, instance_id, username FROM users INDEXED BY users_fold "
                               "WHERE instance_id = ? AND username_fold = ? LIMIT 1";
-    char *folded = fold(username);
+    char *folded = sq_fold(username);
     int rc = sq_row(c, sql, read_ref, out, SQ_ARGS(SQ_TEXT(instance_id), SQ_TEXT(folded)));
     free(folded);
     return rc;

@@ -227,6 +227,12 @@ static int e_scim_settings_get(fixture *f, core_ctx *cx, rerr *e)
     return rc;
 }
 
+static int e_scim_settings_instance(fixture *f, core_ctx *cx, rerr *e)
+{
+    char id[ID_LEN];
+    return scim_settings_instance(cx, f->a.id, id, e);
+}
+
 static int e_scim_settings_put(fixture *f, core_ctx *cx, rerr *e)
 {
     scim_settings_in in = {.admins_edit_settings = 1, .delete_disables = -1};
@@ -1069,6 +1075,7 @@ static const entry entries[] = {
     {"scim_token_list", CORE_SCIM_TOKENS_MANAGE, e_scim_token_list},
     {"scim_token_revoke", CORE_SCIM_TOKENS_MANAGE, e_scim_token_revoke},
     {"scim_settings_get", CORE_SCIM_SETTINGS, e_scim_settings_get},
+    {"scim_settings_instance", CORE_SCIM_SETTINGS, e_scim_settings_instance},
     {"scim_settings_put", CORE_SCIM_SETTINGS, e_scim_settings_put},
     {"scim_mappings_add", CORE_SCIM_SETTINGS, e_scim_mappings_add},
     {"scim_mappings_list", CORE_SCIM_SETTINGS, e_scim_mappings_list},
