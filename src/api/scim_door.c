@@ -60,7 +60,8 @@ static void route(scim_call *c, char **seg, size_t n)
         scim_users_route(c, id && strcmp(id, ".search") != 0 ? id : NULL, id && strcmp(id, ".search") == 0);
     } else if (strcasecmp(what, "Groups") == 0) {
         scim_groups_route(c, id && strcmp(id, ".search") != 0 ? id : NULL, id && strcmp(id, ".search") == 0);
-    } else if (!id && (strcasecmp(what, "ServiceProviderConfig") == 0 || strcasecmp(what, "serviceConfiguration") == 0)) {
+    } else if (!id && (strcasecmp(what, "ServiceProviderConfig") == 0 ||
+                       strcasecmp(what, "serviceConfiguration") == 0)) { /* Microsoft's collection's name */
         discovery(c, scim_service_provider_config(c->base), "", "");
     } else if (strcasecmp(what, "Schemas") == 0) {
         discovery(c, id ? scim_schema_doc(c->base, id) : scim_schemas(c->base), "schema", id);

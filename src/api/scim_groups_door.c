@@ -104,8 +104,9 @@ static int by_key(const void *pa, const void *pb)
 {
     const sorted *a = pa, *b = pb;
     int c = scim_sort_compare(a->key, b->key);
-    return c ? c
-             : strcmp(json_string_value(json_object_get(a->doc, "id")), json_string_value(json_object_get(b->doc, "id")));
+    if (c)
+        return c;
+    return strcmp(json_string_value(json_object_get(a->doc, "id")), json_string_value(json_object_get(b->doc, "id")));
 }
 
 int scim_group_query(scim_call *c, const scim_query *q, json_t **page_out, int64_t *total, scim_error *x)

@@ -169,9 +169,8 @@ static char *lookup_name(cli_env *env, const char *user_id, int64_t up_to_id)
 static const char *event_username(cli_env *env, name_cache *nc, const audit_event *ev, json_t *b, json_t *a)
 {
     if (audit_is_group_event(ev->operation)) { /* a SCIM group: its name as the event records it */
-        json_t *d = a ? a : b;
-        return json_string_value(json_object_get(d, "DisplayName")) ? json_string_value(json_object_get(d, "DisplayName"))
-                                                                     : "";
+        const char *name = json_string_value(json_object_get(a ? a : b, "DisplayName"));
+        return name ? name : "";
     }
     const char *own = doc_username(a) ? doc_username(a) : doc_username(b);
     if (!ev->resource_id || strlen(ev->resource_id) >= ID_LEN)

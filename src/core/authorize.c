@@ -29,7 +29,7 @@ static const core_rule rules[CORE_ACTION__COUNT] = {
     [CORE_SCIM_GROUPS_CHANGE] =
         SCIM("ChangeScimGroups", "scim_groups_create scim_groups_replace scim_groups_delete", "Users.Edit"),
     [CORE_SCIM_GROUPS_READ] =
-        P("ReadScimGroups", "scim_groups_each scim_groups_count scim_groups_of_user", "Users.View"),
+        P("ReadScimGroups", "scim_groups_each", "Users.View"),
 
     [CORE_USERS_CREATE] = P("CreateUser", "users_create users_create_tx users_create_basic scim_users_create", "Users.Create"),
     [CORE_USERS_DESCRIBE] = P("DescribeUser", "users_get", "Users.View"),

@@ -452,24 +452,3 @@ int scim_groups_each(core_ctx *cx, const char *instance_id, scim_groups_by by, c
     group_list_clear(&l);
     return rc == STORE_OK ? 0 : core_store_error(cx, rc, "read the groups", e);
 }
-
-int scim_groups_count(core_ctx *cx, const char *instance_id, int64_t *n, rerr *e)
-{
-    *n = 0;
-    if (core_allow(cx, CORE_SCIM_GROUPS_READ, instance_id, e))
-        return -1;
-    int rc = store_scim_group_count(cx->conn, instance_id, n);
-    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "count the groups", e);
-}
-
-int scim_groups_of_user(core_ctx *cx, const char *instance_id, const char *user_id, kvlist *out, rerr *e)
-{
-    if (core_allow(cx, CORE_SCIM_GROUPS_READ, instance_id, e) || validate_id(e, "UserId", user_id, 256))
-        return -1;
-    int rc = store_resource_exists(cx->conn, STORE_RES_USER, instance_id, user_id);
-    if (rc == STORE_NOTFOUND)
-        return rerr_set(e, ERR_NOT_FOUND, "UserId", "User not found: %.256s", user_id);
-    if (rc == STORE_OK)
-        rc = store_scim_user_groups(cx->conn, instance_id, user_id, out);
-    return rc == STORE_OK ? 0 : core_store_error(cx, rc, "read the user's groups", e);
-}

@@ -94,10 +94,6 @@ typedef int (*scim_group_fn)(void *ctx, const scim_group *g, const scim_member_l
  * limit (< 0: no limit) apply to SCIM_GROUPS_ALL. None is none (never ERR_NOT_FOUND). Users.View. */
 int scim_groups_each(core_ctx *cx, const char *instance_id, scim_groups_by by, const char *key, int64_t offset,
                      int64_t limit, int with_members, scim_group_fn fn, void *ctx, rerr *e);
-int scim_groups_count(core_ctx *cx, const char *instance_id, int64_t *n, rerr *e);
-/* The groups user_id is in: ids and display names (kvlist: id -> name, appended), by name.
- * ERR_NOT_FOUND (field "UserId") when the instance has no such user. Users.View. */
-int scim_groups_of_user(core_ctx *cx, const char *instance_id, const char *user_id, kvlist *out, rerr *e);
 
 /* ---- mappings (an account-wide principal: CORE_SCIM_SETTINGS) ---- */
 

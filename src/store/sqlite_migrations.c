@@ -512,10 +512,11 @@ static const char *const m015_scim_tokens =
  *   (displayName, title, the enterprise extension, …), kept as the JSON the provider sent (a
  *   column of the user's own row: a create writes no other table for it).
  * - scim_groups and scim_group_members: groups pushed by the provider, unique by display name
- *   (ignoring ASCII case) per instance, their members with the display the provider gave; scim_group_mappings turn a group's display name into a
- *   security profile, a routing profile or a hierarchy group for its members (exactly one of the
- *   three, each deleted with its target), the lowest precedence winning; scim_user_grants records
- *   what the mappings gave each user, so that leaving a group takes back exactly that.
+ *   (ignoring ASCII case) per instance, their members with the display the provider gave.
+ * - scim_group_mappings turn a group's display name into a security profile, a routing profile
+ *   or a hierarchy group for its members (exactly one of the three, each deleted with its
+ *   target), the lowest precedence winning; scim_user_grants records what the mappings gave
+ *   each user, so that leaving a group takes back exactly that.
  * - users_external_id: SCIM's `externalId eq "…"` look-ups; routing_profiles_name and
  *   security_profiles_name: the profiles of an instance by name (a SCIM create's defaults). */
 static const char *const m016_scim_data =

@@ -148,14 +148,6 @@ int store_scim_settings_put(store_conn *c, const char *instance_id, const scim_s
     return rc;
 }
 
-int store_scim_user_attributes_get(store_conn *c, const char *user_id, char **out)
-{
-    static const char sql[] = "SELECT scim_attributes FROM users WHERE id = ?";
-    *out = NULL;
-    int rc = sq_row(c, sql, sq_read_text, out, SQ_ARGS(SQ_TEXT(user_id)));
-    return rc == STORE_NOTFOUND ? STORE_OK : rc;
-}
-
 int store_scim_user_attributes_put(store_conn *c, const char *user_id, const char *json)
 {
     static const char put[] = "UPDATE users SET scim_attributes = ? WHERE id = ?";

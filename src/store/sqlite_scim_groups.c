@@ -92,11 +92,6 @@ int store_scim_groups(store_conn *c, const char *instance_id, store_scim_by by, 
     return sq_status(c, rc);
 }
 
-int store_scim_group_count(store_conn *c, const char *instance_id, int64_t *n)
-{
-    static const char sql[] = "SELECT count(*) FROM scim_groups WHERE instance_id = ?";
-    return sq_int64(c, sql, n, SQ_ARGS(SQ_TEXT(instance_id)));
-}
 
 /* ---- members ------------------------------------------------------------------------------------- */
 
@@ -126,19 +121,6 @@ int store_scim_group_member_add(store_conn *c, const char *group_id, const char 
 {
     static const char sql[] = "INSERT INTO scim_group_members(group_id, user_id, display) VALUES (?, ?, ?)";
     return sq_exec(c, sql, SQ_ARGS(SQ_TEXT(group_id), SQ_TEXT(user_id), SQ_TEXT(display)));
-}
-
-static void read_id_name(sqlite3_stmt *st, void *out)
-{
-    kvlist_add(out, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1));
-}
-
-int store_scim_user_groups(store_conn *c, const char *instance_id, const char *user_id, kvlist *out)
-{
-    static const char sql[] = "SELECT g.id, g.display_name FROM scim_group_members m "
-                              "JOIN scim_groups g ON g.id = m.group_id "
-                              "WHERE m.user_id = ? AND g.instance_id = ? ORDER BY g.display_fold, g.id";
-    return sq_rows(c, sql, read_id_name, out, SQ_ARGS(SQ_TEXT(user_id), SQ_TEXT(instance_id)));
 }
 
 int store_scim_name_members(store_conn *c, const char *instance_id, const char *group_name, strlist *out)

@@ -62,10 +62,9 @@ typedef struct scim_create_defaults {
 int store_scim_create_defaults(store_conn *c, const char *instance_id, const char *routing_name,
                                const char *security_name, scim_create_defaults *out);
 
-/* ---- the attributes kept for a user (users.scim_attributes) ---- */
+/* ---- the attributes kept for a user (users.scim_attributes; read with the user by
+ * store_scim_users) ---- */
 
-/* The JSON text kept for user_id in *out (malloc'd; NULL when there is none, still STORE_OK). */
-int store_scim_user_attributes_get(store_conn *c, const char *user_id, char **out);
 /* Keeps json for user_id (NULL: forgets what was kept). */
 int store_scim_user_attributes_put(store_conn *c, const char *user_id, const char *json);
 
@@ -121,8 +120,6 @@ typedef int (*store_scim_group_fn)(void *ctx, const scim_group_row *g);
  * (exactly). */
 int store_scim_groups(store_conn *c, const char *instance_id, store_scim_by by, const char *key, int64_t offset,
                       int64_t limit, store_scim_group_fn fn, void *ctx);
-/* The number of groups of the instance. */
-int store_scim_group_count(store_conn *c, const char *instance_id, int64_t *n);
 
 /* Called with each member (display NULL: none); returns non-zero to stop. */
 typedef int (*store_scim_member_fn)(void *ctx, const char *user_id, const char *display);
@@ -133,9 +130,6 @@ int store_scim_group_members_clear(store_conn *c, const char *group_id);
 /* Adds user_id to group_id with display (NULL: none). STORE_UNIQUE when it is a member already;
  * STORE_FOREIGN when there is no such user or group. */
 int store_scim_group_member_add(store_conn *c, const char *group_id, const char *user_id, const char *display);
-/* The groups of instance_id that user_id is in: id -> display name, appended to *out by display
- * name folded, then id. */
-int store_scim_user_groups(store_conn *c, const char *instance_id, const char *user_id, kvlist *out);
 /* The users in the groups of instance_id named group_name ignoring ASCII case, appended to *out
  * in id order (each once). */
 int store_scim_name_members(store_conn *c, const char *instance_id, const char *group_name, strlist *out);

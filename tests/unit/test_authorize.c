@@ -284,20 +284,6 @@ static int e_scim_groups_each(fixture *f, core_ctx *cx, rerr *e)
     return scim_groups_each(cx, f->a.id, SCIM_GROUPS_ALL, NULL, 0, 10, 1, count_group, &n, e);
 }
 
-static int e_scim_groups_count(fixture *f, core_ctx *cx, rerr *e)
-{
-    int64_t n;
-    return scim_groups_count(cx, f->a.id, &n, e);
-}
-
-static int e_scim_groups_of_user(fixture *f, core_ctx *cx, rerr *e)
-{
-    kvlist groups = {0};
-    int rc = scim_groups_of_user(cx, f->a.id, f->user_id, &groups, e);
-    kvlist_clear(&groups);
-    return rc;
-}
-
 static int e_scim_mappings_add(fixture *f, core_ctx *cx, rerr *e)
 {
     char id[ID_LEN];
@@ -1084,8 +1070,6 @@ static const entry entries[] = {
     {"scim_groups_replace", CORE_SCIM_GROUPS_CHANGE, e_scim_groups_replace},
     {"scim_groups_delete", CORE_SCIM_GROUPS_CHANGE, e_scim_groups_delete},
     {"scim_groups_each", CORE_SCIM_GROUPS_READ, e_scim_groups_each},
-    {"scim_groups_count", CORE_SCIM_GROUPS_READ, e_scim_groups_count},
-    {"scim_groups_of_user", CORE_SCIM_GROUPS_READ, e_scim_groups_of_user},
     {"users_create", CORE_USERS_CREATE, e_users_create},
     {"users_create_tx", CORE_USERS_CREATE, e_users_create_tx},
     {"users_create_basic", CORE_USERS_CREATE, e_users_create_basic},
