@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/authorize.h"
+#include "core/combine.h"
 #include "core/instances.h"
 #include "core/scim_settings.h"
 #include "core/users.h"
@@ -114,7 +115,7 @@ int scim_users_create(core_ctx *cx, const char *instance_id, const scim_user_inp
     if (in->password && !(hash = passwords_hash(in->password)))
         return rerr_set(e, ERR_INTERNAL, NULL, "cannot hash the password");
     struct args a = {.instance_id = instance_id, .in = in, .hash = hash, .id_out = id_out};
-    int result = core_write(cx, create_change, &a, e);
+    int result = core_write_combined(cx, create_change, &a, e);
     wipe(hash);
     return result;
 }

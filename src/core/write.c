@@ -65,7 +65,9 @@ static int batch_full(core_ctx *cx, const core_batch *b, size_t n, double start)
 {
     size_t max_items = b->max_items ? b->max_items : CORE_BATCH_ITEMS;
     double max_ms = b->max_ms > 0 ? b->max_ms : CORE_BATCH_MS;
-    if (n >= b->count || n >= max_items)
+    if (n >= max_items)
+        return 1;
+    if (n >= b->count && !(b->more && b->more(b->arg, b->first + n)))
         return 1;
     if (n == 0)
         return 0;

@@ -40,6 +40,9 @@ typedef struct core_batch {
     core_batch_end_fn end;   /* may be NULL */
     void *arg;
     size_t first, count; /* items first .. first + count - 1 */
+    int (*more)(void *arg, size_t next); /* may be NULL; called when the items run out: 1 when
+                          * item next has come since (the batch takes it and asks again), 0 when
+                          * not; so a batch fed while it runs takes what came in its transaction */
     size_t max_items;    /* take at most this many in one transaction (0: CORE_BATCH_ITEMS) */
     double max_ms;       /* stop taking items once the transaction is this old (0: CORE_BATCH_MS) */
     double yield_ms;     /* > 0: once the transaction is this old, also stop as soon as another

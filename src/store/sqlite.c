@@ -233,6 +233,11 @@ static struct timespec deadline_after(int wait_ms)
     return t;
 }
 
+store *store_conn_owner(const store_conn *c)
+{
+    return c->owner;
+}
+
 store_conn *store_conn_get(store *s)
 {
     pthread_mutex_lock(&s->lock);

@@ -69,6 +69,8 @@ void store_conn_put(store_conn *c);
  * once and will not read them again, so the memory is not kept. */
 void store_conn_release_memory(store_conn *c);
 const char *store_errmsg(store_conn *c);
+/* The store c belongs to. */
+store *store_conn_owner(const store_conn *c);
 
 int store_begin(store_conn *c, int write);
 int store_commit(store_conn *c);
