@@ -52,7 +52,8 @@ static int create(scim_call *c, const json_t *doc, char id_out[ID_LEN], json_t *
                          .created_ms = c->cx->now_ms,
                          .modified_ms = c->cx->now_ms};
         memcpy(u.id, id_out, ID_LEN);
-        *made = scim_user_to_json(&u, in.attributes, c->base);
+        *made = scim_user_to_json_kept(&u, in.kept, c->base);
+        in.kept = NULL;
     }
     scim_user_read_clear(&in);
     return rc ? scim_fail_rerr(x, &e) : 0;

@@ -49,6 +49,7 @@ void scim_user_read_clear(scim_user_read *r)
     free(r->given);
     free(r->family);
     free(r->attributes);
+    json_decref(r->kept);
     memset(r, 0, sizeof *r);
 }
 
@@ -167,8 +168,8 @@ static int not_kept(const char *name)
     return 0;
 }
 
-/* The kept attributes of doc as JSON text (NULL when nothing is kept). */
-static char *kept_of(const json_t *doc)
+/* The kept attributes of doc (a new object, empty when nothing is kept). */
+static json_t *kept_of(const json_t *doc)
 {
     json_t *k = json_object();
     const char *name;
@@ -192,9 +193,7 @@ static char *kept_of(const json_t *doc)
         }
         json_object_set_new(k, name, json_deep_copy(v));
     }
-    char *text = json_object_size(k) ? json_dumps(k, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    json_decref(k);
-    return text;
+    return k;
 }
 
 int scim_user_from_json(const json_t *doc, scim_user_read *out, rerr *e)
@@ -239,7 +238,8 @@ int scim_user_from_json(const json_t *doc, scim_user_read *out, rerr *e)
     json_t *active = scim_json_get(doc, "active");
     if (active && !json_is_null(active) && (out->in.active = scim_json_boolean(active)) < 0)
         return rerr_set(e, ERR_INVALID_PARAMETER, "active", "active must be true or false (or \"True\"/\"False\")");
-    out->attributes = kept_of(doc);
+    out->kept = kept_of(doc);
+    out->attributes = json_object_size(out->kept) ? json_dumps(out->kept, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     out->in.attributes_json = out->attributes;
     return 0;
 }
@@ -305,7 +305,11 @@ static json_t *take(json_t *o, const char *name)
 
 json_t *scim_user_to_json(const user_record *u, const char *attributes, const char *base)
 {
-    json_t *o = attributes ? json_loads(attributes, 0, NULL) : NULL;
+    return scim_user_to_json_kept(u, attributes ? json_loads(attributes, 0, NULL) : NULL, base);
+}
+
+json_t *scim_user_to_json_kept(const user_record *u, json_t *o, const char *base)
+{
     if (!json_is_object(o)) {
         json_decref(o);
         o = json_object();

@@ -31,7 +31,8 @@
 typedef struct scim_user_read {
     scim_user_input in;
     char *given, *family;        /* from displayName */
-    char *attributes;            /* the kept attributes as JSON text */
+    char *attributes;            /* the kept attributes as JSON text, NULL when none */
+    json_t *kept;                /* the same as an object (owned) */
 } scim_user_read;
 void scim_user_read_clear(scim_user_read *r);
 
@@ -43,6 +44,9 @@ int scim_user_from_json(const json_t *doc, scim_user_read *out, rerr *e);
  * base URL for meta.location ("http://host:port/scim/v2"). New reference; NULL only if out of
  * memory. */
 json_t *scim_user_to_json(const user_record *u, const char *attributes, const char *base);
+/* The same from the kept attributes as an object (or NULL); takes the reference to kept, whoever
+ * the result goes to. */
+json_t *scim_user_to_json_kept(const user_record *u, json_t *kept, const char *base);
 
 /* The member of object o named name in any ASCII case (the exact name first), or NULL. */
 json_t *scim_json_get(const json_t *o, const char *name);
