@@ -37,9 +37,12 @@ static const char *const pragmas =
 /* Once per process, before SQLite's first use: no memory statistics (roster never reads them),
  * which spares a process-wide mutex on every allocation SQLite makes — a lock taken and released
  * some hundred times per user an import writes. Ignored when SQLite is already initialised. */
+static const char *vfs_name; /* sqlite_vfs.c's, or NULL: SQLite's own */
+
 static void configure_sqlite(void)
 {
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    vfs_name = sq_vfs_register();
 }
 
 store_conn *sq_conn_open(store *s, int create, char *err, size_t errlen)
@@ -48,7 +51,7 @@ store_conn *sq_conn_open(store *s, int create, char *err, size_t errlen)
     pthread_once(&once, configure_sqlite);
     store_conn *c = xcalloc(1, sizeof *c);
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-    int rc = sqlite3_open_v2(s->path, &c->db, flags, NULL);
+    int rc = sqlite3_open_v2(s->path, &c->db, flags, vfs_name);
     if (rc == SQLITE_OK) {
         sqlite3_busy_timeout(c->db, 10000);
         sqlite3_extended_result_codes(c->db, 1);

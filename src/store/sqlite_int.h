@@ -18,6 +18,10 @@ typedef struct stmt_slot {
 typedef struct commit_waiter commit_waiter;
 typedef struct checkpointer checkpointer;
 
+/* Registers sqlite_vfs.c's VFS (once, before any connection opens) and returns its name, or NULL
+ * when it cannot be registered (SQLite's own VFS is then used). */
+const char *sq_vfs_register(void);
+
 /* WAL pages after which a checkpoint copies them back into the database (32 MiB). */
 enum { SQ_CHECKPOINT_PAGES = 8192 };
 
