@@ -23,7 +23,7 @@
  * 32 MiB of page cache per connection, so a store of hundreds of thousands of users is served
  * from memory rather than re-read through the kernel (memory-mapped reads were tried and cost
  * more: every connection remaps as the file grows under writes); and the WAL file truncated
- * back to 64 MiB after checkpoints instead of growing without bound. A checkpoint (and its
+ * back to 128 MiB after checkpoints instead of growing without bound. A checkpoint (and its
  * fsync) comes every SQ_CHECKPOINT_PAGES WAL pages rather than SQLite's 1000 — run by the
  * background checkpointer for the writer handle (sqlite_checkpoint.c). */
 static const char *const pragmas =
@@ -32,7 +32,7 @@ static const char *const pragmas =
     "PRAGMA synchronous=NORMAL;"
     "PRAGMA temp_store=MEMORY;"
     "PRAGMA cache_size=-32768;"
-    "PRAGMA journal_size_limit=67108864;";
+    "PRAGMA journal_size_limit=134217728;";
 
 /* Once per process, before SQLite's first use: no memory statistics (roster never reads them),
  * which spares a process-wide mutex on every allocation SQLite makes — a lock taken and released

@@ -1,7 +1,7 @@
 /* sqlite_checkpoint.c — the background checkpointer of the SQLite backend.
  *
  * SQLite's automatic checkpoint runs inside the COMMIT that pushes the WAL past its threshold,
- * so the writer copying 32 MiB back into the database and fsyncing it held the write lock the
+ * so the writer copying 128 MiB back into the database and fsyncing it held the write lock the
  * whole time and every other writer waited. Instead the writer handle's WAL hook wakes a
  * thread with a connection of its own that runs PASSIVE checkpoints (they never block readers
  * or the writer). Should the WAL still grow past BACKSTOP_PAGES — the checkpointer cannot keep
@@ -14,8 +14,8 @@
 #include "store/sqlite_int.h"
 #include "util/buf.h"
 
-/* WAL pages after which the committing writer checkpoints itself (256 MiB). */
-enum { BACKSTOP_PAGES = 8 * SQ_CHECKPOINT_PAGES };
+/* WAL pages after which the committing writer checkpoints itself (512 MiB). */
+enum { BACKSTOP_PAGES = 4 * SQ_CHECKPOINT_PAGES };
 
 struct checkpointer {
     store_conn *conn;
