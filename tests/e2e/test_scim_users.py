@@ -142,6 +142,46 @@ class ScimUsersTest(RosterTestCase):
         for name in ("Unique.One", "unique.one"):
             self.assert_error(self.scim.post("/Users", user(name)), 409, "uniqueness")
 
+    def test_concurrent_creates(self):
+        # An initial sync: creates from many connections at once are combined into shared
+        # transactions (core/combine.c). Each answer is its own user, a refused one is refused
+        # alone, and the audit trail names each create's own token.
+        results = {}
+
+        def worker(k, name, token):
+            s = Scim(self.roster.port, token)
+            results[k] = s.post("/Users", user(name, given=f"Given{k}", family=f"Family{k}",
+                                               externalId=f"ext-burst-{k}"))
+        okta, other = self.scim.token, make_token(self.roster, self.roster.instance_id, "Second IdP")
+        jobs = [(k, f"burst.{k}", okta if k % 2 else other) for k in range(24)]
+        jobs += [(100 + k, "burst.same", okta) for k in range(8)]   # one name, eight times
+        threads = [threading.Thread(target=worker, args=job) for job in jobs]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        for k in range(24):
+            a = results[k]
+            self.assertEqual(a.status, 201, a)
+            self.assertEqual((a.doc["userName"], a.doc["name"]["givenName"], a.doc["externalId"]),
+                             (f"burst.{k}", f"Given{k}", f"ext-burst-{k}"))
+            self.assertEqual(self.scim.get("/Users/" + a.doc["id"]).doc, a.doc)
+            self.assertEqual(self.describe(a.doc["id"])["Username"], f"burst.{k}")
+        same = [results[100 + k] for k in range(8)]
+        self.assertEqual(sorted(a.status for a in same), [201] + [409] * 7, same)
+        for a in same:
+            if a.status == 409:
+                self.assert_error(a, 409, "uniqueness")
+        found = self.scim.get("/Users", query={"filter": 'userName sw "burst."', "count": "100"}).doc
+        self.assertEqual(found["totalResults"], 25)
+        with sqlite3.connect(self.roster.db) as db:
+            actors = dict(db.execute(
+                "SELECT u.username, a.actor_name FROM audit_events a JOIN users u ON u.id = a.resource_id "
+                "WHERE a.operation = 'CreateUser' AND u.username LIKE 'burst.%'").fetchall())
+        self.assertEqual(len(actors), 25)
+        for k in range(24):
+            self.assertEqual(actors[f"burst.{k}"], "Okta production" if k % 2 else "Second IdP")
+
     def test_active_disables_sign_in_and_keys(self):
         got = self.create(user("off.and.on", password="Str0ng-Passw0rd!", active="False"))
         self.assertIs(got["active"], False)
