@@ -27,6 +27,7 @@ struct combined {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static combined *head, **tail = &head; /* the queue, in the order the changes came */
 static int running;                    /* a round is running */
+static size_t callers;                 /* inside core_write_combined */
 
 /* The changes one round has taken, those it takes while it runs appended. */
 typedef struct round {
@@ -123,6 +124,7 @@ int core_write_combined(core_ctx *cx, core_change_fn change, void *arg, rerr *e)
     combined me = {.st = store_conn_owner(cx->conn), .cx = cx, .change = change, .arg = arg, .state = QUEUED};
     pthread_cond_init(&me.wake, NULL);
     pthread_mutex_lock(&lock);
+    callers++;
     *tail = &me;
     tail = &me.next;
     while (me.state != DONE) {
@@ -144,6 +146,7 @@ int core_write_combined(core_ctx *cx, core_change_fn change, void *arg, rerr *e)
             pthread_cond_signal(&r.items[i]->wake);
         }
     }
+    callers--;
     pthread_mutex_unlock(&lock);
     pthread_cond_destroy(&me.wake);
     if (me.ok)
@@ -151,4 +154,12 @@ int core_write_combined(core_ctx *cx, core_change_fn change, void *arg, rerr *e)
     if (e)
         *e = me.err;
     return -1;
+}
+
+size_t core_combine_callers(void)
+{
+    pthread_mutex_lock(&lock);
+    size_t n = callers;
+    pthread_mutex_unlock(&lock);
+    return n;
 }

@@ -29,4 +29,7 @@ enum { COMBINE_MAX = 64 };
  * running first in its transaction. Not inside a transaction on cx->conn. */
 int core_write_combined(core_ctx *cx, core_change_fn change, void *arg, rerr *e);
 
+/* How many callers are inside core_write_combined now (queued, or in a round): for tests. */
+size_t core_combine_callers(void);
+
 #endif
