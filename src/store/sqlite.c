@@ -34,11 +34,12 @@ static const char *const pragmas =
     "PRAGMA cache_size=-32768;"
     "PRAGMA journal_size_limit=134217728;";
 
-/* Once per process, before SQLite's first use: no memory statistics (roster never reads them),
- * which spares a process-wide mutex on every allocation SQLite makes — a lock taken and released
- * some hundred times per user an import writes. Ignored when SQLite is already initialised. */
 static const char *vfs_name; /* sqlite_vfs.c's, or NULL: SQLite's own */
 
+/* Once per process, before SQLite's first use: no memory statistics (roster never reads them),
+ * which spares a process-wide mutex on every allocation SQLite makes — a lock taken and released
+ * some hundred times per user an import writes (ignored when SQLite is already initialised);
+ * and the VFS that gathers a commit's WAL writes (sqlite_vfs.c), which every connection uses. */
 static void configure_sqlite(void)
 {
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
