@@ -6,16 +6,22 @@
 #include "scim/scim_patch.h"
 #include "util/buf.h"
 
+/* The attribute schema:path of the resource kind at ctx, or NULL when the schema has none. */
+static const scim_attr *attr_of(const char *schema, const char *path, void *ctx)
+{
+    buf full;
+    buf_init(&full);
+    buf_printf(&full, "%s:%s", schema, path);
+    const scim_attr *a = scim_attr_find(*(const scim_resource_kind *)ctx, full.data);
+    buf_free(&full);
+    return a;
+}
+
 /* The schema's mutability for PATCH: readOnly attributes (id, meta, groups, a member's display)
  * cannot change; immutable ones only be added; unknown attributes may (roster keeps them). */
 static int check(const char *schema, const char *path, scim_patch_op op, void *ctx, scim_patch_error *err)
 {
-    scim_resource_kind kind = *(const scim_resource_kind *)ctx;
-    buf full;
-    buf_init(&full);
-    buf_printf(&full, "%s:%s", schema, path);
-    const scim_attr *a = scim_attr_find(kind, full.data);
-    buf_free(&full);
+    const scim_attr *a = attr_of(schema, path, ctx);
     if (!a)
         return 0;
     if (a->mutability == SCIM_MUT_READ_ONLY || (a->mutability == SCIM_MUT_IMMUTABLE && op != SCIM_PATCH_ADD)) {
@@ -30,12 +36,7 @@ static int check(const char *schema, const char *path, scim_patch_op op, void *c
 
 static int multi_valued(const char *schema, const char *path, void *ctx)
 {
-    scim_resource_kind kind = *(const scim_resource_kind *)ctx;
-    buf full;
-    buf_init(&full);
-    buf_printf(&full, "%s:%s", schema, path);
-    const scim_attr *a = scim_attr_find(kind, full.data);
-    buf_free(&full);
+    const scim_attr *a = attr_of(schema, path, ctx);
     return a && a->multi_valued;
 }
 

@@ -69,17 +69,6 @@ static int wanted(core_ctx *cx, const char *user_id, strlist want[STORE_SCIM_TAR
     return rc == STORE_OK ? 0 : core_store_error(cx, rc, "read the user's SCIM group mappings", e);
 }
 
-/* 1 when a and b hold the same strings (each once), in any order. */
-static int same_set(const strlist *a, const strlist *b)
-{
-    if (a->n != b->n)
-        return 0;
-    for (size_t i = 0; i < a->n; i++)
-        if (!strlist_contains(b, a->items[i]))
-            return 0;
-    return 1;
-}
-
 /* The user's security profiles after the mappings: its own, less what the mappings gave and no
  * longer give, plus what they give; the instance's defaults when none is left. */
 static int new_profiles(core_ctx *cx, const user_record *u, const strlist *had, const strlist *want, defaults *d,
@@ -152,7 +141,7 @@ static int recompute(core_ctx *cx, const char *instance_id, const char *user_id,
     if (hg && strcmp(hg, u.hierarchy_group_id) == 0)
         hg = NULL;
     user_change ch = {.operation = "ScimGroupMapping",
-                      .security_profile_ids = same_set(&sps, &u.security_profile_ids) ? NULL : &sps,
+                      .security_profile_ids = strlist_same_set(&sps, &u.security_profile_ids) ? NULL : &sps,
                       .routing_profile_id = rp,
                       .set_hierarchy = hg != NULL,
                       .hierarchy_group_id = hg,
@@ -161,7 +150,7 @@ static int recompute(core_ctx *cx, const char *instance_id, const char *user_id,
         result = change_user(cx, &u, &ch, e);
     int same = 1;
     for (int k = 0; k < STORE_SCIM_TARGETS; k++)
-        same = same && same_set(&had[k], &want[k]);
+        same = same && strlist_same_set(&had[k], &want[k]);
     if (result == 0 && !same && (rc = store_scim_grants_set(cx->conn, user_id, want)) != STORE_OK)
         result = core_store_error(cx, rc, "record what the SCIM group mappings gave the user", e);
     for (int k = 0; k < STORE_SCIM_TARGETS; k++) {

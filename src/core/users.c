@@ -535,17 +535,6 @@ static int same_text(const char *a, const char *b)
     return strcmp(a ? a : "", b ? b : "") == 0;
 }
 
-/* 1 when the two lists hold the same strings, in any order (neither holds one twice). */
-static int same_set(const strlist *a, const strlist *b)
-{
-    if (a->n != b->n)
-        return 0;
-    for (size_t i = 0; i < a->n; i++)
-        if (!strlist_contains(b, a->items[i]))
-            return 0;
-    return 1;
-}
-
 static int same_channel(const channel_config *a, const channel_config *b)
 {
     return a->has_auto_accept == b->has_auto_accept && a->auto_accept == b->auto_accept &&
@@ -560,7 +549,7 @@ static int same_channel(const channel_config *a, const channel_config *b)
 /* 1 when the two users' child rows (security profiles, channel settings) are the same. */
 static int same_children(user_record *a, user_record *b)
 {
-    if (!same_set(&a->security_profile_ids, &b->security_profile_ids) || a->n_channels != b->n_channels)
+    if (!strlist_same_set(&a->security_profile_ids, &b->security_profile_ids) || a->n_channels != b->n_channels)
         return 0;
     for (size_t i = 0; i < a->n_channels; i++) {
         const channel_config *other = user_channel(b, a->channels[i].channel);

@@ -23,6 +23,16 @@ int strlist_contains(const strlist *l, const char *s)
     return 0;
 }
 
+int strlist_same_set(const strlist *a, const strlist *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (size_t i = 0; i < a->n; i++)
+        if (!strlist_contains(b, a->items[i]))
+            return 0;
+    return 1;
+}
+
 void strlist_clear(strlist *l)
 {
     for (size_t i = 0; i < l->n; i++)

@@ -21,6 +21,8 @@ typedef struct strlist {
 
 void strlist_push(strlist *l, const char *s);     /* copies s */
 int strlist_contains(const strlist *l, const char *s);
+/* 1 when a and b hold the same strings, in any order (neither holds one twice). */
+int strlist_same_set(const strlist *a, const strlist *b);
 void strlist_clear(strlist *l);
 
 /* A key/value map kept as parallel lists, in insertion order (tags). Small by rule: a map read

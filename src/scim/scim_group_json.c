@@ -81,13 +81,7 @@ json_t *scim_group_to_json(const scim_group *g, const scim_member_list *members,
         o = json_object();
     }
     json_t *r = json_object();
-    json_t *schemas = json_pack("[s]", SCIM_GROUP_SCHEMA);
-    const char *k;
-    json_t *v;
-    json_object_foreach(o, k, v)
-        if (strncasecmp(k, "urn:", 4) == 0 && json_is_object(v))
-            json_array_append_new(schemas, json_string(k));
-    json_object_set_new(r, "schemas", schemas);
+    json_object_set_new(r, "schemas", scim_resource_schemas(SCIM_GROUP_SCHEMA, o));
     json_object_set_new(r, "id", json_string(g->id));
     if (g->external_id)
         json_object_set_new(r, "externalId", json_string(g->external_id));

@@ -42,6 +42,17 @@ json_t *scim_meta(const char *resource_type, int64_t created_ms, int64_t modifie
                      modified, "version", etag, "location", location);
 }
 
+json_t *scim_resource_schemas(const char *core_schema, const json_t *kept)
+{
+    json_t *schemas = json_pack("[s]", core_schema);
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)kept, k, v)
+        if (strncasecmp(k, "urn:", 4) == 0 && json_is_object(v))
+            json_array_append_new(schemas, json_string(k));
+    return schemas;
+}
+
 void scim_user_read_clear(scim_user_read *r)
 {
     if (!r)
@@ -314,14 +325,8 @@ json_t *scim_user_to_json_kept(const user_record *u, json_t *o, const char *base
         json_decref(o);
         o = json_object();
     }
-    json_t *schemas = json_pack("[s]", SCIM_USER_SCHEMA);
-    const char *k;
-    json_t *v;
-    json_object_foreach(o, k, v)
-        if (strncasecmp(k, "urn:", 4) == 0 && json_is_object(v))
-            json_array_append_new(schemas, json_string(k));
     json_t *r = json_object();
-    json_object_set_new(r, "schemas", schemas);
+    json_object_set_new(r, "schemas", scim_resource_schemas(SCIM_USER_SCHEMA, o));
     json_object_set_new(r, "id", json_string(u->id));
     if (u->external_id)
         json_object_set_new(r, "externalId", json_string(u->external_id));

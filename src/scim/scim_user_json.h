@@ -54,6 +54,10 @@ json_t *scim_json_get(const json_t *o, const char *name);
 /* 1 for true or a "true" string in any case, 0 for false / "false", -1 for anything else. */
 int scim_json_boolean(const json_t *v);
 
+/* A resource's schemas: core_schema, then each extension URN kept in the object kept (members
+ * named "urn:…" holding an object). New reference. */
+json_t *scim_resource_schemas(const char *core_schema, const json_t *kept);
+
 /* meta for a resource: {resourceType, created, lastModified, version W/"<version>", location}.
  * New reference. */
 json_t *scim_meta(const char *resource_type, int64_t created_ms, int64_t modified_ms, int64_t version,

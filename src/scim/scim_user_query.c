@@ -26,6 +26,18 @@ static const char *core_path(const char *path)
     return strncasecmp(path, SCIM_USER_SCHEMA, n) == 0 && path[n] == ':' ? path + n + 1 : path;
 }
 
+/* A list's primary element (primary true), else its first; NULL for an empty list. */
+static const json_t *primary_of(const json_t *list)
+{
+    const json_t *pick = json_array_get(list, 0);
+    size_t i;
+    json_t *el;
+    json_array_foreach(list, i, el)
+        if (scim_json_boolean(scim_json_get(el, "primary")) == 1)
+            pick = el;
+    return pick;
+}
+
 /* An index look-up that selects every user f can match: userName, externalId or id eq a string,
  * alone or on one side of an and. */
 static int indexed(const scim_filter *f, store_scim_by *by, const char **key)
@@ -60,25 +72,13 @@ const json_t *scim_sort_value(const json_t *doc, const char *path)
     }
     char *copy = strdup(p), *save = NULL;
     for (char *part = strtok_r(copy, ".", &save); part && cur; part = strtok_r(NULL, ".", &save)) {
-        if (json_is_array(cur)) { /* a list: its primary element, else its first */
-            const json_t *pick = json_array_get(cur, 0);
-            size_t i;
-            json_t *el;
-            json_array_foreach(cur, i, el)
-                if (scim_json_boolean(scim_json_get(el, "primary")) == 1)
-                    pick = el;
-            cur = pick;
-        }
+        if (json_is_array(cur))
+            cur = primary_of(cur);
         cur = json_is_object(cur) ? scim_json_get(cur, part) : NULL;
     }
     free(copy);
     if (json_is_array(cur)) {
-        const json_t *pick = json_array_get(cur, 0);
-        size_t i;
-        json_t *el;
-        json_array_foreach(cur, i, el)
-            if (scim_json_boolean(scim_json_get(el, "primary")) == 1)
-                pick = el;
+        const json_t *pick = primary_of(cur);
         cur = json_is_object(pick) ? scim_json_get(pick, "value") : pick;
     }
     return json_is_string(cur) || json_is_number(cur) || json_is_boolean(cur) ? cur : NULL;

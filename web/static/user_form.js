@@ -221,7 +221,8 @@ export function userFields({ mode, user, catalog, canEditProfiles = true, editab
    * (the instance lets admins keep its contact-center settings); everything else is shown, locked. */
   if (editable) {
     const may = (name) => editable.includes(name);
-    const lock = (...inputs) => { for (const i of inputs) i.disabled = true; };
+    /* a locked field shows its value only: an example placeholder would read as the user's own */
+    const lock = (...inputs) => { for (const i of inputs) { i.disabled = true; i.removeAttribute('placeholder'); } };
     lock(c.first, c.last, c.email, c.email2, c.mobile, c.role, c.profiles);
     if (!may('RoutingProfileId')) lock(c.routing);
     if (!may('HierarchyGroupId')) lock(c.hierarchy);
